@@ -1,0 +1,108 @@
+"""Seeds, smoke mode, Colab detection and plot defaults.
+
+Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
+their Parameters cell only, so the lesson text never changes with the mode.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+import numpy as np
+
+#: The course repository; notebooks' Colab buttons and install lines use this URL
+#: (tests/test_project.py checks that they all agree).
+REPOSITORY = "https://github.com/gan-course/gan-course"
+
+#: Environment variable that turns smoke mode on (CI sets it to 1).
+SMOKE_ENV = "GAN_COURSE_SMOKE"
+
+
+def smoke_mode() -> bool:
+    """True when the environment variable ``GAN_COURSE_SMOKE`` is set to 1/true/yes."""
+    value = os.environ.get(SMOKE_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(
+        f"{SMOKE_ENV}={value!r} is not understood: set it to 1 to shrink the lessons "
+        "for a quick test run, or unset it (or 0) for the full settings"
+    )
+
+
+#: Smoke mode as read when the package was imported.
+SMOKE = smoke_mode()
+
+
+def in_colab() -> bool:
+    """True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def setup(seed: int = 42, quiet: bool = True, verbose: bool = True) -> dict:
+    """Make a lesson reproducible and readable; call it once in the Setup cell.
+
+    Seeds Python, NumPy, TensorFlow and Keras with ``seed``; turns on TensorFlow's
+    op determinism when no GPU is present (on a GPU it would slow training a lot,
+    so GPU runs are repeatable only up to floating-point order); sets plot
+    defaults; quiets TensorFlow's log noise. Returns a dict describing the
+    environment (versions, GPUs, smoke mode) and prints it when ``verbose``.
+    Introduced in lesson 01.
+    """
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
+    import keras
+    import tensorflow as tf
+
+    if quiet:
+        tf.get_logger().setLevel("ERROR")
+        try:
+            import absl.logging
+
+            absl.logging.set_verbosity(absl.logging.ERROR)
+        except ImportError:  # absl ships with TensorFlow; keep going without it
+            pass
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    gpus = tf.config.list_physical_devices("GPU")
+    deterministic = not gpus
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    _plot_defaults()
+    info = {
+        "seed": seed,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "gpus": [g.name for g in gpus],
+        "deterministic": deterministic,
+        "smoke": smoke_mode(),
+        "colab": in_colab(),
+    }
+    if verbose:
+        gpu_text = ", ".join(info["gpus"]) if gpus else "none (CPU)"
+        print(
+            f"TensorFlow {info['tensorflow']}, Keras {info['keras']}, GPU: {gpu_text}, "
+            f"seed {seed}, smoke mode {'ON' if info['smoke'] else 'off'}"
+        )
+    return info
+
+
+def _plot_defaults() -> None:
+    import matplotlib as mpl
+
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.0, 4.0),
+            "figure.dpi": 90,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": "gray",
+        }
+    )

@@ -1,0 +1,154 @@
+"""``check_*`` functions for the lessons' exercises.
+
+Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
+mistake; each returns True or False so tests (and curious learners) can use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import norm
+
+_OK = "Correct"
+_NO = "Not yet"
+
+
+def _report(ok: bool, message: str) -> bool:
+    print(f"{_OK if ok else _NO}: {message}")
+    return ok
+
+
+def _call(fn, *args):
+    try:
+        return np.asarray(fn(*args), dtype=np.float64), None
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        return None, f"your function raised {type(err).__name__}: {err}"
+
+
+# ----------------------------------------------------------------- lesson 01
+
+
+def check_optimal_discriminator(fn) -> bool:
+    """Lesson 01: ``fn(p_data, p_g)`` must return D*(x) for density arrays."""
+    from gan_course.theory import optimal_discriminator
+
+    x = np.linspace(-4, 8, 241)
+    p_data, p_g = norm.pdf(x, 0, 1), norm.pdf(x, 3, 1.5)
+    p_data[:20] = p_g[:20] = 0.0  # a region where neither distribution has mass
+    got, error = _call(fn, p_data.copy(), p_g.copy())
+    if error:
+        return _report(False, error)
+    want = optimal_discriminator(p_data, p_g)
+    if got.shape != want.shape:
+        return _report(False, f"expected one value per grid point, shape {want.shape}, got {got.shape}")
+    live = (p_data + p_g) > 0
+    if np.allclose(got[live], 1 - want[live]):
+        return _report(False, "you returned p_g / (p_data + p_g): D should be high where the *real* density is high")
+    if np.allclose(got[live], p_data[live] / np.maximum(p_g[live], 1e-300)):
+        return _report(False, "D(x) is a probability: divide p_data by p_data + p_g, not by p_g")
+    if not np.allclose(got[live], want[live], atol=1e-9):
+        return _report(False, "maximise p_data·log D + p_g·log(1 - D) for each x: set its derivative in D to 0")
+    if not np.all(np.isfinite(got)):
+        return _report(False, "where p_data = p_g = 0 you return NaN (0/0); any value is optimal there, use 1/2")
+    return _report(True, "D*(x) = p_data / (p_data + p_g), with 1/2 where neither has mass")
+
+
+def check_jsd_from_value(jsd, v_at_optimum) -> bool:
+    """Lesson 01: JSD recovered from V(D*, G) through V = -log 4 + 2·JSD."""
+    want = (v_at_optimum + np.log(4)) / 2
+    got = float(jsd)
+    if np.isclose(got, want, rtol=1e-6, atol=1e-9):
+        return _report(True, f"JSD = (V + log 4) / 2 = {want:.4f}")
+    if np.isclose(got, (v_at_optimum - np.log(4)) / 2, atol=1e-9):
+        return _report(False, "sign: V(D*, G) = -log 4 + 2·JSD, so JSD = (V + log 4) / 2")
+    if np.isclose(got, v_at_optimum + np.log(4), atol=1e-9):
+        return _report(False, "close: V + log 4 equals 2·JSD; divide by 2")
+    if np.isclose(got, want / np.log(2), rtol=1e-6):
+        return _report(False, "you used log base 2; the course uses natural logs (log 4 = 1.386)")
+    return _report(False, "start from V(D*, G) = -log 4 + 2·JSD(p_data || p_g) and solve for JSD")
+
+
+def check_generator_gradients(saturating, non_saturating, d_fake=0.01) -> bool:
+    """Lesson 01: gradients of the two G losses with respect to D's logit, at D(G(z)) = d_fake."""
+    want_sat, want_ns = -d_fake, d_fake - 1.0
+    sat, ns = float(saturating), float(non_saturating)
+    if np.isclose(sat, want_sat, atol=1e-4) and np.isclose(ns, want_ns, atol=1e-4):
+        return _report(True, f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
+                       "the minimax loss gives the generator almost no signal when D rejects its samples")  # fmt: skip
+    if np.isclose(sat, want_ns, atol=1e-4) and np.isclose(ns, want_sat, atol=1e-4):
+        return _report(False, "the two values are swapped: log(1 - D) is the saturating (minimax) one")
+    if np.isclose(sat, -1 / (1 - d_fake), atol=1e-3) or np.isclose(ns, -1 / d_fake, atol=1e-2):
+        return _report(False, "those are derivatives with respect to D; take them with respect to the logit "
+                       "l, where D = sigmoid(l) and dD/dl = D(1 - D)")  # fmt: skip
+    if np.isclose(abs(sat), abs(want_sat), atol=1e-4) or np.isclose(abs(ns), abs(want_ns), atol=1e-4):
+        return _report(False, "check the signs: the generator *minimises* its loss; "
+                       "d/dl log(1 - sigmoid(l)) = -sigmoid(l)")  # fmt: skip
+    return _report(False, "write each loss as a function of the logit l, D = sigmoid(l), and "
+                   "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)")  # fmt: skip
+
+
+# ----------------------------------------------------------------- lesson 02
+
+
+def check_scaling(fn) -> bool:
+    """Lesson 02: ``fn(uint8 images)`` must return float32 images in [-1, 1], 0 -> -1 and 255 -> 1."""
+    pixels = np.array([[[0, 127], [128, 255]]], dtype=np.uint8)
+    got, error = _call(fn, pixels.copy())
+    if error:
+        return _report(False, error)
+    want = pixels.astype(np.float64) / 127.5 - 1
+    if got.size != want.size:
+        return _report(False, f"keep one value per pixel: expected {want.size} values, got {got.size}")
+    got = got.reshape(want.shape)
+    if np.allclose(got, pixels / 255.0):
+        return _report(False, "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be "
+                       "in [-1, 1] too: x / 127.5 - 1")  # fmt: skip
+    if np.allclose(got, pixels):
+        return _report(False, "the pixels are unchanged: convert to float and rescale to [-1, 1]")
+    if not np.allclose(got, want, atol=1e-6):
+        return _report(False, f"0 must map to -1 and 255 to 1; you gave {got.min():.3g} and {got.max():.3g}")
+    dtype = np.asarray(fn(pixels.copy())).dtype
+    if dtype != np.float32:
+        return _report(False, f"the values are right but the dtype is {dtype}; TensorFlow layers want float32")
+    return _report(True, "x / 127.5 - 1 maps [0, 255] onto [-1, 1], the range of tanh")
+
+
+def check_discriminator_loss(fn) -> bool:
+    """Lesson 02: ``fn(real_logits, fake_logits)`` must return the discriminator's BCE loss."""
+    import tensorflow as tf
+
+    from gan_course.losses import discriminator_loss
+
+    real = tf.constant([[2.0], [0.5], [-1.0]])
+    fake = tf.constant([[-3.0], [0.0], [1.5]])
+    try:
+        got = float(fn(real, fake))
+    except Exception as err:  # noqa: BLE001
+        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    want = float(discriminator_loss(real, fake))
+    swapped = float(discriminator_loss(fake, real))
+    if np.isclose(got, want, rtol=1e-5):
+        return _report(True, f"{want:.4f}: real samples labelled 1, fakes 0, cross-entropy on logits")
+    if np.isclose(got, swapped, rtol=1e-5):
+        return _report(False, "labels swapped: real samples are the 1s, generated samples the 0s")
+    if np.isclose(got, want / 2, rtol=1e-5):
+        return _report(False, "you averaged the two terms; the course adds them (loss log 4 at D = 1/2)")
+    from_probs = float(discriminator_loss(tf.sigmoid(real), tf.sigmoid(fake)))
+    if np.isclose(got, from_probs, rtol=1e-5):
+        return _report(False, "the inputs are logits already: do not apply a sigmoid before the cross-entropy")
+    return _report(False, "use tf.nn.sigmoid_cross_entropy_with_logits (or softplus) with label 1 for "
+                   "real_logits and 0 for fake_logits, and add the two means")  # fmt: skip
+
+
+def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 784) -> bool:
+    """Lesson 02: trainable parameters of the MLP generator (Dense(hidden) then Dense(pixels))."""
+    weights = z_dim * hidden + hidden * pixels
+    want = weights + hidden + pixels
+    n = int(n)
+    if n == want:
+        return _report(True, f"{z_dim}·{hidden} + {hidden} + {hidden}·{pixels} + {pixels} = {want}")
+    if n == weights:
+        return _report(False, "you counted the weights but not the biases (one per output unit)")
+    if n == want + z_dim * pixels:
+        return _report(False, "layers connect in sequence: z connects to the hidden layer only")
+    return _report(False, "a Dense layer from a inputs to b outputs has a·b weights plus b biases; add the two layers")

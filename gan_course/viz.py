@@ -1,0 +1,91 @@
+"""Plots used by the lessons: image grids, loss curves, 1-D densities.
+
+Introduced in lesson 01 (densities) and lesson 02 (grids, loss curves).
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from gan_course.data import check_images
+
+
+def image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
+    """Tile images (N, H, W, C) in [-1, 1] into one array (rows*H, cols*W, C) in [0, 1]."""
+    images = check_images(images)
+    n, h, w, c = images.shape
+    if n == 0:
+        raise ValueError("no images to show: the batch is empty")
+    ncols = ncols or math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    grid = np.ones((nrows * (h + pad) + pad, ncols * (w + pad) + pad, c), dtype=np.float32)
+    for i, img in enumerate((images + 1.0) / 2.0):
+        r, col = divmod(i, ncols)
+        grid[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + col * (w + pad) : pad + col * (w + pad) + w] = img
+    return np.clip(grid, 0.0, 1.0)
+
+
+def show_grid(images, ncols: int | None = None, title: str | None = None, ax=None, size: float = 4.0):
+    """Show images (N, H, W, C) in [-1, 1] as one grid; returns the matplotlib Axes."""
+    grid = image_grid(images, ncols)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(size, size * grid.shape[0] / grid.shape[1]))
+    ax.imshow(grid[..., 0] if grid.shape[-1] == 1 else grid, cmap="gray", vmin=0.0, vmax=1.0)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    if window <= 1 or len(values) < window:
+        return values
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+def plot_losses(history, smooth: int = 20, title: str | None = None, axes=None):
+    """Plot D and G losses (left) and mean D(x), D(G(z)) (right) per training step.
+
+    ``history`` is a ``gan_course.training.History`` or a dict of arrays. Curves are
+    moving averages over ``smooth`` steps; the dashed line marks log 4, the loss of a
+    discriminator that cannot tell real from fake.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    ax_loss, ax_d = axes
+    for key, label in (("d_loss", "D loss"), ("g_loss", "G loss")):
+        ax_loss.plot(_smooth(np.asarray(history[key], dtype=float), smooth), label=label)
+    ax_loss.axhline(np.log(4), ls="--", c="gray", lw=1, label="log 4")
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("loss")
+    ax_loss.legend()
+    for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")):
+        ax_d.plot(_smooth(np.asarray(history[key], dtype=float), smooth), label=label)
+    ax_d.axhline(0.5, ls="--", c="gray", lw=1)
+    ax_d.set_ylim(0, 1)
+    ax_d.set_xlabel("step")
+    ax_d.set_ylabel("mean discriminator output")
+    ax_d.legend()
+    if title:
+        ax_loss.figure.suptitle(title)
+    return axes
+
+
+def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None):
+    """Histograms of real and generated 1-D samples, with D(x) on the grid ``x`` if given."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.2))
+    bins = np.linspace(x.min(), x.max(), 60)
+    ax.hist(np.ravel(real), bins=bins, density=True, alpha=0.5, label="real data")
+    ax.hist(np.ravel(fake), bins=bins, density=True, alpha=0.5, label="generator")
+    if d_values is not None:
+        ax.plot(x, d_values, c="k", lw=1.5, label="D(x)")
+    ax.set_xlim(x.min(), x.max())
+    ax.set_xlabel("x")
+    ax.legend(loc="upper left", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,68 @@
+"""Each check accepts a right answer and gives the specific hint for each typical wrong one."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_course import exercises as ex
+from gan_course import losses
+
+
+def _verdict(capsys, ok, result, hint):
+    out = capsys.readouterr().out
+    assert result is ok, out
+    assert out.startswith("Correct" if ok else "Not yet")
+    assert hint in out, out
+
+
+def test_check_optimal_discriminator(capsys):
+    safe = lambda p, q: np.divide(p, p + q, out=np.full_like(p, 0.5), where=(p + q) > 0)
+    _verdict(capsys, True, ex.check_optimal_discriminator(safe), "p_data / (p_data + p_g)")
+    _verdict(capsys, False, ex.check_optimal_discriminator(lambda p, q: 1 - safe(p, q)), "*real* density")
+    with np.errstate(all="ignore"):
+        _verdict(capsys, False, ex.check_optimal_discriminator(lambda p, q: p / (p + q)), "0/0")
+        _verdict(capsys, False, ex.check_optimal_discriminator(lambda p, q: p / q), "divide p_data by p_data + p_g")
+    _verdict(capsys, False, ex.check_optimal_discriminator(lambda p, q: 1 / 0), "ZeroDivisionError")
+
+
+def test_check_jsd_from_value(capsys):
+    v = -1.2
+    _verdict(capsys, True, ex.check_jsd_from_value((v + math.log(4)) / 2, v), "JSD =")
+    _verdict(capsys, False, ex.check_jsd_from_value((v - math.log(4)) / 2, v), "sign")
+    _verdict(capsys, False, ex.check_jsd_from_value(v + math.log(4), v), "divide by 2")
+    _verdict(capsys, False, ex.check_jsd_from_value((v + math.log(4)) / 2 / math.log(2), v), "base 2")
+
+
+def test_check_generator_gradients(capsys):
+    _verdict(capsys, True, ex.check_generator_gradients(-0.01, -0.99), "almost no signal")
+    _verdict(capsys, False, ex.check_generator_gradients(-0.99, -0.01), "swapped")
+    _verdict(capsys, False, ex.check_generator_gradients(-1 / 0.99, -100.0), "with respect to the logit")
+    _verdict(capsys, False, ex.check_generator_gradients(0.01, 0.99), "signs")
+
+
+def test_check_scaling(capsys):
+    _verdict(capsys, True, ex.check_scaling(lambda x: x.astype(np.float32) / 127.5 - 1), "range of tanh")
+    _verdict(capsys, False, ex.check_scaling(lambda x: x / 255.0), "that is [0, 1]")
+    _verdict(capsys, False, ex.check_scaling(lambda x: x), "unchanged")
+    _verdict(capsys, False, ex.check_scaling(lambda x: x / 127.5 - 1), "dtype is float64")
+    _verdict(capsys, False, ex.check_scaling(lambda x: x / 255.0 - 0.5), "0 must map to -1")
+
+
+def test_check_discriminator_loss(capsys):
+    right = lambda r, f: losses.discriminator_loss(r, f)
+    _verdict(capsys, True, ex.check_discriminator_loss(right), "real samples labelled 1")
+    _verdict(capsys, False, ex.check_discriminator_loss(lambda r, f: right(f, r)), "labels swapped")
+    _verdict(capsys, False, ex.check_discriminator_loss(lambda r, f: right(r, f) / 2), "averaged")
+    probabilities = lambda r, f: right(tf.sigmoid(r), tf.sigmoid(f))
+    _verdict(capsys, False, ex.check_discriminator_loss(probabilities), "logits already")
+    _verdict(capsys, False, ex.check_discriminator_loss(lambda r, f: tf.reduce_mean(r)), "sigmoid_cross_entropy")
+
+
+@pytest.mark.parametrize(
+    ("answer", "ok", "hint"),
+    [(114064, True, "= 114064"), (113152, False, "biases"), (114064 + 78400, False, "in sequence"), (5, False, "a·b")],
+)
+def test_check_parameter_count(capsys, answer, ok, hint):
+    _verdict(capsys, ok, ex.check_parameter_count(answer), hint)

@@ -1,0 +1,74 @@
+"""Promises of the repository itself: pins agree, notebooks are well formed, CI runs the README command."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+from gan_course import REPOSITORY
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_pins_match_pyproject():
+    project = _pyproject()["project"]
+    wanted = {Requirement(r).name: str(Requirement(r).specifier) for r in project["dependencies"]}
+    wanted.update({Requirement(r).name: str(Requirement(r).specifier) for r in project["optional-dependencies"]["dev"]})
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_items = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {Requirement(r).name: str(Requirement(r).specifier) for r in pip_items if not r.startswith("-e")}
+    assert listed == wanted
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    version = python.split("=")[-1]
+    assert Requirement("x" + project["requires-python"]).specifier.contains(version + ".0")
+
+
+def test_repository_url_is_the_same_everywhere():
+    assert _pyproject()["project"]["urls"]["Repository"] == REPOSITORY
+    slug = REPOSITORY.removeprefix("https://github.com/")
+    readme = (ROOT / "README.md").read_text()
+    assert f"colab.research.google.com/github/{slug}/blob/main/notebooks/" in readme
+    for nb in NOTEBOOKS:
+        text = nb.read_text()
+        assert f"colab.research.google.com/github/{slug}/blob/main/notebooks/{nb.name}" in text, nb.name
+        urls = set(re.findall(r"git\+(https://github\.com/[\w.-]+/[\w.-]+)", text))
+        assert urls == {REPOSITORY}, (nb.name, urls)
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"^\s*(make \w+)\s*$", readme, re.M)
+    assert "make lab" in commands and "make test" in commands
+    assert re.search(r"^\s*make test\s*$", ci, re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean(path):
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), "re-run top to bottom"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1, "exactly one Parameters cell tagged 'parameters'"
+    assert "SMOKE" in "".join(tagged[0]["source"])
+    others = "".join("".join(c["source"]) for c in code if c is not tagged[0])
+    assert not re.search(r"\bSMOKE\b", others), "only the Parameters cell may read smoke mode"
+    first = "".join(nb["cells"][0]["source"])
+    assert first.startswith("# ") and "colab.research.google.com" in first
+    titles = [("".join(c["source"])).splitlines()[0] for c in nb["cells"] if c["cell_type"] == "markdown"]
+    for section in ("## Overview", "## Setup", "## Parameters", "## Exercises", "## Summary"):
+        assert any(t.startswith(section) for t in titles), section
