@@ -18,6 +18,19 @@ def _report(ok: bool, message: str) -> bool:
     return ok
 
 
+def _numbers(**answers):
+    """Convert the learner's answers to floats; return (values, None) or (None, message)."""
+    values = []
+    for name, value in answers.items():
+        if value is None:
+            return None, f"`{name}` is still None: replace it with your answer"
+        try:
+            values.append(float(value))
+        except (TypeError, ValueError):
+            return None, f"`{name}` should be a number, got {value!r}"
+    return values, None
+
+
 def _call(fn, *args):
     try:
         return np.asarray(fn(*args), dtype=np.float64), None
@@ -56,7 +69,10 @@ def check_optimal_discriminator(fn) -> bool:
 def check_jsd_from_value(jsd, v_at_optimum) -> bool:
     """Lesson 01: JSD recovered from V(D*, G) through V = -log 4 + 2·JSD."""
     want = (v_at_optimum + np.log(4)) / 2
-    got = float(jsd)
+    values, error = _numbers(my_jsd=jsd)
+    if error:
+        return _report(False, error)
+    (got,) = values
     if np.isclose(got, want, rtol=1e-6, atol=1e-9):
         return _report(True, f"JSD = (V + log 4) / 2 = {want:.4f}")
     if np.isclose(got, (v_at_optimum - np.log(4)) / 2, atol=1e-9):
@@ -71,7 +87,10 @@ def check_jsd_from_value(jsd, v_at_optimum) -> bool:
 def check_generator_gradients(saturating, non_saturating, d_fake=0.01) -> bool:
     """Lesson 01: gradients of the two G losses with respect to D's logit, at D(G(z)) = d_fake."""
     want_sat, want_ns = -d_fake, d_fake - 1.0
-    sat, ns = float(saturating), float(non_saturating)
+    values, error = _numbers(my_saturating_gradient=saturating, my_non_saturating_gradient=non_saturating)
+    if error:
+        return _report(False, error)
+    sat, ns = values
     if np.isclose(sat, want_sat, atol=1e-4) and np.isclose(ns, want_ns, atol=1e-4):
         return _report(True, f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
                        "the minimax loss gives the generator almost no signal when D rejects its samples")  # fmt: skip
@@ -144,7 +163,10 @@ def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 
     """Lesson 02: trainable parameters of the MLP generator (Dense(hidden) then Dense(pixels))."""
     weights = z_dim * hidden + hidden * pixels
     want = weights + hidden + pixels
-    n = int(n)
+    values, error = _numbers(my_count=n)
+    if error:
+        return _report(False, error)
+    n = values[0]
     if n == want:
         return _report(True, f"{z_dim}·{hidden} + {hidden} + {hidden}·{pixels} + {pixels} = {want}")
     if n == weights:

@@ -33,6 +33,7 @@ def test_check_jsd_from_value(capsys):
     _verdict(capsys, False, ex.check_jsd_from_value((v - math.log(4)) / 2, v), "sign")
     _verdict(capsys, False, ex.check_jsd_from_value(v + math.log(4), v), "divide by 2")
     _verdict(capsys, False, ex.check_jsd_from_value((v + math.log(4)) / 2 / math.log(2), v), "base 2")
+    _verdict(capsys, False, ex.check_jsd_from_value(None, v), "`my_jsd` is still None")
 
 
 def test_check_generator_gradients(capsys):
@@ -40,6 +41,7 @@ def test_check_generator_gradients(capsys):
     _verdict(capsys, False, ex.check_generator_gradients(-0.99, -0.01), "swapped")
     _verdict(capsys, False, ex.check_generator_gradients(-1 / 0.99, -100.0), "with respect to the logit")
     _verdict(capsys, False, ex.check_generator_gradients(0.01, 0.99), "signs")
+    _verdict(capsys, False, ex.check_generator_gradients(-0.01, "x"), "should be a number")
 
 
 def test_check_scaling(capsys):

@@ -69,6 +69,7 @@ def test_notebook_is_committed_clean(path):
     assert not re.search(r"\bSMOKE\b", others), "only the Parameters cell may read smoke mode"
     first = "".join(nb["cells"][0]["source"])
     assert first.startswith("# ") and "colab.research.google.com" in first
-    titles = [("".join(c["source"])).splitlines()[0] for c in nb["cells"] if c["cell_type"] == "markdown"]
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    headings = [line for line in markdown.splitlines() if line.startswith("## ")]
     for section in ("## Overview", "## Setup", "## Parameters", "## Exercises", "## Summary"):
-        assert any(t.startswith(section) for t in titles), section
+        assert any(h.startswith(section) for h in headings), section
