@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 lab: $(STAMP)
 	$(PY) -m gan_course fetch fashion_mnist
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
