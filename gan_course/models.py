@@ -81,3 +81,101 @@ def toy_discriminator(in_dim: int = 1, hidden=(32, 32)) -> keras.Model:
     stack += [layers.Dense(h, activation="relu") for h in hidden]
     stack.append(layers.Dense(1))
     return keras.Sequential(stack, name="toy_discriminator")
+
+
+def _dcgan_start(image_shape) -> tuple[int, int, int]:
+    h, w, c = _check_shape(image_shape, "image_shape")
+    if h % 4 or w % 4:
+        raise ValueError(f"DCGAN builders need height and width divisible by 4 (28 or 32), got {image_shape}")
+    return h // 4, w // 4, c
+
+
+def dcgan_seed_generator(z_dim: int = 100, image_shape=(28, 28, 1)) -> keras.Model:
+    """The seed's DCGAN generator (the TensorFlow tutorial's), for (H, W, C) with H, W divisible by 4.
+
+    Dense(H/4·W/4·256) -> BN -> LeakyReLU -> reshape -> Conv2DTranspose 128 5×5 s1 -> BN ->
+    LeakyReLU -> 64 5×5 s2 -> BN -> LeakyReLU -> C 5×5 s2, tanh. Introduced in lesson 03.
+    """
+    z_dim = _check_z_dim(z_dim)
+    h, w, c = _dcgan_start(image_shape)
+    return keras.Sequential(
+        [
+            keras.Input((z_dim,)),
+            layers.Dense(h * w * 256, use_bias=False),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(),
+            layers.Reshape((h, w, 256)),
+            layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(),
+            layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(),
+            layers.Conv2DTranspose(c, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+        ],
+        name="dcgan_seed_generator",
+    )
+
+
+def dcgan_seed_discriminator(image_shape=(28, 28, 1)) -> keras.Model:
+    """The seed's DCGAN discriminator: Conv2D 64 5×5 s2 -> LeakyReLU -> Dropout 0.3 -> Conv2D 128
+    5×5 s2 -> LeakyReLU -> Dropout 0.3 -> Flatten -> Dense(1) logit. Introduced in lesson 03."""
+    _dcgan_start(image_shape)
+    return keras.Sequential(
+        [
+            keras.Input(tuple(image_shape)),
+            layers.Conv2D(64, 5, strides=2, padding="same"),
+            layers.LeakyReLU(),
+            layers.Dropout(0.3),
+            layers.Conv2D(128, 5, strides=2, padding="same"),
+            layers.LeakyReLU(),
+            layers.Dropout(0.3),
+            layers.Flatten(),
+            layers.Dense(1),
+        ],
+        name="dcgan_seed_discriminator",
+    )
+
+
+def dcgan_lean_generator(z_dim: int = 100, image_shape=(28, 28, 1), width: int = 64) -> keras.Model:
+    """A DCGAN generator sized for CPUs: about a tenth of the seed's multiply-adds per image.
+
+    Dense(H/4·W/4·width) -> BN -> LeakyReLU(0.2) -> reshape -> Conv2DTranspose width/2 4×4 s2 ->
+    BN -> LeakyReLU(0.2) -> C 4×4 s2, tanh. The seed spends most of its compute in a 5×5
+    stride-1 transposed convolution with 256 -> 128 channels at H/4; this one goes straight
+    up with 4×4 kernels (no checkerboard: the stride divides the kernel). Introduced in lesson 03.
+    """
+    z_dim = _check_z_dim(z_dim)
+    h, w, c = _dcgan_start(image_shape)
+    return keras.Sequential(
+        [
+            keras.Input((z_dim,)),
+            layers.Dense(h * w * width, use_bias=False),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Reshape((h, w, width)),
+            layers.Conv2DTranspose(width // 2, 4, strides=2, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2DTranspose(c, 4, strides=2, padding="same", activation="tanh"),
+        ],
+        name="dcgan_lean_generator",
+    )
+
+
+def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64) -> keras.Model:
+    """The lean generator's partner: Conv2D width/2 4×4 s2 -> LeakyReLU(0.2) -> Conv2D width 4×4 s2
+    -> LeakyReLU(0.2) -> Flatten -> Dense(1) logit. Introduced in lesson 03."""
+    _dcgan_start(image_shape)
+    return keras.Sequential(
+        [
+            keras.Input(tuple(image_shape)),
+            layers.Conv2D(width // 2, 4, strides=2, padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(width, 4, strides=2, padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Flatten(),
+            layers.Dense(1),
+        ],
+        name="dcgan_lean_discriminator",
+    )

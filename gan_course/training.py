@@ -19,40 +19,46 @@ from gan_course.losses import discriminator_loss, get_generator_loss
 METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
 
 
-def make_train_step(generator, discriminator, d_optimizer, g_optimizer, z_dim, rng, g_loss="non_saturating"):
-    """One compiled training step ``step(real_batch) -> dict of scalars``.
+def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, g_loss_fn):
+    """One GAN step on a batch of real samples: a D step, then a G step. Returns a dict of scalars.
 
     The discriminator learns real -> 1, fake -> 0; then the generator learns to make D
     say 1 on fresh fakes. Each tape differentiates only its own network's variables,
     so the G step never changes D (the bug of the combined-model recipe, lesson 02).
-    Returns d_loss, g_loss, and the mean D(x) and D(G(z)) of the D step.
+    Returns d_loss, g_loss, and the mean D(x) and D(G(z)) of the D step. Shared by
+    ``train`` (lesson 02) and ``gan_course.gan.GAN`` (lesson 03).
     """
+    n = tf.shape(real)[0]
+    fake = generator(rng.normal((n, z_dim)), training=True)
+    with tf.GradientTape() as tape:
+        real_logits = discriminator(real, training=True)
+        fake_logits = discriminator(fake, training=True)
+        d_loss = discriminator_loss(real_logits, fake_logits)
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+
+    with tf.GradientTape() as tape:
+        g_logits = discriminator(generator(rng.normal((n, z_dim)), training=True), training=True)
+        g_loss = g_loss_fn(g_logits)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+    return {
+        "d_loss": d_loss,
+        "g_loss": g_loss,
+        "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+        "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+    }
+
+
+def make_train_step(generator, discriminator, d_optimizer, g_optimizer, z_dim, rng, g_loss="non_saturating"):
+    """``gan_step`` compiled with ``tf.function``: ``step(real_batch) -> dict of scalars``."""
     g_loss_fn = get_generator_loss(g_loss)
     d_optimizer.build(discriminator.trainable_variables)
     g_optimizer.build(generator.trainable_variables)
 
     @tf.function
     def train_step(real):
-        n = tf.shape(real)[0]
-        fake = generator(rng.normal((n, z_dim)), training=True)
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            d_loss = discriminator_loss(real_logits, fake_logits)
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
-        d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
-
-        with tf.GradientTape() as tape:
-            g_logits = discriminator(generator(rng.normal((n, z_dim)), training=True), training=True)
-            g_loss = g_loss_fn(g_logits)
-        grads = tape.gradient(g_loss, generator.trainable_variables)
-        g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
-        return {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
-        }
+        return gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, g_loss_fn)
 
     return train_step
 

@@ -1,0 +1,91 @@
+"""``GAN``: a Keras model holding a generator and a discriminator, trained with ``fit``.
+
+Its ``train_step`` is the loop of lesson 02 (``gan_course.training.gan_step``), so
+``fit`` gives the Keras progress bar, the ``History`` object and every Keras callback.
+Introduced in lesson 03.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from gan_course.data import check_images
+from gan_course.losses import get_generator_loss
+from gan_course.training import METRICS, check_gan_pair, gan_step
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained together by ``fit``.
+
+    ``generator`` maps noise (batch, z_dim) to samples; ``discriminator`` maps samples to
+    one logit. ``seed`` fixes the noise (a ``tf.random.Generator``), so a run after
+    ``setup(seed)`` repeats exactly on a CPU. Reports ``d_loss``, ``g_loss``, ``d_real``
+    (mean D(x)) and ``d_fake`` (mean D(G(z))) per epoch.
+    """
+
+    def __init__(self, generator, discriminator, seed: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.data_shape = tuple(discriminator.inputs[0].shape[1:])
+        self.z_dim = check_gan_pair(generator, discriminator, self.data_shape)
+        self.seed = seed
+        self.noise = tf.random.Generator.from_seed(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss="non_saturating", **kwargs):
+        """Set both optimizers (default Adam(2e-4, beta_1=0.5)) and the generator loss by name."""
+        super().compile(**kwargs)
+        self.g_loss_fn = get_generator_loss(loss)
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        """Generate samples from noise z of shape (batch, z_dim)."""
+        return self.generator(z, training=training)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        if len(self.data_shape) == 3:  # images: a tf.data pipeline is checked batch by batch, here
+            tf.debugging.assert_less_equal(
+                tf.reduce_max(tf.abs(real)), tf.constant(1.0 + 1e-3, real.dtype),
+                message="expected training images in [-1, 1]: scale uint8 pixels with x / 127.5 - 1",
+            )  # fmt: skip
+        values = gan_step(
+            self.generator, self.discriminator, self.d_optimizer, self.g_optimizer,
+            self.noise, self.z_dim, real, self.g_loss_fn,
+        )  # fmt: skip
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def fit(self, x=None, *args, **kwargs):
+        """Keras ``fit``, after checking that the data match the networks and lie in [-1, 1]."""
+        if not hasattr(self, "g_loss_fn"):
+            raise RuntimeError("call gan.compile(...) before gan.fit(...)")
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)  # a pipeline shuffles itself (data.make_dataset does)
+            shape = tuple(x.element_spec.shape[1:]) if hasattr(x.element_spec, "shape") else None
+            if shape is not None and shape != self.data_shape:
+                raise ValueError(
+                    f"the data set yields samples of shape {shape}, but the networks expect {self.data_shape}: "
+                    "build the generator and discriminator for the data's shape"
+                )
+        elif x is not None:
+            x = self._check(np.asarray(x))
+        return super().fit(x, *args, **kwargs)
+
+    def _check(self, arr):
+        if arr.ndim == 4:
+            return check_images(arr, "training images", shape=self.data_shape)
+        if tuple(arr.shape[1:]) != self.data_shape:
+            raise ValueError(f"the data have sample shape {arr.shape[1:]}, the networks expect {self.data_shape}")
+        return arr

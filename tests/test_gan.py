@@ -1,0 +1,86 @@
+"""The Keras GAN model: same training as lesson 02's loop, Keras metrics, clear errors; DCGAN builders."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_course
+from gan_course import data, models, training
+from gan_course.gan import GAN
+
+
+def _images(n=128, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+
+
+def _pair(seed):
+    gan_course.setup(seed, verbose=False)
+    return models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16)
+
+
+def test_fit_trains_exactly_like_the_lesson_02_loop():
+    # One epoch: Keras' fit opens a fresh iterator at the end of each epoch and another at the
+    # start of the next, so later epochs see a different (equally random) shuffle than train().
+    images = _images()
+    g, d = _pair(9)
+    history = training.train(g, d, images, 1, 16, seed=9, verbose=False)
+    loop_weights = g.get_weights() + d.get_weights()
+
+    g, d = _pair(9)
+    gan = GAN(g, d, seed=9)
+    gan.compile()
+    logs = gan.fit(data.make_dataset(images, 16, seed=9), epochs=1, verbose=0).history
+    for a, b in zip(loop_weights, g.get_weights() + d.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert logs["d_loss"][0] == pytest.approx(history.epoch_means("d_loss")[0], rel=1e-6)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+
+
+def test_fit_on_arrays_and_generation():
+    g, d = _pair(0)
+    gan = GAN(g, d)
+    gan.compile(loss="minimax")
+    logs = gan.fit(_images(64), batch_size=16, epochs=2, verbose=0).history
+    assert len(logs["g_loss"]) == 2 and all(v < 0 for v in logs["g_loss"])  # minimax G loss is log(1 - D) < 0
+    assert gan(tf.zeros((3, 8))).shape == (3, 28, 28, 1)
+
+
+def test_gan_bad_inputs():
+    g, d = _pair(0)
+    with pytest.raises(ValueError, match="generator makes samples of shape"):
+        GAN(g, models.mlp_discriminator((32, 32, 3)))
+    gan = GAN(g, d)
+    with pytest.raises(RuntimeError, match="compile"):
+        gan.fit(_images(16), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="unknown generator loss 'hinge'"):
+        gan.compile(loss="hinge")
+    gan.compile()
+    with pytest.raises(ValueError, match="divide by 127.5"):
+        gan.fit(_images(32) * 127.5 + 127.5, batch_size=16, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="image shape"):
+        gan.fit(np.zeros((32, 32, 32, 3), np.float32), batch_size=16, epochs=1, verbose=0)
+    outside = tf.data.Dataset.from_tensor_slices(_images(32) * 3).batch(16)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"expected training images in \[-1, 1\]"):
+        gan.fit(outside, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3)])
+@pytest.mark.parametrize(
+    ("build_g", "build_d"),
+    [(models.dcgan_seed_generator, models.dcgan_seed_discriminator),
+     (models.dcgan_lean_generator, models.dcgan_lean_discriminator)],
+)  # fmt: skip
+def test_dcgan_builders_shapes(shape, build_g, build_d):
+    g, d = build_g(16, shape), build_d(shape)
+    out = g(tf.random.normal((2, 16)), training=False)
+    assert out.shape == (2, *shape) and float(tf.reduce_max(tf.abs(out))) <= 1.0
+    assert d(out).shape == (2, 1)
+
+
+def test_dcgan_rejects_sizes_not_divisible_by_4():
+    with pytest.raises(ValueError, match="divisible by 4"):
+        models.dcgan_lean_generator(16, (30, 30, 1))
+    with pytest.raises(ValueError, match="z_dim"):
+        models.dcgan_seed_generator(0)
+    assert isinstance(models.dcgan_seed_discriminator(), keras.Model)
