@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course.data import check_images
-from gan_course.losses import get_generator_loss
+from gan_course.losses import get_loss
 from gan_course.training import METRICS, check_gan_pair, gan_step
 
 
@@ -22,11 +22,15 @@ class GAN(keras.Model):
     ``generator`` maps noise (batch, z_dim) to samples; ``discriminator`` maps samples to
     one logit. ``seed`` fixes the noise (a ``tf.random.Generator``), so a run after
     ``setup(seed)`` repeats exactly on a CPU. Reports ``d_loss``, ``g_loss``, ``d_real``
-    (mean D(x)) and ``d_fake`` (mean D(G(z))) per epoch.
+    (mean D(x)) and ``d_fake`` (mean D(G(z))) per epoch. ``d_steps`` discriminator steps
+    are taken per generator step.
     """
 
-    def __init__(self, generator, discriminator, seed: int = 0, **kwargs):
+    def __init__(self, generator, discriminator, seed: int = 0, d_steps: int = 1, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"d_steps (D steps per G step) must be an integer >= 1, got {d_steps!r}")
+        self.d_steps = d_steps
         self.generator = generator
         self.discriminator = discriminator
         self.data_shape = tuple(discriminator.inputs[0].shape[1:])
@@ -36,9 +40,9 @@ class GAN(keras.Model):
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
 
     def compile(self, d_optimizer=None, g_optimizer=None, loss="non_saturating", **kwargs):
-        """Set both optimizers (default Adam(2e-4, beta_1=0.5)) and the generator loss by name."""
+        """Set both optimizers (default Adam(2e-4, beta_1=0.5)) and the loss (a name or a ``GANLoss``)."""
         super().compile(**kwargs)
-        self.g_loss_fn = get_generator_loss(loss)
+        self.loss_spec = get_loss(loss)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -61,7 +65,7 @@ class GAN(keras.Model):
             )  # fmt: skip
         values = gan_step(
             self.generator, self.discriminator, self.d_optimizer, self.g_optimizer,
-            self.noise, self.z_dim, real, self.g_loss_fn,
+            self.noise, self.z_dim, real, self.loss_spec, self.d_steps,
         )  # fmt: skip
         for name, value in values.items():
             self.trackers[name].update_state(value)
@@ -69,7 +73,7 @@ class GAN(keras.Model):
 
     def fit(self, x=None, *args, **kwargs):
         """Keras ``fit``, after checking that the data match the networks and lie in [-1, 1]."""
-        if not hasattr(self, "g_loss_fn"):
+        if not hasattr(self, "loss_spec"):
             raise RuntimeError("call gan.compile(...) before gan.fit(...)")
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)  # a pipeline shuffles itself (data.make_dataset does)

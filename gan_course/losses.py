@@ -7,6 +7,9 @@ without overflow. Introduced in lesson 01 (formulas) and lesson 02 (code).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import tensorflow as tf
 
 
@@ -39,18 +42,44 @@ def generator_loss_non_saturating(fake_logits):
     return tf.reduce_mean(tf.nn.softplus(-fake_logits))
 
 
-GENERATOR_LOSSES = {
-    "minimax": generator_loss_minimax,
-    "non_saturating": generator_loss_non_saturating,
+def get_generator_loss(name):
+    """A generator loss by name (``"minimax"`` or ``"non_saturating"``), or a callable as is."""
+    return name if callable(name) and not isinstance(name, GANLoss) else get_loss(name).generator
+
+
+@dataclass(frozen=True)
+class GANLoss:
+    """A GAN objective: the discriminator's loss, the generator's loss, and an optional penalty.
+
+    ``discriminator(real_logits, fake_logits)`` and ``generator(fake_logits)`` return scalars.
+    ``penalty(discriminator, real, fake)``, if given, is added to the discriminator's loss
+    (for a gradient penalty such as WGAN-GP's). Later lessons register LSGAN, WGAN-GP and
+    hinge losses here without touching the training step. Introduced in lesson 03.
+    """
+
+    name: str
+    discriminator: Callable
+    generator: Callable
+    penalty: Callable | None = None
+
+
+LOSSES = {
+    "minimax": GANLoss("minimax", discriminator_loss, generator_loss_minimax),
+    "non_saturating": GANLoss("non_saturating", discriminator_loss, generator_loss_non_saturating),
 }
 
 
-def get_generator_loss(name):
-    """A generator loss by name (``"minimax"`` or ``"non_saturating"``), or a callable as is."""
-    if callable(name):
+def get_loss(name) -> GANLoss:
+    """A ``GANLoss`` by name (``"minimax"``, ``"non_saturating"``), or a ``GANLoss`` as is.
+
+    A bare callable is taken as a generator loss paired with the usual discriminator loss.
+    """
+    if isinstance(name, GANLoss):
         return name
+    if callable(name):
+        return GANLoss(getattr(name, "__name__", "custom"), discriminator_loss, name)
     key = str(name).strip().lower().replace("-", "_")
-    if key not in GENERATOR_LOSSES:
-        known = ", ".join(repr(k) for k in GENERATOR_LOSSES)
-        raise ValueError(f"unknown generator loss {name!r}: choose one of {known}")
-    return GENERATOR_LOSSES[key]
+    if key not in LOSSES:
+        known = ", ".join(repr(k) for k in LOSSES)
+        raise ValueError(f"unknown GAN loss {name!r}: choose one of {known}")
+    return LOSSES[key]

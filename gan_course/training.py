@@ -14,32 +14,36 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course.data import check_training_data, make_dataset
-from gan_course.losses import discriminator_loss, get_generator_loss
+from gan_course.losses import get_loss
 
 METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
 
 
-def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, g_loss_fn):
-    """One GAN step on a batch of real samples: a D step, then a G step. Returns a dict of scalars.
+def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, loss, d_steps=1):
+    """One GAN step on a batch of real samples: ``d_steps`` D steps, then a G step.
 
     The discriminator learns real -> 1, fake -> 0; then the generator learns to make D
     say 1 on fresh fakes. Each tape differentiates only its own network's variables,
     so the G step never changes D (the bug of the combined-model recipe, lesson 02).
-    Returns d_loss, g_loss, and the mean D(x) and D(G(z)) of the D step. Shared by
-    ``train`` (lesson 02) and ``gan_course.gan.GAN`` (lesson 03).
+    ``loss`` is a ``gan_course.losses.GANLoss``; each D step draws fresh fakes against
+    the same real batch. Returns d_loss, g_loss, and the mean D(x) and D(G(z)) of the last
+    D step. Shared by ``train`` (lesson 02) and ``gan_course.gan.GAN`` (lesson 03).
     """
     n = tf.shape(real)[0]
-    fake = generator(rng.normal((n, z_dim)), training=True)
-    with tf.GradientTape() as tape:
-        real_logits = discriminator(real, training=True)
-        fake_logits = discriminator(fake, training=True)
-        d_loss = discriminator_loss(real_logits, fake_logits)
-    grads = tape.gradient(d_loss, discriminator.trainable_variables)
-    d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    for _ in range(d_steps):
+        fake = generator(rng.normal((n, z_dim)), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(real, training=True)
+            fake_logits = discriminator(fake, training=True)
+            d_loss = loss.discriminator(real_logits, fake_logits)
+            if loss.penalty is not None:
+                d_loss += loss.penalty(discriminator, real, fake)
+        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+        d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
 
     with tf.GradientTape() as tape:
         g_logits = discriminator(generator(rng.normal((n, z_dim)), training=True), training=True)
-        g_loss = g_loss_fn(g_logits)
+        g_loss = loss.generator(g_logits)
     grads = tape.gradient(g_loss, generator.trainable_variables)
     g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
     return {
@@ -52,13 +56,13 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, rea
 
 def make_train_step(generator, discriminator, d_optimizer, g_optimizer, z_dim, rng, g_loss="non_saturating"):
     """``gan_step`` compiled with ``tf.function``: ``step(real_batch) -> dict of scalars``."""
-    g_loss_fn = get_generator_loss(g_loss)
+    loss = get_loss(g_loss)
     d_optimizer.build(discriminator.trainable_variables)
     g_optimizer.build(generator.trainable_variables)
 
     @tf.function
     def train_step(real):
-        return gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, g_loss_fn)
+        return gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, loss)
 
     return train_step
 

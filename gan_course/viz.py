@@ -89,3 +89,53 @@ def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None)
     if title:
         ax.set_title(title)
     return ax
+
+
+def to_uint8(images) -> np.ndarray:
+    """Images in [-1, 1] -> uint8 in [0, 255] (for PNG and GIF files)."""
+    return np.round((np.clip(np.asarray(images, dtype=np.float32), -1, 1) + 1) * 127.5).astype(np.uint8)
+
+
+def save_png(images, path, ncols: int | None = None) -> str:
+    """Save images (N, H, W, C) in [-1, 1] as one PNG grid; returns the path. Introduced in lesson 03."""
+    import imageio.v3 as iio
+
+    grid = (image_grid(images, ncols) * 255).round().astype(np.uint8)
+    iio.imwrite(path, grid[..., 0] if grid.shape[-1] == 1 else grid)
+    return str(path)
+
+
+def save_gif(frames, path, fps: float = 2.0) -> str:
+    """Write frames (T, H, W) or (T, H, W, 3) uint8, e.g. the grids of ``SampleGrid``, as a looping GIF.
+
+    Encoded by imageio's Pillow plugin. Introduced in lesson 03.
+    """
+    import imageio.v3 as iio
+
+    frames = np.asarray(frames)
+    if frames.ndim == 4 and frames.shape[-1] == 1:
+        frames = frames[..., 0]
+    if frames.dtype != np.uint8 or frames.ndim not in (3, 4) or len(frames) == 0:
+        raise ValueError(
+            f"expected frames of shape (T, H, W) or (T, H, W, 3) as uint8, got {frames.shape} {frames.dtype}: "
+            "use viz.to_uint8 on images in [-1, 1]"
+        )
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    iio.imwrite(path, frames, extension=".gif", duration=1000.0 / fps, loop=0)
+    return str(path)
+
+
+def show_strip(images, title: str | None = None, size: float = 10.0, labels=None):
+    """Show images (N, H, W, C) in [-1, 1] in one row, e.g. an interpolation; optional per-image labels."""
+    images = check_images(images)
+    _, axes = plt.subplots(1, len(images), figsize=(size, size / len(images) + 0.5))
+    for i, ax in enumerate(np.atleast_1d(axes)):
+        img = (images[i] + 1) / 2
+        ax.imshow(img[..., 0] if img.shape[-1] == 1 else img, cmap="gray", vmin=0, vmax=1)
+        ax.set_axis_off()
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize="small")
+    if title:
+        plt.suptitle(title)
+    return axes

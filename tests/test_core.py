@@ -42,7 +42,7 @@ def test_generator_loss_gradients_near_d_zero(name, want):
 
 
 def test_unknown_loss_name():
-    with pytest.raises(ValueError, match="unknown generator loss 'wasserstein'.*'minimax'"):
+    with pytest.raises(ValueError, match="unknown GAN loss 'wasserstein'.*'minimax'"):
         losses.get_generator_loss("wasserstein")
 
 

@@ -53,7 +53,7 @@ def test_gan_bad_inputs():
     gan = GAN(g, d)
     with pytest.raises(RuntimeError, match="compile"):
         gan.fit(_images(16), epochs=1, verbose=0)
-    with pytest.raises(ValueError, match="unknown generator loss 'hinge'"):
+    with pytest.raises(ValueError, match="unknown GAN loss 'hinge'"):
         gan.compile(loss="hinge")
     gan.compile()
     with pytest.raises(ValueError, match="divide by 127.5"):
@@ -84,3 +84,22 @@ def test_dcgan_rejects_sizes_not_divisible_by_4():
     with pytest.raises(ValueError, match="z_dim"):
         models.dcgan_seed_generator(0)
     assert isinstance(models.dcgan_seed_discriminator(), keras.Model)
+
+
+def test_several_discriminator_steps_and_custom_loss():
+    from gan_course.losses import GANLoss, discriminator_loss, generator_loss_non_saturating
+
+    calls = []
+
+    def penalty(discriminator, real, fake):
+        calls.append(1)  # traced once per D step inside the compiled train_step
+        return 0.0
+
+    g, d = _pair(2)
+    gan = GAN(g, d, d_steps=3)
+    gan.compile(loss=GANLoss("with_penalty", discriminator_loss, generator_loss_non_saturating, penalty))
+    gan.fit(_images(32), batch_size=16, epochs=1, verbose=0)
+    assert len(calls) == 3
+    assert int(gan.d_optimizer.iterations) == 3 * 2 and int(gan.g_optimizer.iterations) == 2
+    with pytest.raises(ValueError, match="d_steps"):
+        GAN(g, d, d_steps=0)

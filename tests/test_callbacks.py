@@ -1,0 +1,200 @@
+"""Checkpoints (atomic, resumable, even after SIGKILL), the NaN guard, sample grids, GIFs, latent paths."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_course
+from gan_course import callbacks, latent, models, viz
+from gan_course.gan import GAN
+from gan_course.losses import GANLoss, generator_loss_non_saturating
+
+
+def _images(n=64):
+    return np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+
+
+def _gan(seed=0, lean=True):
+    gan_course.setup(seed, verbose=False)
+    if lean:
+        gan = GAN(models.dcgan_lean_generator(8, width=16), models.dcgan_lean_discriminator(width=16), seed=seed)
+    else:
+        gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16), seed=seed)
+    gan.compile()
+    return gan
+
+
+def _weights(gan):
+    return gan.generator.get_weights() + gan.discriminator.get_weights()
+
+
+def test_resume_continues_exactly_where_training_stopped(tmp_path):
+    straight = _gan()
+    straight.fit(_images(), batch_size=16, epochs=4, shuffle=False, verbose=0)
+
+    first = _gan()
+    checkpoint = callbacks.Checkpoint(tmp_path, keep=2)
+    first.fit(_images(), batch_size=16, epochs=2, shuffle=False, verbose=0, callbacks=[checkpoint])
+    resumed = _gan(seed=1)  # a fresh model, other initial weights
+    start = callbacks.Checkpoint(tmp_path).restore(resumed)
+    assert start == 2
+    history = resumed.fit(_images(), batch_size=16, epochs=4, initial_epoch=start, shuffle=False, verbose=0)
+    assert len(history.history["d_loss"]) == 2
+    for a, b in zip(_weights(straight), _weights(resumed)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_checkpoint_keeps_last_n_and_rejects_other_architecture(tmp_path):
+    gan = _gan()
+    gan.fit(_images(), batch_size=16, epochs=4, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path, keep=2)])
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [3, 4]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    other = _gan(lean=False)
+    with pytest.raises(ValueError, match="different architecture.*start from an empty folder"):
+        callbacks.Checkpoint(tmp_path).restore(other)
+    assert callbacks.Checkpoint(tmp_path / "empty").restore(gan) == 0
+    with pytest.raises(ValueError, match="keep"):
+        callbacks.Checkpoint(tmp_path, keep=0)
+
+
+def test_a_crash_while_writing_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch):
+    gan = _gan(lean=False)
+    good = callbacks.save_checkpoint(gan, tmp_path / "epoch-0001.npz", 1)
+    before = good.read_bytes()
+
+    def crash(file, **arrays):
+        file.write(b"half a checkpoint")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(callbacks.np, "savez", crash)
+    with pytest.raises(OSError, match="disk full"):
+        callbacks.save_checkpoint(gan, tmp_path / "epoch-0001.npz", 2)
+    assert good.read_bytes() == before
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [1]
+    monkeypatch.undo()
+    assert callbacks.Checkpoint(tmp_path).restore(gan) == 1
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
+    gan = _gan(lean=False)
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    gan.fit(_images(), batch_size=16, epochs=1, verbose=0, callbacks=[checkpoint])
+    good = callbacks.list_checkpoints(tmp_path)
+
+    def exploding(real_logits, fake_logits):
+        return tf.reduce_mean(real_logits) * np.nan
+
+    gan.compile(loss=GANLoss("exploding", exploding, generator_loss_non_saturating))
+    guard = callbacks.NaNGuard(checkpoint)
+    history = gan.fit(_images(), batch_size=16, epochs=3, verbose=0, callbacks=[guard, checkpoint])
+    out = capsys.readouterr().out
+    assert guard.stopped_at == (1, 1) and len(history.history["d_loss"]) == 1
+    assert "d_loss = nan" in out and "epoch-0001.npz" in out and "Lower the learning rate" in out
+    assert callbacks.list_checkpoints(tmp_path) == good  # nothing non-finite was written
+
+
+def test_sample_grid_pngs_frames_tensorboard_and_gif(tmp_path):
+    gan = _gan()
+    grid = callbacks.SampleGrid(np.zeros((6, 8)), every=2, directory=tmp_path / "png", show=False,
+                                log_dir=tmp_path / "tb")  # fmt: skip
+    gan.fit(_images(), batch_size=16, epochs=4, verbose=0, callbacks=[grid])
+    assert grid.epochs == [2, 4] and len(grid.frames) == 2
+    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["epoch-0002.png", "epoch-0004.png"]
+    assert list((tmp_path / "tb" / "samples").glob("events.out.tfevents.*"))
+    gif = viz.save_gif(grid.frames, tmp_path / "training.gif", fps=4)
+    assert iio.imread(gif, index=None).shape[0] == 2
+    with pytest.raises(ValueError, match="to_uint8"):
+        viz.save_gif(np.zeros((2, 5, 5), np.float32), tmp_path / "bad.gif")
+
+
+def test_interpolation():
+    rng = np.random.default_rng(0)
+    z0, z1 = rng.normal(size=64), rng.normal(size=64)
+    z1 *= np.linalg.norm(z0) / np.linalg.norm(z1)
+    path = latent.interpolate(z0, z1, 5, "slerp")
+    assert path.shape == (5, 64)
+    np.testing.assert_allclose(path[0], z0, rtol=1e-5)
+    np.testing.assert_allclose(path[-1], z1, rtol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1), np.linalg.norm(z0), rtol=1e-5)
+    middle = latent.interpolate(z0, z1, 3, "linear")[1]
+    np.testing.assert_allclose(middle, (z0 + z1) / 2, rtol=1e-5)
+    assert np.linalg.norm(middle) < np.linalg.norm(z0)  # the straight line cuts inside the sphere
+    with pytest.raises(ValueError, match="same length"):
+        latent.slerp(z0, z1[:3], 0.5)
+    with pytest.raises(ValueError, match="'linear' or 'slerp'"):
+        latent.interpolate(z0, z1, 3, "cubic")
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import gan_course
+    from gan_course import callbacks, models
+    from gan_course.gan import GAN
+
+    directory, epochs = sys.argv[1], int(sys.argv[2])
+    gan_course.setup(0, verbose=False)
+    gan = GAN(models.mlp_generator(8, hidden=64), models.mlp_discriminator(hidden=64))
+    gan.compile()
+    checkpoint = callbacks.Checkpoint(directory, keep=3)
+    start = checkpoint.restore(gan)
+    images = np.random.default_rng(0).uniform(-1, 1, (512, 28, 28, 1)).astype(np.float32)
+    history = gan.fit(images, batch_size=32, epochs=epochs, initial_epoch=start, verbose=0, callbacks=[checkpoint])
+    print(f"START {start} RAN {len(history.history['d_loss'])}", flush=True)
+    """
+)
+
+
+def test_sigkill_then_resume_in_a_new_process(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    directory = tmp_path / "ckpt"
+    child = subprocess.Popen([sys.executable, str(script), str(directory), "10000"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.time() + 120
+    while not callbacks.list_checkpoints(directory) and time.time() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    time.sleep(1.0)  # let it write several more checkpoints, then kill it mid-stride
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    saved = callbacks.list_checkpoints(directory)
+    assert saved, "no checkpoint was written before the kill"
+    for epoch, path in saved:  # every visible checkpoint is complete
+        with np.load(path) as f:
+            assert int(f["epoch"]) == epoch and "noise_state" in f.files
+    last = saved[-1][0]
+    target = last + 2
+    done = subprocess.run([sys.executable, str(script), str(directory), str(target)],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"START {last} RAN 2" in done.stdout
+    assert callbacks.list_checkpoints(directory)[-1][0] == target
+    assert not [p for p in os.listdir(directory) if p.endswith(".tmp")]  # restore() cleared any stale temp file
+
+
+def test_latent_explorer_panel_builds_and_draws():
+    import ipywidgets
+
+    from gan_course import widgets
+
+    gan_course.setup(0, verbose=False)
+    generator = models.dcgan_lean_generator(8, width=16)
+    images = widgets.latent_path_images(generator, 3, 4, steps=5, method="linear")
+    assert images.shape == (5, 28, 28, 1)
+    np.testing.assert_allclose(images, widgets.latent_path_images(generator, 3, 4, steps=5, method="linear"))
+    panel = widgets.latent_explorer(generator)
+    assert isinstance(panel, ipywidgets.VBox)
+    sliders = [c for box in panel.children[:2] for c in box.children]
+    assert [s.description for s in sliders] == ["sample A", "sample B", "path", "steps"]
+    sliders[1].value = 7  # moving a control redraws without error
