@@ -246,21 +246,18 @@ def _download(key: str) -> dict[str, Path] | Path:
     )  # fmt: skip
 
 
-def _not_found(key: str, attempts: list[Attempt], download_error: str | None) -> DataNotFoundError:
+def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFoundError:
     spec = DATASETS[key]
     lines = [f"{spec['title']} could not be loaded. Places tried, in order:"]
     for a in attempts:
         lines.append(f"  - {a.place}: {a.location} ({a.reason})")
-    if download_error is not None:
-        lines.append(f"  - download from {KERAS_ORIGIN}: failed ({download_error})")
-    else:
-        lines.append("  - download: not tried (download=False)")
+    lines.append(f"  - download from {KERAS_ORIGIN}: {download}")
     lines.append("How to fix it, any one of:")
     if spec["debian_package"]:
         lines.append(f"  - on Debian/Ubuntu: sudo apt-get install {spec['debian_package']}")
     lines.append(
-        "  - on a machine with internet: python -m gan_course fetch "
-        f"{key}, then copy {keras_cache_dir() / spec['cache']} here"
+        f"  - on a machine with internet run `python -m gan_course fetch {key}`, then copy what it "
+        f"downloaded to {keras_cache_dir() / spec['cache']} on this machine"
     )
     what = "the folder holding the four IDX .gz files" if key == "fashion_mnist" else "mnist.npz"
     lines.append(f"  - pass path= (or set {spec['env']}) to {what}")
@@ -331,14 +328,14 @@ def load_images(
     attempts, files = locate(key, path)
     source = attempts[-1].place if files is not None else None
     if files is None and path is not None:
-        raise _not_found(key, attempts, "not tried: an explicit path was given")
-    download_error = None
+        raise _not_found(key, attempts, "not tried, because an explicit path was given")
+    download_error = "not tried (download=False)"
     if files is None and download:
         try:
             files = _download(key)
             source = "download into the Keras cache"
         except Exception as err:  # noqa: BLE001 - any failure here means "not downloadable now"
-            download_error = f"{type(err).__name__}: {err}".splitlines()[0][:200]
+            download_error = "failed (" + f"{type(err).__name__}: {err}".splitlines()[0][:200] + ")"
     if files is None:
         raise _not_found(key, attempts, download_error)
     images, labels = _read_arrays(key, files, split, verify=True)

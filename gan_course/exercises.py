@@ -174,3 +174,63 @@ def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 
     if n == want + z_dim * pixels:
         return _report(False, "layers connect in sequence: z connects to the hidden layer only")
     return _report(False, "a Dense layer from a inputs to b outputs has a·b weights plus b biases; add the two layers")
+
+
+# ----------------------------------------------------------------- lesson 03
+
+
+def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride: int = 2) -> bool:
+    """Lesson 03: output height of Conv2DTranspose(kernel, strides=stride, padding="same") on size×size."""
+    values, error = _numbers(my_size=answer)
+    if error:
+        return _report(False, error)
+    got, want = values[0], size * stride
+    if got == want:
+        return _report(True, f"with padding='same' a transposed convolution multiplies the size by the stride: "
+                       f"{size} × {stride} = {want}")  # fmt: skip
+    if got == (size - 1) * stride + kernel:
+        return _report(False, "that is padding='valid': (n - 1)·stride + kernel; the DCGAN layers use 'same'")
+    if got == size // stride or got == -(-size // stride):
+        return _report(False, "that is an ordinary (downsampling) convolution; the transposed one goes up")
+    return _report(False, "with padding='same', output size = input size × stride, whatever the kernel")
+
+
+def check_conv_macs(answer) -> bool:
+    """Lesson 03: multiply-adds of Conv2D(128, 5, strides=2, padding="same") on a 14×14×64 input."""
+    values, error = _numbers(my_macs=answer)
+    if error:
+        return _report(False, error)
+    got = values[0]
+    want = 7 * 7 * 5 * 5 * 64 * 128
+    if got == want:
+        return _report(True, f"7·7 output pixels × 5·5 kernel × 64 in × 128 out = {want:,}")
+    if got == 14 * 14 * 5 * 5 * 64 * 128:
+        return _report(False, "count the *output* pixels: stride 2 halves 14×14 to 7×7")
+    if got == 7 * 7 * 5 * 5 * 128 or got == 7 * 7 * 5 * 5 * 64:
+        return _report(False, "every output channel looks at every input channel: multiply by both 64 and 128")
+    if got == 7 * 7 * 64 * 128:
+        return _report(False, "each output value needs one multiply-add per kernel position too (5 × 5)")
+    return _report(False, "output height × output width × kernel height × kernel width × C_in × C_out")
+
+
+def check_slerp(fn) -> bool:
+    """Lesson 03: ``fn(z0, z1, t)`` must return the spherical interpolation for a scalar t."""
+    from gan_course.latent import lerp, slerp
+
+    rng = np.random.default_rng(3)
+    z0, z1 = rng.normal(size=32), rng.normal(size=32)
+    z1 *= np.linalg.norm(z0) / np.linalg.norm(z1)
+    got, error = _call(fn, z0.copy(), z1.copy(), 0.3)
+    if error:
+        return _report(False, error)
+    want = slerp(z0, z1, 0.3)
+    if got.shape != want.shape:
+        return _report(False, f"expected a vector of shape {want.shape}, got {got.shape}")
+    if np.allclose(got, want, rtol=1e-4, atol=1e-5):
+        return _report(True, "sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1 keeps the norm along the path")
+    if np.allclose(got, lerp(z0, z1, 0.3), rtol=1e-4):
+        return _report(False, "that is the straight line (lerp); slerp follows the arc between z0 and z1")
+    if np.allclose(got, slerp(z0, z1, 0.7), rtol=1e-4, atol=1e-5):
+        return _report(False, "t runs from z0 (t = 0) to z1 (t = 1): the weights are swapped")
+    return _report(False, "Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), "
+                   "then divide by sin Ω")  # fmt: skip

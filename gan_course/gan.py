@@ -7,6 +7,8 @@ Introduced in lesson 03.
 
 from __future__ import annotations
 
+import time
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -35,7 +37,6 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         self.data_shape = tuple(discriminator.inputs[0].shape[1:])
         self.z_dim = check_gan_pair(generator, discriminator, self.data_shape)
-        self.seed = seed
         self.noise = tf.random.Generator.from_seed(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
 
@@ -93,3 +94,20 @@ class GAN(keras.Model):
         if tuple(arr.shape[1:]) != self.data_shape:
             raise ValueError(f"the data have sample shape {arr.shape[1:]}, the networks expect {self.data_shape}")
         return arr
+
+
+def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> float:
+    """Training images per second of a compiled ``GAN`` on ``images``, after a short warm-up.
+
+    Trains ``gan`` (so use a throwaway model) for 3 untimed steps, which absorb tracing,
+    then ``steps`` timed steps. Introduced in lesson 03; used by benchmarks/dcgan_throughput.py.
+    """
+    from gan_course.data import make_dataset
+
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    dataset = make_dataset(images[: batch_size * (steps + 3)], batch_size, seed=0)
+    gan.fit(dataset.take(3), epochs=1, verbose=0)
+    start = time.perf_counter()
+    gan.fit(dataset.skip(3).take(steps), epochs=1, verbose=0)
+    return batch_size * steps / (time.perf_counter() - start)

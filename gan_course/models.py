@@ -179,3 +179,42 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64) -> keras.
         ],
         name="dcgan_lean_discriminator",
     )
+
+
+def layer_macs(layer) -> int:
+    """Forward multiply-adds of one Dense, Conv2D or Conv2DTranspose layer for one input (else 0).
+
+    Dense: inputs × units. Conv2D: output pixels × k_h × k_w × C_in × C_out.
+    Conv2DTranspose: input pixels × k_h × k_w × C_in × C_out (each input pixel is spread
+    over a k_h × k_w patch of every output channel). Introduced in lesson 03.
+    """
+    if isinstance(layer, layers.Dense):
+        return int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
+    if isinstance(layer, layers.Conv2DTranspose):  # before Conv2D: it may be a subclass
+        _, h, w, c_in = layer.input.shape
+    elif isinstance(layer, layers.Conv2D):
+        _, h, w, _ = layer.output.shape
+        c_in = layer.input.shape[-1]
+    else:
+        return 0
+    kh, kw = layer.kernel_size
+    return int(h * w * kh * kw * c_in * layer.filters)
+
+
+def forward_macs(model) -> int:
+    """Multiply-adds of one forward pass for one input, summed over the model's layers
+    (Dense and convolutions; the rest is negligible). Introduced in lesson 03."""
+    return sum(layer_macs(layer) for layer in model.layers)
+
+
+def describe(model) -> str:
+    """A table of the model's layers: type, output shape, parameters, forward multiply-adds.
+
+    Shorter than ``model.summary()`` and stable across Keras versions. Introduced in lesson 03.
+    """
+    rows = [f"{'layer':<22}{'output shape':<20}{'params':>10}{'MACs':>14}"]
+    for layer in model.layers:
+        shape = str(tuple(layer.output.shape[1:]))
+        rows.append(f"{type(layer).__name__:<22}{shape:<20}{layer.count_params():>10,}{layer_macs(layer):>14,}")
+    rows.append(f"{'total':<42}{model.count_params():>10,}{forward_macs(model):>14,}")
+    return "\n".join(rows)

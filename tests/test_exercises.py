@@ -68,3 +68,26 @@ def test_check_discriminator_loss(capsys):
 )
 def test_check_parameter_count(capsys, answer, ok, hint):
     _verdict(capsys, ok, ex.check_parameter_count(answer), hint)
+
+
+def test_check_transposed_output_size(capsys):
+    _verdict(capsys, True, ex.check_transposed_output_size(14), "7 × 2 = 14")
+    _verdict(capsys, False, ex.check_transposed_output_size(17), "padding='valid'")
+    _verdict(capsys, False, ex.check_transposed_output_size(4), "goes up")
+    _verdict(capsys, False, ex.check_transposed_output_size(None), "still None")
+
+
+def test_check_conv_macs(capsys):
+    _verdict(capsys, True, ex.check_conv_macs(10_035_200), "10,035,200")
+    _verdict(capsys, False, ex.check_conv_macs(14 * 14 * 25 * 64 * 128), "output* pixels")
+    _verdict(capsys, False, ex.check_conv_macs(7 * 7 * 25 * 128), "both 64 and 128")
+    _verdict(capsys, False, ex.check_conv_macs(7 * 7 * 64 * 128), "5 × 5")
+
+
+def test_check_slerp(capsys):
+    from gan_course.latent import lerp, slerp
+
+    _verdict(capsys, True, ex.check_slerp(slerp), "keeps the norm")
+    _verdict(capsys, False, ex.check_slerp(lerp), "straight line")
+    _verdict(capsys, False, ex.check_slerp(lambda a, b, t: slerp(a, b, 1 - t)), "swapped")
+    _verdict(capsys, False, ex.check_slerp(lambda a, b, t: a), "arccos")

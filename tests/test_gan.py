@@ -103,3 +103,30 @@ def test_several_discriminator_steps_and_custom_loss():
     assert int(gan.d_optimizer.iterations) == 3 * 2 and int(gan.g_optimizer.iterations) == 2
     with pytest.raises(ValueError, match="d_steps"):
         GAN(g, d, d_steps=0)
+
+
+def test_forward_macs_by_hand():
+    model = keras.Sequential([
+        keras.Input((8,)), keras.layers.Dense(4 * 4 * 3), keras.layers.Reshape((4, 4, 3)),
+        keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same"),
+        keras.layers.Conv2D(5, 3, strides=2, padding="same"),
+    ])  # fmt: skip
+    dense = 8 * 48
+    transposed = 4 * 4 * 3 * 3 * 3 * 2  # input pixels × kernel × C_in × C_out
+    conv = 4 * 4 * 3 * 3 * 2 * 5  # output pixels (8x8 -> 4x4) × kernel × C_in × C_out
+    assert models.forward_macs(model) == dense + transposed + conv
+    seed = models.forward_macs(models.dcgan_seed_generator(100))
+    lean = models.forward_macs(models.dcgan_lean_generator(100))
+    assert seed == 100 * 7 * 7 * 256 + 49 * 25 * 256 * 128 + 49 * 25 * 128 * 64 + 196 * 25 * 64 and lean < seed / 10
+
+
+def test_measure_throughput_counts_images():
+    from gan_course.gan import measure_throughput
+
+    gan = GAN(*_pair(0))
+    gan.compile()
+    rate = measure_throughput(gan, _images(160), batch_size=16, steps=4)
+    assert np.isfinite(rate) and rate > 0
+    assert int(gan.g_optimizer.iterations) == 3 + 4  # warm-up steps, then the timed ones
+    with pytest.raises(ValueError, match="steps"):
+        measure_throughput(gan, _images(16), steps=0)
