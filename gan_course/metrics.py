@@ -60,8 +60,9 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps: float = 1e-6) -> float:
         factor = np.linalg.cholesky(sigma1)
     except np.linalg.LinAlgError:
         warnings.warn(
-            f"the first covariance is singular (fewer samples than dimensions?); adding {eps:g} to both "
-            "diagonals. Use more samples than feature dimensions for a trustworthy FID.",
+            f"the first covariance is singular (fewer samples than feature dimensions, or features that "
+            f"never vary); adding {eps:g} to both diagonals. Use more samples than dimensions for a "
+            "trustworthy FID.",
             RuntimeWarning,
             stacklevel=2,
         )

@@ -1,0 +1,130 @@
+"""Feature extractors for evaluating generators: the course's domain classifier.
+
+FID and its relatives compare generated and real images in the feature space of a
+network trained on the real domain. The course ships a small CNN trained on
+Fashion-MNIST (weights inside the package, trained by ``python -m gan_course.features``,
+deterministic on a CPU); for MNIST the same script trains one on first use and caches it
+in the Keras cache folder. Introduced in lesson 05.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers
+
+from gan_course.data import check_images, dataset_name, keras_cache_dir, load_images
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+
+
+def build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Model:
+    """Conv 32 -> pool -> conv 64 -> pool -> dropout -> Dense 128 ("features") -> ReLU -> dropout -> logits.
+
+    Takes images in [-1, 1]. The 128-d penultimate layer, taken before its ReLU (so that no
+    feature is stuck at 0 and the covariance stays invertible), is the feature space for FID.
+    """
+    inputs = keras.Input(tuple(image_shape))
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 3, activation="relu")(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Dropout(0.3)(layers.Flatten()(x))
+    features = layers.Dense(128, name="features")(x)  # before the ReLU: no feature is constant 0
+    logits = layers.Dense(n_classes, name="logits")(layers.Dropout(0.3)(layers.ReLU()(features)))
+    return keras.Model(inputs, [features, logits], name="domain_classifier")
+
+
+def train_classifier(name: str = "fashion_mnist", epochs: int = 10, seed: int = 0, verbose: int = 2):
+    """Train the domain classifier on the training split; returns (model, test accuracy).
+
+    Deterministic on a CPU: ``setup(seed)`` seeds everything and turns on op determinism.
+    """
+    import gan_course
+
+    gan_course.setup(seed, verbose=False)
+    train, test = load_images(name, "train", verbose=False), load_images(name, "test", verbose=False)
+    model = build_classifier(train.images.shape[1:])
+    trainer = keras.Model(model.input, model.outputs[1])
+    trainer.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                    metrics=["accuracy"])  # fmt: skip
+    trainer.fit(train.images, train.labels, batch_size=128, epochs=epochs, shuffle=True, verbose=verbose)
+    _, accuracy = trainer.evaluate(test.images, test.labels, batch_size=1000, verbose=0)
+    return model, float(accuracy)
+
+
+def _paths(name: str) -> tuple[Path, Path]:
+    key = dataset_name(name)
+    folder = WEIGHTS_DIR if key == "fashion_mnist" else keras_cache_dir() / "gan_course"
+    return folder / f"{key}_classifier.weights.h5", folder / f"{key}_classifier.json"
+
+
+class DomainClassifier:
+    """The course's classifier for one data set: ``features(images)`` and ``logits(images)``.
+
+    Images are (N, 28, 28, 1) float in [-1, 1]. ``accuracy`` is its test-set accuracy,
+    measured when it was trained.
+    """
+
+    def __init__(self, model: keras.Model, name: str, accuracy: float):
+        self.model, self.name, self.accuracy = model, name, accuracy
+        self.image_shape = tuple(model.input.shape[1:])
+
+    def _run(self, images, batch_size: int):
+        images = check_images(images, "images", shape=self.image_shape)
+        feats, logits = [], []
+        for start in range(0, len(images), batch_size):
+            f, lg = self.model(images[start : start + batch_size], training=False)
+            feats.append(np.asarray(f))
+            logits.append(np.asarray(lg))
+        return np.concatenate(feats), np.concatenate(logits)
+
+    def features(self, images, batch_size: int = 1000) -> np.ndarray:
+        """Penultimate-layer features, (N, 128) float32."""
+        return self._run(images, batch_size)[0]
+
+    def logits(self, images, batch_size: int = 1000) -> np.ndarray:
+        """Class logits, (N, 10) float32."""
+        return self._run(images, batch_size)[1]
+
+    __call__ = features
+
+
+def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) -> DomainClassifier:
+    """The domain classifier for ``name``: shipped for Fashion-MNIST; for MNIST trained on first
+    use (a few minutes on a CPU) and cached in the Keras cache folder."""
+    weights, info = _paths(name)
+    key = dataset_name(name)
+    if not weights.is_file():
+        if key == "fashion_mnist" or not train_if_missing:
+            raise FileNotFoundError(
+                f"no classifier weights at {weights}: run `python -m gan_course.features {key}` to train them"
+            )
+        print(f"training the {key} classifier once (cached in {weights.parent}) ...")
+        save_classifier(*train_classifier(key, verbose=0), key)
+    model = build_classifier()
+    model.load_weights(weights)
+    return DomainClassifier(model, key, json.loads(info.read_text())["test_accuracy"])
+
+
+def save_classifier(model, accuracy: float, name: str) -> Path:
+    """Write the classifier's weights and its test accuracy next to each other."""
+    weights, info = _paths(name)
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    model.save_weights(weights)
+    info.write_text(json.dumps({"data_set": dataset_name(name), "test_accuracy": round(accuracy, 4)}, indent=1) + "\n")
+    return weights
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Train and save the course's domain classifier.")
+    parser.add_argument("name", nargs="?", default="fashion_mnist")
+    parser.add_argument("--epochs", type=int, default=10)
+    args = parser.parse_args()
+    trained, acc = train_classifier(args.name, args.epochs)
+    print(f"test accuracy {acc:.4f}; saved to {save_classifier(trained, acc, args.name)}")

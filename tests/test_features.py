@@ -1,0 +1,45 @@
+"""The shipped domain classifier: loads offline, accurate on the real test set, clear errors."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+from conftest import in_ci
+
+from gan_course import data, features, metrics
+
+DEBIAN = data.DATASETS["fashion_mnist"]["debian"]
+
+
+def test_shipped_weights_load_and_shapes():
+    clf = features.load_classifier("fashion_mnist")
+    assert clf.accuracy >= 0.90
+    images = np.random.default_rng(0).uniform(-1, 1, (5, 28, 28, 1)).astype(np.float32)
+    assert clf.features(images, batch_size=2).shape == (5, 128)
+    assert clf.logits(images).shape == (5, 10)
+    with pytest.raises(ValueError, match="divide by 127.5"):
+        clf.features(images * 127.5 + 127.5)
+    with pytest.raises(ValueError, match="image shape"):
+        clf.features(np.zeros((2, 32, 32, 3), np.float32))
+
+
+@pytest.mark.skipif(not os.path.isdir(DEBIAN) and not in_ci(), reason="Debian's dataset-fashion-mnist not installed")
+def test_classifier_accuracy_and_fid_noise_floor(keras_home):
+    test = data.load_images("fashion_mnist", "test", verbose=False)
+    clf = features.load_classifier("fashion_mnist")
+    logits = clf.logits(test.images)
+    accuracy = float(np.mean(logits.argmax(axis=1) == test.labels))
+    assert accuracy == pytest.approx(clf.accuracy, abs=1e-3) and accuracy >= 0.90
+    feats = clf.features(test.images)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 5000 samples of 128 features: no singular covariance
+        half_vs_half = metrics.fid_from_features(feats[:5000], feats[5000:])
+    noisy = np.clip(test.images[5000:] + np.random.default_rng(0).normal(0, 0.5, test.images[5000:].shape), -1, 1)
+    assert half_vs_half < metrics.fid_from_features(feats[:5000], clf.features(noisy.astype(np.float32)))
+    assert metrics.classifier_score(logits) > 7.5  # real data: ten balanced classes, mostly confident
+
+
+def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
+    with pytest.raises(FileNotFoundError, match="python -m gan_course.features mnist"):
+        features.load_classifier("mnist", train_if_missing=False)
