@@ -215,3 +215,38 @@ class NaNGuard(keras.callbacks.Callback):
                 + ", ".join(f"{k} = {v}" for k, v in bad.items())
                 + f"; {where}. Lower the learning rate (or check the data for NaN) and resume."
             )
+
+
+class FIDTracker(keras.callbacks.Callback):
+    """Every ``every`` epochs, the FID of ``n_samples`` generated images against fixed real features.
+
+    ``real_features`` are (N, d) features of real images from the same ``extractor``
+    (compute them once). The noise is fixed, so the curve shows the generator changing,
+    not the sample. Values go to ``history`` as (epoch, fid) and to the epoch's logs as
+    ``fid``. Introduced in lesson 05.
+    """
+
+    def __init__(self, real_features, extractor, n_samples: int = 2000, every: int = 1, seed: int = 0,
+                 batch_size: int = 500):  # fmt: skip
+        super().__init__()
+        from gan_course import metrics
+
+        self.real_stats = metrics.feature_statistics(metrics._check_features(real_features, "real features"))
+        self.extractor, self.every, self.n_samples, self.seed, self.batch_size = (
+            extractor, every, n_samples, seed, batch_size)  # fmt: skip
+        self.history: list[tuple[int, float]] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        from gan_course import metrics
+
+        if (epoch + 1) % self.every:
+            return
+        z = np.random.default_rng(self.seed).normal(size=(self.n_samples, self.model.z_dim)).astype(np.float32)
+        stats = metrics.FeatureStats()
+        for start in range(0, self.n_samples, self.batch_size):
+            images = self.model.generator(z[start : start + self.batch_size], training=False).numpy()
+            stats.update(np.asarray(self.extractor(images)))
+        value = metrics.frechet_distance(*self.real_stats, stats.mean, stats.covariance)
+        self.history.append((epoch + 1, value))
+        if logs is not None:
+            logs["fid"] = value

@@ -226,3 +226,18 @@ def precision_recall(real_features, fake_features, k: int = 3) -> tuple[float, f
     precision = _inside_any(fake, real, _kth_neighbour_radii(real, k)).mean()
     recall = _inside_any(real, fake, _kth_neighbour_radii(fake, k)).mean()
     return float(precision), float(recall)
+
+
+def fid(real_images, fake_images, extractor, batch_size: int = 500) -> float:
+    """FID of generated images against real ones in the feature space of ``extractor``.
+
+    ``extractor`` maps images (n, H, W, C) in [-1, 1] to features (n, d), e.g.
+    ``gan_course.features.load_classifier()``. Compare FIDs only at the same number of
+    samples and with the same extractor: both change the value (lesson 05).
+    """
+    def extract(images):
+        images = np.asarray(images)
+        batches = (images[i : i + batch_size] for i in range(0, len(images), batch_size))
+        return np.concatenate([np.asarray(extractor(batch)) for batch in batches])
+
+    return fid_from_features(extract(real_images), extract(fake_images))

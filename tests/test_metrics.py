@@ -91,3 +91,24 @@ def test_classifier_score_limits():
     collapsed = np.full((100, 10), -20.0)
     collapsed[:, 3] = 20.0
     assert metrics.classifier_score(collapsed) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_fid_on_images_and_fid_tracker():
+    import gan_course
+    from gan_course import callbacks, models
+    from gan_course.gan import GAN
+
+    rng = np.random.default_rng(4)
+    real = rng.uniform(-1, 1, (300, 28, 28, 1)).astype(np.float32)
+    pool = lambda images: np.asarray(images).reshape(len(images), 49, 16).mean(axis=2)  # 49 block means
+    assert metrics.fid(real, real, pool) < 1e-6
+    assert metrics.fid(real, np.clip(real * 0.3 + 0.5, -1, 1), pool, batch_size=64) > 1.0
+
+    gan_course.setup(0, verbose=False)
+    gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16))
+    gan.compile()
+    tracker = callbacks.FIDTracker(pool(real), pool, n_samples=200, every=2, batch_size=64)
+    history = gan.fit(real, batch_size=50, epochs=4, verbose=0, callbacks=[tracker])
+    assert [e for e, _ in tracker.history] == [2, 4]
+    assert all(np.isfinite(v) and v > 0 for _, v in tracker.history)
+    assert history.history["fid"] == [v for _, v in tracker.history]
