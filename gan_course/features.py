@@ -128,3 +128,47 @@ if __name__ == "__main__":
     args = parser.parse_args()
     trained, acc = train_classifier(args.name, args.epochs)
     print(f"test accuracy {acc:.4f}; saved to {save_classifier(trained, acc, args.name)}")
+
+
+def inception_preprocess(images, size: int = 299) -> np.ndarray:
+    """Images (N, H, W, C) in [-1, 1], gray or RGB -> InceptionV3 input (N, size, size, 3).
+
+    Gray is repeated to three channels, the image resized bilinearly to ``size``, and
+    ``keras.applications.inception_v3.preprocess_input`` applied to the [0, 255] values
+    (which maps them back to [-1, 1], the range InceptionV3 was trained on).
+    """
+    import tensorflow as tf
+
+    images = check_images(images, "images")
+    if images.shape[-1] not in (1, 3):
+        raise ValueError(f"InceptionV3 needs 1 (gray) or 3 (RGB) channels, got {images.shape[-1]}")
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)
+    resized = tf.image.resize((images + 1.0) * 127.5, (size, size), method="bilinear")
+    return keras.applications.inception_v3.preprocess_input(np.clip(resized.numpy(), 0.0, 255.0))
+
+
+class InceptionFeatures:
+    """InceptionV3's 2048-d average-pool features, the standard FID feature space.
+
+    ``weights="imagenet"`` downloads about 90 MB the first time (works on Colab, not
+    offline); ``weights=None`` gives random weights, for testing shapes only.
+    """
+
+    def __init__(self, weights: str | None = "imagenet"):
+        try:
+            self.model = keras.applications.InceptionV3(
+                include_top=False, pooling="avg", weights=weights, input_shape=(299, 299, 3)
+            )
+        except Exception as err:  # noqa: BLE001 - any download failure ends here
+            raise RuntimeError(
+                f"InceptionV3's ImageNet weights could not be loaded ({type(err).__name__}: "
+                f"{str(err).splitlines()[0][:160]}). They need a download: run this on Colab or another "
+                "machine online, or use the offline domain classifier, gan_course.features.load_classifier()"
+            ) from err
+
+    def __call__(self, images, batch_size: int = 50) -> np.ndarray:
+        images = np.asarray(images)
+        out = [self.model(inception_preprocess(images[i : i + batch_size]), training=False).numpy()
+               for i in range(0, len(images), batch_size)]  # fmt: skip
+        return np.concatenate(out)

@@ -43,3 +43,26 @@ def test_classifier_accuracy_and_fid_noise_floor(keras_home):
 def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
     with pytest.raises(FileNotFoundError, match="python -m gan_course.features mnist"):
         features.load_classifier("mnist", train_if_missing=False)
+
+
+def test_inception_preprocessing_and_random_weight_features():
+    gray = np.linspace(-1, 1, 2 * 28 * 28).reshape(2, 28, 28, 1).astype(np.float32)
+    x = features.inception_preprocess(gray)
+    assert x.shape == (2, 299, 299, 3) and x.min() >= -1.0 and x.max() <= 1.0
+    np.testing.assert_allclose(x[..., 0], x[..., 2])  # gray repeated to RGB
+    assert x[0, 0, 0, 0] == pytest.approx(-1.0, abs=1e-2) and x[1, -1, -1, 0] == pytest.approx(1.0, abs=1e-2)
+    with pytest.raises(ValueError, match="divide by 127.5"):
+        features.inception_preprocess(gray * 127.5 + 127.5)
+    with pytest.raises(ValueError, match="1 \\(gray\\) or 3 \\(RGB\\)"):
+        features.inception_preprocess(np.zeros((1, 8, 8, 2), np.float32))
+    net = features.InceptionFeatures(weights=None)
+    assert net(gray).shape == (2, 2048)
+
+
+def test_inception_download_failure_names_the_alternatives(monkeypatch):
+    def offline(**kwargs):
+        raise Exception("URL fetch failure: Name or service not known")
+
+    monkeypatch.setattr(features.keras.applications, "InceptionV3", offline)
+    with pytest.raises(RuntimeError, match="Colab.*load_classifier"):
+        features.InceptionFeatures()
