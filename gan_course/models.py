@@ -218,3 +218,40 @@ def describe(model) -> str:
         rows.append(f"{type(layer).__name__:<22}{shape:<20}{layer.count_params():>10,}{layer_macs(layer):>14,}")
     rows.append(f"{'total':<42}{model.count_params():>10,}{forward_macs(model):>14,}")
     return "\n".join(rows)
+
+
+class MinibatchStdDev(layers.Layer):
+    """Append one feature: the standard deviation of each input feature across the batch,
+    averaged over features (Karras et al. 2018). A collapsed generator makes this small,
+    which the discriminator can see. For flat inputs (batch, d) -> (batch, d + 1).
+    Introduced in lesson 04.
+    """
+
+    def call(self, x):
+        from keras import ops
+
+        std = ops.sqrt(ops.var(x, axis=0) + 1e-8)
+        feature = ops.broadcast_to(ops.mean(std), (ops.shape(x)[0], 1))
+        return ops.concatenate([x, ops.cast(feature, x.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
+def toy_discriminator_variant(in_dim: int = 2, hidden=(32, 32), minibatch_std: bool = False,
+                              instance_noise: float = 0.0) -> keras.Model:  # fmt: skip
+    """A toy discriminator with optional remedies against mode collapse.
+
+    ``instance_noise`` > 0 adds Gaussian noise of that std to every input during training
+    (Keras' ``GaussianNoise`` layer: both real and fake samples are blurred, so the two
+    distributions overlap and D's gradients stay informative). ``minibatch_std`` appends
+    the batch's feature spread (``MinibatchStdDev``). Introduced in lesson 04.
+    """
+    stack = [keras.Input(_check_shape((in_dim,), "in_dim"))]
+    if instance_noise > 0:
+        stack.append(layers.GaussianNoise(instance_noise))
+    if minibatch_std:
+        stack.append(MinibatchStdDev())
+    stack += [layers.Dense(h, activation="relu") for h in hidden]
+    stack.append(layers.Dense(1))
+    return keras.Sequential(stack, name="toy_discriminator")
