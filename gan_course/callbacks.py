@@ -250,3 +250,27 @@ class FIDTracker(keras.callbacks.Callback):
         self.history.append((epoch + 1, value))
         if logs is not None:
             logs["fid"] = value
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training once ``seconds`` of wall-clock time have passed, and count the steps.
+
+    For comparing models "after the same number of minutes" (lesson 03, benchmarks).
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if not seconds > 0:
+            raise ValueError(f"seconds must be positive, got {seconds}")
+        self.seconds, self.steps = seconds, 0
+
+    def on_train_begin(self, logs=None):
+        import time
+
+        self._clock = time.perf_counter
+        self.start = self._clock()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self._clock() - self.start > self.seconds:
+            self.model.stop_training = True

@@ -198,3 +198,12 @@ def test_latent_explorer_panel_builds_and_draws():
     sliders = [c for box in panel.children[:2] for c in box.children]
     assert [s.description for s in sliders] == ["sample A", "sample B", "path", "steps"]
     sliders[1].value = 7  # moving a control redraws without error
+
+
+def test_time_budget_stops_training():
+    gan = _gan(lean=False)
+    budget = callbacks.TimeBudget(0.000001)
+    history = gan.fit(_images(), batch_size=16, epochs=5, verbose=0, callbacks=[budget])
+    assert budget.steps == 1 and len(history.history["d_loss"]) == 1
+    with pytest.raises(ValueError, match="positive"):
+        callbacks.TimeBudget(0)
