@@ -13,11 +13,6 @@ import gan_course
 from gan_course import data, models
 from gan_course.gan import GAN, measure_throughput
 
-MODELS = {
-    "seed": (models.dcgan_seed_generator, models.dcgan_seed_discriminator),
-    "lean": (models.dcgan_lean_generator, models.dcgan_lean_discriminator),
-}
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -27,11 +22,11 @@ def main():
     args = parser.parse_args()
     images = data.load_images("fashion_mnist", "train", verbose=False).images
     gans = {}
-    for name, (build_g, build_d) in MODELS.items():
+    for name, (build_g, build_d) in models.DCGANS.items():
         gan_course.setup(0, verbose=False)
         gans[name] = GAN(build_g(100, images.shape[1:]), build_d(images.shape[1:]))
         gans[name].compile()
-    rates = {name: [] for name in MODELS}
+    rates = {name: [] for name in models.DCGANS}
     for _ in range(args.rounds):
         for name, gan in gans.items():
             rates[name].append(measure_throughput(gan, images, args.batch_size, args.steps))

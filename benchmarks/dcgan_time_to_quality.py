@@ -16,11 +16,6 @@ import gan_course
 from gan_course import callbacks, data, features, metrics, models, viz
 from gan_course.gan import GAN
 
-MODELS = {
-    "seed": (models.dcgan_seed_generator, models.dcgan_seed_discriminator),
-    "lean": (models.dcgan_lean_generator, models.dcgan_lean_discriminator),
-}
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,7 +30,7 @@ def main():
     z_fid = np.random.default_rng(2).normal(size=(args.samples, 100)).astype("float32")
     args.out.mkdir(parents=True, exist_ok=True)
     fids = {}
-    for name, (build_g, build_d) in MODELS.items():
+    for name, (build_g, build_d) in models.DCGANS.items():
         gan_course.setup(42, verbose=False)
         gan = GAN(build_g(100), build_d(), seed=42)
         gan.compile()

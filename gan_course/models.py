@@ -255,3 +255,10 @@ def toy_discriminator_variant(in_dim: int = 2, hidden=(32, 32), minibatch_std: b
     stack += [layers.Dense(h, activation="relu") for h in hidden]
     stack.append(layers.Dense(1))
     return keras.Sequential(stack, name="toy_discriminator")
+
+
+#: The two DCGANs of lesson 03, by name: (generator builder, discriminator builder).
+DCGANS = {
+    "seed": (dcgan_seed_generator, dcgan_seed_discriminator),
+    "lean": (dcgan_lean_generator, dcgan_lean_discriminator),
+}

@@ -130,3 +130,9 @@ def test_measure_throughput_counts_images():
     assert int(gan.g_optimizer.iterations) == 3 + 4  # warm-up steps, then the timed ones
     with pytest.raises(ValueError, match="steps"):
         measure_throughput(gan, _images(16), steps=0)
+
+
+def test_dcgan_registry_names_both_lesson_03_models():
+    assert set(models.DCGANS) == {"seed", "lean"}
+    build_g, build_d = models.DCGANS["lean"]
+    assert build_g is models.dcgan_lean_generator and build_d is models.dcgan_lean_discriminator
