@@ -234,3 +234,74 @@ def check_slerp(fn) -> bool:
         return _report(False, "t runs from z0 (t = 0) to z1 (t = 1): the weights are swapped")
     return _report(False, "Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), "
                    "then divide by sin Ω")  # fmt: skip
+
+
+# ----------------------------------------------------------------- lesson 04
+
+
+# ----------------------------------------------------------------- lesson 05
+
+def check_frechet_1d(fn) -> bool:
+    """Lesson 05: ``fn(mu1, sigma1, mu2, sigma2)`` must return the Fréchet distance (squared, as in
+    FID) between N(mu1, sigma1²) and N(mu2, sigma2²), where sigma1 and sigma2 are standard deviations."""
+    cases = [(0.0, 1.0, 1.0, 2.0), (3.0, 0.5, 1.0, 1.5), (-1.0, 2.0, 0.5, 0.25)]
+    got, want = [], []
+    for mu1, s1, mu2, s2 in cases:
+        value, error = _call(fn, mu1, s1, mu2, s2)
+        if error:
+            return _report(False, error)
+        if value.size != 1:
+            return _report(False, f"return one number, got an array of shape {value.shape}")
+        got.append(float(value))
+        want.append((mu1 - mu2) ** 2 + (s1 - s2) ** 2)
+    got, want = np.array(got), np.array(want)
+    if np.allclose(got, want, rtol=1e-6):
+        return _report(True, "(mu1 - mu2)² + sigma1² + sigma2² - 2·sigma1·sigma2 = (mu1 - mu2)² + (sigma1 - sigma2)²; "
+                       "N(0, 1) vs N(1, 4) gives 1 + 1 = 2")  # fmt: skip
+    mu_diff = np.array([(c[0] - c[2]) ** 2 for c in cases])
+    s1, s2 = np.array([c[1] for c in cases]), np.array([c[3] for c in cases])
+    if np.allclose(got, np.sqrt(want), rtol=1e-6):
+        return _report(False, "FID is the *squared* Fréchet distance: do not take the square root at the end")
+    if np.allclose(got, mu_diff + s1**2 + s2**2, rtol=1e-6):
+        return _report(False, "you left out the cross term -2 Tr((Σ1 Σ2)^½), which in 1-D is -2·sigma1·sigma2")
+    if np.allclose(got, mu_diff + s1 + s2 - 2 * np.sqrt(s1 * s2), rtol=1e-6):
+        return _report(False, "sigma1 and sigma2 are standard deviations; the formula needs the variances sigma²")
+    if np.allclose(got, np.sqrt(mu_diff) + (s1 - s2) ** 2, rtol=1e-6):
+        return _report(False, "the covariance part is right; the mean part is |mu1 - mu2|², the squared difference")
+    return _report(False, "write |mu1 - mu2|² + Tr(Σ1) + Tr(Σ2) - 2 Tr((Σ1 Σ2)^½) with Σ = sigma² (1×1 matrices)")
+
+
+def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -> bool:
+    """Lesson 05: predict FID at ``n`` samples from FIDs at n1 and n2, with FID_N = FID_∞ + k/N."""
+    values, error = _numbers(my_fid=answer)
+    if error:
+        return _report(False, error)
+    got = values[0]
+    slope = (fid1 - fid2) / (1 / n1 - 1 / n2)
+    fid_inf = fid1 - slope / n1
+    want = fid_inf + slope / n
+    if np.isclose(got, want, rtol=1e-3):
+        return _report(True, f"k = {slope:.1f}, FID_∞ = {fid_inf:.2f}, so FID_{n} = FID_∞ + k/{n} = {want:.2f}")
+    linear_in_n = fid1 + (fid2 - fid1) * (n - n1) / (n2 - n1)
+    if np.isclose(got, linear_in_n, rtol=1e-3):
+        return _report(False, "the bias falls like 1/N, not linearly in N: fit a line in x = 1/N")
+    if np.isclose(got, fid_inf, rtol=1e-3):
+        return _report(False, f"that is FID_∞ (N → ∞); add the bias k/N for N = {n}")
+    if np.isclose(got, slope, rtol=1e-3):
+        return _report(False, "that is the slope k; FID_N = FID_∞ + k/N")
+    return _report(False, "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; "
+                   "then evaluate FID_∞ + k/N")  # fmt: skip
+
+
+def check_low_metric(answer) -> bool:
+    """Lesson 05: a generator that draws only perfect sneakers: which of precision and recall is low?"""
+    if answer is None:
+        return _report(False, "`my_answer` is still None: write \"precision\" or \"recall\"")
+    text = str(answer).strip().lower()
+    if text == "recall":
+        return _report(True, "every sample lies on the real manifold (precision ≈ 1), but the samples "
+                       "cover one class of ten, so most real images have no generated neighbour: recall is low")
+    if text == "precision":
+        return _report(False, "precision asks whether each *generated* image looks real; a perfect "
+                       "sneaker does. What about the real shirts and bags: is any generated image near them?")
+    return _report(False, f"answer \"precision\" or \"recall\", got {answer!r}")

@@ -119,17 +119,6 @@ def save_classifier(model, accuracy: float, name: str) -> Path:
     return weights
 
 
-if __name__ == "__main__":
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Train and save the course's domain classifier.")
-    parser.add_argument("name", nargs="?", default="fashion_mnist")
-    parser.add_argument("--epochs", type=int, default=10)
-    args = parser.parse_args()
-    trained, acc = train_classifier(args.name, args.epochs)
-    print(f"test accuracy {acc:.4f}; saved to {save_classifier(trained, acc, args.name)}")
-
-
 def inception_preprocess(images, size: int = 299) -> np.ndarray:
     """Images (N, H, W, C) in [-1, 1], gray or RGB -> InceptionV3 input (N, size, size, 3).
 
@@ -172,3 +161,14 @@ class InceptionFeatures:
         out = [self.model(inception_preprocess(images[i : i + batch_size]), training=False).numpy()
                for i in range(0, len(images), batch_size)]  # fmt: skip
         return np.concatenate(out)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Train and save the course's domain classifier.")
+    parser.add_argument("name", nargs="?", default="fashion_mnist")
+    parser.add_argument("--epochs", type=int, default=10)
+    args = parser.parse_args()
+    trained, acc = train_classifier(args.name, args.epochs)
+    print(f"test accuracy {acc:.4f}; saved to {save_classifier(trained, acc, args.name)}")

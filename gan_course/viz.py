@@ -139,3 +139,28 @@ def show_strip(images, title: str | None = None, size: float = 10.0, labels=None
     if title:
         plt.suptitle(title)
     return axes
+
+
+def plot_losses_and_fid(logs, fid_history, title: str | None = None):
+    """Per-epoch D and G losses (left) next to FID (right) over the same epochs.
+
+    ``logs`` is Keras' ``History.history`` (or a dict with ``d_loss`` and ``g_loss`` per
+    epoch); ``fid_history`` is ``callbacks.FIDTracker.history``, a list of (epoch, fid).
+    Introduced in lesson 05.
+    """
+    _, (ax_loss, ax_fid) = plt.subplots(1, 2, figsize=(10, 3.2))
+    epochs = np.arange(1, len(logs["d_loss"]) + 1)
+    ax_loss.plot(epochs, logs["d_loss"], "o-", label="D loss")
+    ax_loss.plot(epochs, logs["g_loss"], "o-", label="G loss")
+    ax_loss.axhline(np.log(4), ls="--", c="gray", lw=1, label="log 4")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("mean loss")
+    ax_loss.legend()
+    fid_epochs, fids = zip(*fid_history) if fid_history else ((), ())
+    ax_fid.plot(fid_epochs, fids, "o-", c="C3")
+    ax_fid.set_xlabel("epoch")
+    ax_fid.set_ylabel("FID (domain features)")
+    ax_fid.set_ylim(bottom=0)
+    if title:
+        ax_loss.figure.suptitle(title)
+    return ax_loss, ax_fid

@@ -109,3 +109,10 @@ def test_plot_losses_draws_both_panels():
     ax_loss, ax_d = viz.plot_losses(history, smooth=5)
     assert len(ax_loss.lines) == 3 and len(ax_d.lines) == 3
     assert len(ax_loss.lines[0].get_ydata()) == 46
+
+
+def test_plot_losses_and_fid_puts_fid_on_the_epochs():
+    logs = {"d_loss": [1.2, 1.3, 1.3], "g_loss": [0.9, 0.8, 0.85]}
+    ax_loss, ax_fid = viz.plot_losses_and_fid(logs, [(1, 90.0), (2, 60.0), (3, 45.0)])
+    assert list(ax_loss.lines[0].get_xdata()) == [1, 2, 3] and list(ax_loss.lines[1].get_ydata()) == [0.9, 0.8, 0.85]
+    assert list(ax_fid.lines[0].get_xdata()) == [1, 2, 3] and list(ax_fid.lines[0].get_ydata()) == [90.0, 60.0, 45.0]

@@ -91,3 +91,33 @@ def test_check_slerp(capsys):
     _verdict(capsys, False, ex.check_slerp(lerp), "straight line")
     _verdict(capsys, False, ex.check_slerp(lambda a, b, t: slerp(a, b, 1 - t)), "swapped")
     _verdict(capsys, False, ex.check_slerp(lambda a, b, t: a), "arccos")
+
+
+def test_check_frechet_1d(capsys):
+    right = lambda m1, s1, m2, s2: (m1 - m2) ** 2 + s1**2 + s2**2 - 2 * s1 * s2
+    _verdict(capsys, True, ex.check_frechet_1d(right), "gives 1 + 1 = 2")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda *a: math.sqrt(right(*a))), "*squared*")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: (m1 - m2) ** 2 + s1**2 + s2**2), "cross term")
+    as_var = lambda m1, s1, m2, s2: (m1 - m2) ** 2 + s1 + s2 - 2 * math.sqrt(s1 * s2)
+    _verdict(capsys, False, ex.check_frechet_1d(as_var), "variances")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: abs(m1 - m2) + (s1 - s2) ** 2), "squared diff")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda *a: [1.0, 2.0]), "one number")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda *a: 0.0), "Tr(Σ1)")
+
+
+def test_check_fid_at_n(capsys):
+    # FID_N = 10 + 5000 / N: 20 at N = 500, 12 at N = 2500; at N = 1000 it is 15
+    args = (500, 20.0, 2500, 12.0, 1000)
+    _verdict(capsys, True, ex.check_fid_at_n(15.0, *args), "FID_∞ = 10.00")
+    _verdict(capsys, False, ex.check_fid_at_n(18.0, *args), "like 1/N")
+    _verdict(capsys, False, ex.check_fid_at_n(10.0, *args), "add the bias")
+    _verdict(capsys, False, ex.check_fid_at_n(5000.0, *args), "slope k")
+    _verdict(capsys, False, ex.check_fid_at_n(13.0, *args), "two equations")
+    _verdict(capsys, False, ex.check_fid_at_n(None, *args), "`my_fid` is still None")
+
+
+def test_check_low_metric(capsys):
+    _verdict(capsys, True, ex.check_low_metric(" Recall"), "recall is low")
+    _verdict(capsys, False, ex.check_low_metric("precision"), "*generated*")
+    _verdict(capsys, False, ex.check_low_metric("fid"), "answer")
+    _verdict(capsys, False, ex.check_low_metric(None), "still None")
