@@ -73,3 +73,14 @@ def test_notebook_is_committed_clean(path):
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
     for section in ("## Overview", "## Setup", "## Parameters", "## Exercises", "## Summary"):
         assert any(h.startswith(section) for h in headings), section
+
+
+def test_readme_lists_every_lesson_with_a_measured_time():
+    readme = (ROOT / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| 0")]
+    for nb in NOTEBOOKS:
+        row = next((r for r in rows if f"(notebooks/{nb.name})" in r), None)
+        assert row is not None, f"README's lesson table has no row for {nb.name}"
+        assert "measured" in row, f"README: give the measured CPU run time of {nb.name}"
+    for path in [ROOT / "README.md", *NOTEBOOKS]:
+        assert "RUNTIME_" not in path.read_text(), f"{path.name} still holds a run-time placeholder"
