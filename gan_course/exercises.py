@@ -239,6 +239,79 @@ def check_slerp(fn) -> bool:
 # ----------------------------------------------------------------- lesson 04
 
 
+def check_high_quality_share(fn) -> bool:
+    """Lesson 04: ``fn(samples, centers, std)`` should return (modes covered, high-quality share), threshold 3σ."""
+    from gan_course.metrics import mode_coverage
+
+    rng = np.random.default_rng(4)
+    centers = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    std = 0.01
+    # 60 points near centres 0 and 1 (some beyond 3σ), 40 points far from every centre
+    near = centers[rng.integers(2, size=60)] + rng.normal(scale=2.5 * std, size=(60, 2))
+    samples = np.concatenate([near, rng.uniform(-0.5, 0.5, size=(40, 2))])
+    truth = mode_coverage(samples, centers, std)
+    try:
+        answer = fn(samples, centers, std)
+        modes, share = (float(v) for v in answer)
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        return _report(False, f"return a pair (modes covered, high-quality share); got {type(err).__name__}: {err}")
+    if modes == truth.modes_covered and np.isclose(share, truth.high_quality_fraction, atol=1e-9):
+        return _report(True, f"{truth.modes_covered} of 4 modes, {truth.high_quality_fraction:.0%} high-quality "
+                       "samples: the same as metrics.mode_coverage")  # fmt: skip
+    within_1std = mode_coverage(samples, centers, std, threshold=1.0)
+    if np.isclose(share, within_1std.high_quality_fraction):
+        return _report(False, "a sample is high quality within 3 standard deviations of its nearest centre, "
+                       "not within one: compare the distance with 3 * std")  # fmt: skip
+    if np.isclose(share, truth.high_quality_fraction * 100) and share > 1:
+        return _report(False, "give the share as a fraction between 0 and 1, not a percentage")
+    if modes == 4:
+        return _report(False, "a mode counts as covered only if at least one *high-quality* sample is nearest "
+                       "to it; far-away samples cover nothing")  # fmt: skip
+    if modes != truth.modes_covered:
+        return _report(False, f"modes covered should be {truth.modes_covered} here: count centres that are "
+                       "the nearest centre of some sample closer than 3 * std")  # fmt: skip
+    return _report(False, "the share is (number of high-quality samples) / (number of all samples)")
+
+
+def check_pack(fn) -> bool:
+    """Lesson 04: ``fn(x, m)`` should put m consecutive samples side by side, (n, d) -> (n / m, m·d)."""
+    x = np.arange(24, dtype=np.float32).reshape(12, 2)
+    expected = x.reshape(4, 6)
+    try:
+        out = np.asarray(fn(x, 3))
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    if out.shape != expected.shape:
+        return _report(False, f"12 samples of 2 numbers packed by 3 give shape (4, 6), got {out.shape}: "
+                       "reshape to (n // m, m * d)")  # fmt: skip
+    if np.array_equal(out, expected):
+        return _report(True, "row i holds samples 3i, 3i+1, 3i+2 side by side: one pack, one D decision")
+    if np.array_equal(np.sort(out.ravel()), np.sort(x.ravel())):
+        return _report(False, "the numbers are all there but in the wrong places: each row must hold m "
+                       "*consecutive* samples, each sample's d coordinates kept together")  # fmt: skip
+    return _report(False, "packing only moves numbers around: no value should change")
+
+
+def check_collapse_kl(one_mode, two_modes, k: int = 8) -> bool:
+    """Lesson 04: KL(p ‖ uniform over k modes) when all samples sit on one mode, and on two modes equally."""
+    values, problem = _numbers(one_mode=one_mode, two_modes=two_modes)
+    if problem:
+        return _report(False, problem)
+    a, b = values
+    want_a, want_b = np.log(k), np.log(k / 2)
+    if np.isclose(a, want_a) and np.isclose(b, want_b):
+        return _report(True, f"log {k} = {want_a:.3f} and log {k // 2} = {want_b:.3f}: KL = log(k / modes used) "
+                       "when the used modes are equally filled")  # fmt: skip
+    if np.isclose(a, np.log2(k)) or np.isclose(b, np.log2(k / 2)):
+        return _report(False, "metrics.mode_coverage uses natural logarithms: log, not log2")
+    if np.isclose(a, -want_a) or np.isclose(b, -want_b):
+        return _report(False, "KL is never negative: KL(p ‖ u) = Σ p log(p / u), with p in the numerator")
+    if np.isclose(a, want_a):
+        return _report(False, "one mode is right; with two modes p = 1/2 on each, so KL = 2 · ½ log((1/2) / (1/k))")
+    return _report(False, f"KL(p ‖ u) = Σ p_i log(p_i / u_i) with u_i = 1/{k}; with all mass on one mode only "
+                   "one term is non-zero")  # fmt: skip
+
+
 # ----------------------------------------------------------------- lesson 05
 
 def check_frechet_1d(fn) -> bool:

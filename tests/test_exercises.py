@@ -93,6 +93,43 @@ def test_check_slerp(capsys):
     _verdict(capsys, False, ex.check_slerp(lambda a, b, t: a), "arccos")
 
 
+def _coverage_pair(threshold=3.0, percent=False, any_sample=False):
+    from gan_course.metrics import mode_coverage
+
+    def fn(samples, centers, std):
+        c = mode_coverage(samples, centers, std, threshold)
+        modes = len(centers) if any_sample else c.modes_covered
+        return modes, c.high_quality_fraction * (100 if percent else 1)
+
+    return fn
+
+
+def test_check_high_quality_share(capsys):
+    _verdict(capsys, True, ex.check_high_quality_share(_coverage_pair()), "same as metrics.mode_coverage")
+    _verdict(capsys, False, ex.check_high_quality_share(_coverage_pair(threshold=1.0)), "3 * std")
+    _verdict(capsys, False, ex.check_high_quality_share(_coverage_pair(percent=True)), "not a percentage")
+    _verdict(capsys, False, ex.check_high_quality_share(_coverage_pair(any_sample=True)), "*high-quality*")
+    _verdict(capsys, False, ex.check_high_quality_share(lambda s, c, std: 3), "return a pair")
+
+
+def test_check_pack(capsys):
+    _verdict(capsys, True, ex.check_pack(lambda x, m: x.reshape(-1, m * x.shape[1])), "side by side")
+    _verdict(capsys, False, ex.check_pack(lambda x, m: x.reshape(m, -1)), "shape (4, 6)")
+    interleaved = lambda x, m: x.reshape(m, -1, x.shape[1]).transpose(1, 0, 2).reshape(-1, m * x.shape[1])
+    _verdict(capsys, False, ex.check_pack(interleaved), "*consecutive*")
+    _verdict(capsys, False, ex.check_pack(lambda x, m: x.reshape(-1, m * x.shape[1]) + 1), "no value should change")
+    _verdict(capsys, False, ex.check_pack(lambda x, m: 1 / 0), "ZeroDivisionError")
+
+
+def test_check_collapse_kl(capsys):
+    _verdict(capsys, True, ex.check_collapse_kl(math.log(8), math.log(4)), "log 8")
+    _verdict(capsys, False, ex.check_collapse_kl(math.log2(8), math.log2(4)), "log2")
+    _verdict(capsys, False, ex.check_collapse_kl(-math.log(8), -math.log(4)), "never negative")
+    _verdict(capsys, False, ex.check_collapse_kl(math.log(8), math.log(8)), "two modes")
+    _verdict(capsys, False, ex.check_collapse_kl(1.0, 1.0), "Σ p_i log")
+    _verdict(capsys, False, ex.check_collapse_kl(None, 1.0), "still None")
+
+
 def test_check_frechet_1d(capsys):
     right = lambda m1, s1, m2, s2: (m1 - m2) ** 2 + s1**2 + s2**2 - 2 * s1 * s2
     _verdict(capsys, True, ex.check_frechet_1d(right), "gives 1 + 1 = 2")

@@ -1,0 +1,95 @@
+"""The mode-collapse lab of lesson 04: PacGAN packing, each remedy's losses, the toy trainer."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_course import collapse, toy
+
+
+def test_pack_puts_consecutive_samples_side_by_side():
+    x = tf.reshape(tf.range(12, dtype=tf.float32), (6, 2))
+    out = collapse.Pack(3)(x).numpy()
+    np.testing.assert_array_equal(out, [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]])
+
+
+def test_pack_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="positive integer"):
+        collapse.Pack(0)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="multiple of the pack size 4"):
+        collapse.Pack(4)(tf.zeros((6, 2)))
+
+
+def test_pac_discriminator_gives_one_logit_per_pack():
+    d = collapse.pac_discriminator(2, (8,), pack=4)
+    assert d(tf.zeros((16, 2))).shape == (4, 1)
+
+
+@pytest.mark.parametrize("remedy", collapse.REMEDIES)
+def test_each_remedys_losses_are_finite_on_tiny_inputs(remedy):
+    config = collapse.ToyConfig(remedy=remedy, hidden=(8,), z_dim=2)
+    generator, discriminator, loss = collapse.build_toy_gan(config)
+    real = tf.random.normal((8, 2))
+    fake = generator(tf.random.normal((8, 2)))
+    assert fake.shape == (8, 2)
+    real_logits, fake_logits = discriminator(real, training=True), discriminator(fake, training=True)
+    expected = 8 // config.pack if remedy == "pacgan" else 8
+    assert real_logits.shape == fake_logits.shape == (expected, 1)
+    d_loss = loss.discriminator(real_logits, fake_logits)
+    if loss.penalty is not None:
+        d_loss += loss.penalty(discriminator, real, fake)
+    for value in (d_loss, loss.generator(fake_logits)):
+        assert value.shape == () and np.isfinite(float(value))
+
+
+@pytest.mark.parametrize("remedy", collapse.REMEDIES)
+def test_train_toy_records_snapshots_and_coverage(remedy):
+    ring = toy.ring(n=512)
+    run = collapse.train_toy(ring, remedy=remedy, steps=6, every=3, batch_size=32, hidden=(8,), n_eval=50)
+    assert run.steps == [0, 3, 6]
+    assert [s.shape for s in run.snapshots] == [(50, 2)] * 3
+    assert all(np.isfinite(s).all() for s in run.snapshots)
+    assert run.final.n_modes == 8 and 0 <= run.final.high_quality_fraction <= 1
+    assert run.curve("modes_covered").shape == (3,)
+
+
+def test_train_toy_is_repeatable_with_a_seed():
+    ring = toy.ring(n=512)
+    a = collapse.train_toy(ring, steps=4, every=4, batch_size=32, hidden=(8,), n_eval=20, seed=3)
+    b = collapse.train_toy(ring, steps=4, every=4, batch_size=32, hidden=(8,), n_eval=20, seed=3)
+    np.testing.assert_allclose(a.snapshots[-1], b.snapshots[-1], rtol=1e-5, atol=1e-6)
+
+
+def test_train_toy_rejects_bad_settings():
+    ring = toy.ring(n=512)
+    with pytest.raises(ValueError, match="unknown remedy 'unrolled'.*'pacgan'"):
+        collapse.train_toy(ring, remedy="unrolled", steps=1)
+    with pytest.raises(ValueError, match="divisible by pack"):
+        collapse.train_toy(ring, remedy="pacgan", batch_size=30, pack=4, steps=1)
+    with pytest.raises(ValueError, match="unknown settings.*'lr'"):
+        collapse.train_toy(ring, lr=1e-3)
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        collapse.train_toy(ring, steps=0)
+    with pytest.raises(ValueError, match="toy.ring"):
+        collapse.train_toy(np.zeros((10, 2)), steps=1)
+
+
+def test_compare_and_its_table():
+    rows = collapse.compare({"ring": toy.ring(n=256)}, {"vanilla": {"remedy": "vanilla"}}, seeds=(0, 1),
+                            verbose=False, steps=2, batch_size=32, hidden=(8,))  # fmt: skip
+    assert [(r["method"], r["seed"]) for r in rows] == [("vanilla", 0), ("vanilla", 1)]
+    (summary,) = collapse.summarize(rows)
+    assert summary["seeds"] == 2 and summary["total"] == 8
+    assert summary["modes"] == pytest.approx(np.mean([r["modes"] for r in rows]))
+    table = collapse.format_table([summary])
+    assert table.splitlines()[2].startswith("| vanilla | ")
+
+
+def test_ring_lab_panel_builds_and_runs():
+    pytest.importorskip("ipywidgets")
+    from gan_course import widgets
+
+    panel = widgets.ring_lab()
+    assert len(panel.children) == 4
+    ring, run = widgets.ring_lab_run("pacgan", modes=4, steps=4)
+    assert ring.centers.shape == (4, 2) and run.final.n_modes == 4
