@@ -11,7 +11,8 @@ import statistics
 
 import gan_course
 from gan_course import data, models
-from gan_course.gan import GAN, measure_throughput
+from gan_course.benchmark import measure_throughput
+from gan_course.gan import GAN
 
 
 def main():
@@ -33,8 +34,10 @@ def main():
     print(f"batch {args.batch_size}, {args.rounds} rounds of {args.steps} timed steps, Fashion-MNIST 28x28x1")
     for name, values in rates.items():
         med = statistics.median(values)
-        print(f"{name} DCGAN: median {med:7.1f} images/s ({60000 / med / 60:4.1f} min per epoch); "
-              f"rounds: {', '.join(f'{v:.0f}' for v in values)}")  # fmt: skip
+        print(
+            f"{name} DCGAN: median {med:7.1f} images/s ({60000 / med / 60:4.1f} min per epoch); "
+            f"rounds: {', '.join(f'{v:.0f}' for v in values)}"
+        )
     print(f"ratio lean / seed (medians): {statistics.median(rates['lean']) / statistics.median(rates['seed']):.2f}x")
 
 

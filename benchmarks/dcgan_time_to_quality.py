@@ -41,8 +41,11 @@ def main():
         grid = gan.generator(z_grid, training=False).numpy()
         path = viz.save_png(grid, args.out / f"{name}_{args.minutes:g}min.png", 9)
         epochs = budget.steps * 128 / len(images)
-        print(f"{name} DCGAN: {budget.steps} steps, {epochs:.2f} epochs in {args.minutes:g} min; "
-              f"domain FID (N = {args.samples}) {fids[name]:.2f}; samples {path}", flush=True)  # fmt: skip
+        print(
+            f"{name} DCGAN: {budget.steps} steps, {epochs:.2f} epochs in {args.minutes:g} min; "
+            f"domain FID (N = {args.samples}) {fids[name]:.2f}; samples {path}",
+            flush=True,
+        )
     print(f"FID ratio lean / seed: {fids['lean'] / fids['seed']:.2f}")
 
 

@@ -1,13 +1,16 @@
 """Command line: ``python -m gan_course doctor`` and ``python -m gan_course fetch [NAME]``.
 
-``doctor`` prints what a lesson needs and where the data would come from, and exits
-non-zero with the fix when something is missing. Instructors run it on every laptop.
+``doctor`` prints what a lesson needs and where the data would come from, reports every
+problem it can detect together with its fix, never crashes, and exits non-zero when a
+lesson would fail. Instructors run it on every laptop. Introduced in the README (section
+"Checking a machine"), before lesson 01; used by no lesson.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import sys
 
@@ -21,36 +24,34 @@ def _version(module: str) -> str | None:
         return None
 
 
-def doctor() -> int:
-    """Print the environment report; return the number of problems found."""
-    from gan_course import config, data
+def _unexpected(err: BaseException) -> str:
+    first = f"{type(err).__name__}: {err}".splitlines()[0][:300]
+    return f"unexpected error ({first}); please report it with the output of `python -m gan_course doctor`"
 
-    problems: list[str] = []
-    print(f"Python       {platform.python_version()} ({sys.executable})")
-    for module in REQUIRED:
-        version = _version(module)
-        print(f"{module:<12} {version or 'MISSING'}")
-        if version is None:
-            problems.append(f"{module} is missing: run `make lab` again, or pip install -e .")
-    if _version("tensorflow"):
-        import tensorflow as tf
 
-        gpus = tf.config.list_physical_devices("GPU")
-        print(f"GPUs         {', '.join(g.name for g in gpus) if gpus else 'none (lessons run on the CPU)'}")
-    print(f"Colab        {'yes' if config.in_colab() else 'no'}")
-    print(f"smoke mode   {'ON' if config.smoke_mode() else 'off'} ({config.SMOKE_ENV})")
-    print("Data sets:")
-    for name in data.DATASETS:
+def _check_data(name: str, problems: list[str]) -> None:
+    """Report one data set: where it is and whether every file is intact, or why not."""
+    from gan_course import data
+
+    spec = data.DATASETS[name]
+    title = spec["title"]
+    try:
         attempts, files = data.locate(name)
-        title = data.DATASETS[name]["title"]
-        if files is not None:
-            try:
-                data.load_images(name, "test", download=False, verbose=False)
-                print(f"  {title:<14} OK from {attempts[-1].place}: {attempts[-1].location}")
-            except (data.CorruptDataError, ValueError) as err:
-                print(f"  {title:<14} BROKEN: {err}")
-                problems.append(f"{title}: {err}")
-            continue
+    except Exception as err:  # noqa: BLE001 - doctor reports, it never crashes
+        print(f"  {title:<14} BROKEN: {_unexpected(err)}")
+        problems.append(f"{title}: {_unexpected(err)}")
+        return
+    if files is None and attempts and attempts[-1].explicit:
+        last = attempts[-1]
+        value = os.environ.get(spec["env"], "")
+        message = (
+            f"{spec['env']} is set to {value!r}, but {last.location} holds no {title} ({last.reason}): "
+            f"point it at the data, or unset it (unset {spec['env']}) to use the other places"
+        )
+        print(f"  {title:<14} BROKEN: {message}")
+        problems.append(message)
+        return
+    if files is None:
         tried = "; ".join(f"{a.place} ({a.reason})" for a in attempts)
         print(f"  {title:<14} not on this machine (tried {tried}); would download on first use")
         if name == "fashion_mnist":  # the lessons' data set must be here before class starts
@@ -58,6 +59,60 @@ def doctor() -> int:
                 "Fashion-MNIST is not on this machine: run `python -m gan_course fetch` while online, "
                 "or `sudo apt-get install dataset-fashion-mnist`, or set GAN_COURSE_FASHION_MNIST"
             )
+        return
+    try:
+        where = data._check_local(name)
+    except (data.CorruptDataError, data.DataNotFoundError, ValueError, OSError) as err:
+        print(f"  {title:<14} BROKEN: {err}")
+        problems.append(f"{title}: {err}")
+    except Exception as err:  # noqa: BLE001 - doctor reports, it never crashes
+        print(f"  {title:<14} BROKEN: {_unexpected(err)}")
+        problems.append(f"{title}: {_unexpected(err)}")
+    else:
+        print(f"  {title:<14} OK from {where} (every file checked)")
+
+
+def doctor() -> int:
+    """Print the environment report; return the number of problems found (0: every lesson can run).
+
+    Checks the Python packages, the GPUs, smoke mode, and every data set where the loader
+    would find it (all files, both splits, checksums included). Every problem is printed
+    with its fix; an unexpected error is reported, never raised. Introduced in the README,
+    before lesson 01.
+    """
+    problems: list[str] = []
+    print(f"Python       {platform.python_version()} ({sys.executable})")
+    for module in REQUIRED:
+        version = _version(module)
+        print(f"{module:<12} {version or 'MISSING'}")
+        if version is None:
+            problems.append(f"{module} is missing: run `make lab` again, or pip install -e .")
+    try:
+        if _version("tensorflow"):
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            print(f"GPUs         {', '.join(g.name for g in gpus) if gpus else 'none (lessons run on the CPU)'}")
+    except Exception as err:  # noqa: BLE001 - doctor reports, it never crashes
+        print(f"GPUs         could not be listed: {_unexpected(err)}")
+    try:
+        from gan_course import config
+
+        print(f"Colab        {'yes' if config.in_colab() else 'no'}")
+        print(f"smoke mode   {'ON' if config.smoke_mode() else 'off'} ({config.SMOKE_ENV})")
+    except Exception as err:  # noqa: BLE001
+        print(f"settings     could not be read: {_unexpected(err)}")
+        problems.append(f"gan_course.config: {_unexpected(err)}")
+    print("Data sets:")
+    try:
+        from gan_course import data
+
+        names = list(data.DATASETS)
+    except Exception as err:  # noqa: BLE001
+        names = []
+        problems.append(f"gan_course.data could not be imported: {_unexpected(err)}")
+    for name in names:
+        _check_data(name, problems)
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
@@ -68,6 +123,10 @@ def doctor() -> int:
 
 
 def main(argv=None) -> int:
+    """``python -m gan_course doctor | fetch [NAME]``; returns the exit status (0 = fine).
+
+    Introduced in the README, before lesson 01.
+    """
     parser = argparse.ArgumentParser(prog="gan-course", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check this machine for the course")
@@ -80,7 +139,7 @@ def main(argv=None) -> int:
 
     try:
         print(data.fetch(args.name))
-    except (data.DataNotFoundError, data.CorruptDataError, ValueError) as err:
+    except (data.DataNotFoundError, data.CorruptDataError, ValueError, TypeError, OSError) as err:
         print(err, file=sys.stderr)
         return 1
     return 0

@@ -11,7 +11,8 @@ remedy only changes the discriminator or the loss that step is given:
 - ``"pacgan"``: D judges packs of ``pack`` samples at once (Lin et al. 2018);
 - ``"instance_noise"``: Gaussian noise added to every D input (Sønderby et al. 2017).
 
-Introduced in lesson 04.
+``toy_trial`` turns one run into a row for ``experiments.run``; ``train_ring`` is what the
+ring-lab panel (``widgets.ring_lab``) trains. Plots of runs live in ``viz``. Used in lesson 04.
 """
 
 from __future__ import annotations
@@ -22,51 +23,12 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
 
 from gan_course import metrics, models
-from gan_course.losses import get_loss
-from gan_course.training import gan_step
+from gan_course.losses import get_loss, wgan_gp
+from gan_course.training import build_optimizers, default_optimizer, gan_step
 
 REMEDIES = ("vanilla", "wgan_gp", "minibatch_std", "pacgan", "instance_noise")
-
-
-class Pack(layers.Layer):
-    """PacGAN's packing: (n, d) -> (n / m, m·d), m consecutive samples side by side.
-
-    The discriminator then gives one logit per pack of ``m`` samples, all real or all fake,
-    so a generator that puts its samples on few modes makes packs that look unlike real ones.
-    ``n`` must be divisible by ``m``. Lin et al. 2018. Introduced in lesson 04.
-    """
-
-    def __init__(self, m: int, **kwargs):
-        super().__init__(**kwargs)
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise ValueError(f"pack size m must be a positive integer, got {m!r}")
-        self.m = m
-
-    def call(self, x):
-        from keras import ops
-
-        tf.debugging.assert_equal(
-            tf.shape(x)[0] % self.m, 0,
-            message=f"PacGAN: the batch size must be a multiple of the pack size {self.m}",
-        )  # fmt: skip
-        return ops.reshape(x, (-1, self.m * x.shape[-1]))
-
-    def compute_output_shape(self, input_shape):
-        return (None, self.m * input_shape[-1])
-
-    def get_config(self):
-        return {**super().get_config(), "m": self.m}
-
-
-def pac_discriminator(in_dim: int = 2, hidden=(128, 128), pack: int = 4) -> keras.Model:
-    """A toy discriminator that judges packs: x (n, in_dim) -> logits (n / pack, 1). Introduced in lesson 04."""
-    stack = [keras.Input((in_dim,)), Pack(pack)]
-    stack += [layers.Dense(h, activation="relu") for h in hidden]
-    stack.append(layers.Dense(1))
-    return keras.Sequential(stack, name="pac_discriminator")
 
 
 @dataclass(frozen=True)
@@ -99,22 +61,25 @@ def build_toy_gan(config: ToyConfig, out_dim: int = 2):
     generator = models.toy_generator(config.z_dim, out_dim, config.hidden)
     loss = get_loss("non_saturating")
     if config.remedy == "pacgan":
-        discriminator = pac_discriminator(out_dim, config.hidden, config.pack)
+        discriminator = models.pac_discriminator(out_dim, config.hidden, config.pack)
     else:
         discriminator = models.toy_discriminator_variant(
-            out_dim, config.hidden, minibatch_std=config.remedy == "minibatch_std",
+            out_dim,
+            config.hidden,
+            minibatch_std=config.remedy == "minibatch_std",
             instance_noise=config.noise if config.remedy == "instance_noise" else 0.0,
-        )  # fmt: skip
+        )
     if config.remedy == "wgan_gp":
-        from gan_course.losses import wgan_gp
-
         loss = wgan_gp(config.gp_weight)
     return generator, discriminator, loss
 
 
 @dataclass
 class ToyRun:
-    """What ``train_toy`` recorded: steps, snapshots (k, n_eval, 2), coverage per snapshot, seconds."""
+    """What ``train_toy`` recorded: steps, snapshots (k, n_eval, 2), coverage per snapshot, seconds.
+
+    Introduced in lesson 04.
+    """
 
     config: ToyConfig
     steps: list = field(default_factory=list)
@@ -133,8 +98,9 @@ class ToyRun:
         return np.array([getattr(c, key) for c in self.coverage], dtype=np.float64)
 
 
-def train_toy(mixture, config: ToyConfig | None = None, seed: int = 0, every: int = 500,
-              n_eval: int = 2500, **overrides) -> ToyRun:  # fmt: skip
+def train_toy(
+    mixture, config: ToyConfig | None = None, seed: int = 0, every: int = 500, n_eval: int = 2500, **overrides
+) -> ToyRun:
     """Train a toy GAN on ``mixture`` (a ``toy.Mixture``) and score it every ``every`` steps.
 
     Real batches are drawn at random from ``mixture.samples``; ``every`` steps run inside
@@ -161,15 +127,16 @@ def train_toy(mixture, config: ToyConfig | None = None, seed: int = 0, every: in
         raise ValueError(f"PacGAN needs batch_size divisible by pack: {config.batch_size} % {config.pack} != 0")
     data = np.asarray(getattr(mixture, "samples", None), dtype=np.float32)
     if data.ndim != 2 or len(data) < config.batch_size:
-        raise ValueError(f"mixture.samples must be (n, d) with n >= batch_size, got {data.shape}: "
-                         "pass a toy.Mixture such as toy.ring()")  # fmt: skip
+        raise ValueError(
+            f"mixture.samples must be (n, d) with n >= batch_size, got {data.shape}: "
+            "pass a toy.Mixture such as toy.ring()"
+        )
 
     keras.utils.set_random_seed(seed)
     generator, discriminator, loss = build_toy_gan(config, data.shape[1])
-    d_opt = keras.optimizers.Adam(_rate(config.lr_d, config.steps * config.d_steps, config.decay), beta_1=config.beta_1)
-    g_opt = keras.optimizers.Adam(_rate(config.lr_g, config.steps, config.decay), beta_1=config.beta_1)
-    d_opt.build(discriminator.trainable_variables)
-    g_opt.build(generator.trainable_variables)
+    d_opt = default_optimizer(_rate(config.lr_d, config.steps * config.d_steps, config.decay), config.beta_1)
+    g_opt = default_optimizer(_rate(config.lr_g, config.steps, config.decay), config.beta_1)
+    build_optimizers(generator, discriminator, g_opt, d_opt)
     rng = tf.random.Generator.from_seed(seed)
     real_data = tf.constant(data)
     z_eval = tf.constant(np.random.default_rng(seed + 1).normal(size=(n_eval, config.z_dim)), tf.float32)
@@ -179,8 +146,17 @@ def train_toy(mixture, config: ToyConfig | None = None, seed: int = 0, every: in
     def run(k):
         for _ in tf.range(k):
             idx = rng.uniform((batch,), 0, n_data, dtype=tf.int32)
-            gan_step(generator, discriminator, d_opt, g_opt, rng, config.z_dim,
-                     tf.gather(real_data, idx), loss, config.d_steps)  # fmt: skip
+            gan_step(
+                generator,
+                discriminator,
+                d_opt,
+                g_opt,
+                rng,
+                config.z_dim,
+                tf.gather(real_data, idx),
+                loss,
+                config.d_steps,
+            )
         return generator(z_eval, training=False)
 
     result = ToyRun(config)
@@ -211,98 +187,51 @@ def _coverage(points, mixture):
     return metrics.mode_coverage(points, mixture.centers, mixture.std)
 
 
-def plot_snapshots(run: ToyRun, mixture, indices=None, axes=None, size: float = 2.6):
-    """Generated points (blue) over the data's centres (red crosses) at several snapshots of ``run``.
+def toy_trial(mixture, seed: int = 0, **settings) -> dict:
+    """One toy run scored at its end, as a row for ``experiments.run``: modes, total, hq (0–1),
+    all_modes (1 if every mode is covered), kl, seconds, and the final points.
 
-    ``indices`` picks snapshots (default: up to 6, evenly spaced); each panel is titled with
-    the step, modes covered and the high-quality share. Introduced in lesson 04.
+    ``settings`` are ``ToyConfig`` fields. Introduced in lesson 04.
     """
-    import matplotlib.pyplot as plt
-
-    if indices is None:
-        indices = np.unique(np.linspace(0, len(run.snapshots) - 1, min(6, len(run.snapshots))).round().astype(int))
-    if axes is None:
-        _, axes = plt.subplots(1, len(indices), figsize=(size * len(indices), size), squeeze=False)
-        axes = axes[0]
-    lim = 1.3 * np.abs(mixture.centers).max() + 0.2
-    for ax, i in zip(axes, indices):
-        c = run.coverage[i]
-        ax.scatter(*run.snapshots[i][:1000].T, s=2, alpha=0.4, color="tab:blue")
-        ax.scatter(*mixture.centers.T, marker="x", s=25, color="tab:red")
-        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xticks=[], yticks=[], aspect="equal")
-        ax.set_title(f"step {run.steps[i]}\n{c.modes_covered}/{c.n_modes} modes, {c.high_quality_fraction:.0%} HQ",
-                     fontsize=9)  # fmt: skip
-    return axes
+    run = train_toy(mixture, seed=seed, every=settings.get("steps", ToyConfig.steps), **settings)
+    c = run.final
+    return {
+        "modes": c.modes_covered,
+        "total": c.n_modes,
+        "hq": c.high_quality_fraction,
+        "all_modes": int(c.modes_covered == c.n_modes),
+        "kl": c.kl_to_uniform,
+        "seconds": run.seconds,
+        "points": run.snapshots[-1],
+    }
 
 
-def plot_coverage(runs: dict, axes=None):
-    """Modes covered and high-quality share over training, one line per run in ``runs`` (label -> ToyRun)."""
-    import matplotlib.pyplot as plt
+def train_ring(
+    remedy: str = "vanilla",
+    modes: int = 8,
+    lr_d: float = 1e-3,
+    lr_g: float = 1e-3,
+    d_steps: int = 1,
+    steps: int = 2000,
+    seed: int = 0,
+    beta_1: float = 0.9,
+):
+    """Train the lesson-04 toy GAN on a ring of ``modes`` Gaussians; return (mixture, ``ToyRun``).
 
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 3))
-    for label, run in runs.items():
-        axes[0].plot(run.steps, run.curve("modes_covered"), marker=".", label=label)
-        axes[1].plot(run.steps, run.curve("high_quality_fraction"), marker=".", label=label)
-    total = next(iter(runs.values())).final.n_modes if runs else 0
-    axes[0].set(xlabel="generator step", ylabel="modes covered", ylim=(-0.5, total + 0.5))
-    axes[1].set(xlabel="generator step", ylabel="high-quality share", ylim=(-0.02, 1.02))
-    axes[0].legend(fontsize=8)
-    return axes
-
-
-def compare(mixtures: dict, remedies: dict, seeds=(0, 1, 2), verbose: bool = True, **common) -> list:
-    """Train every remedy on every mixture with every seed, same settings otherwise; return the rows.
-
-    ``mixtures`` maps a name to a ``toy.Mixture``; ``remedies`` maps a row label to a dict of
-    ``ToyConfig`` fields (at least ``remedy``); ``common`` holds the shared fields (steps, lr...).
-    Returns one dict per (method, data, seed) with modes, total, hq (0–1), kl, seconds and the
-    final generated points.
-    Introduced in lesson 04.
+    What ``widgets.ring_lab`` runs on each click, four snapshots per run. Introduced in lesson 04.
     """
-    rows = []
-    for label, settings in remedies.items():
-        for data_name, mixture in mixtures.items():
-            for seed in seeds:
-                run = train_toy(mixture, seed=seed, every=common.get("steps", 3000), **{**common, **settings})
-                c = run.final
-                rows.append({"method": label, "data": data_name, "seed": seed, "modes": c.modes_covered,
-                             "total": c.n_modes, "hq": c.high_quality_fraction, "kl": c.kl_to_uniform,
-                             "seconds": run.seconds, "points": run.snapshots[-1]})  # fmt: skip
-                if verbose:
-                    print(f"{label:<16} {data_name:<5} seed {seed}: {c.modes_covered:>2}/{c.n_modes} modes, "
-                          f"{c.high_quality_fraction:6.1%} HQ  ({run.seconds:.1f} s)")  # fmt: skip
-    return rows
+    from gan_course import toy
 
-
-def summarize(rows: list) -> list:
-    """Means over seeds of ``compare``'s rows, one dict per (method, data): modes, total, hq_percent,
-    all_modes (seeds that covered every mode), seeds, seconds (per run). Introduced in lesson 04."""
-    groups = {}
-    for row in rows:
-        groups.setdefault((row["method"], row["data"]), []).append(row)
-    out = []
-    for (method, data_name), group in groups.items():
-        out.append({
-            "method": method, "data": data_name, "modes": float(np.mean([r["modes"] for r in group])),
-            "total": group[0]["total"], "hq_percent": float(100 * np.mean([r["hq"] for r in group])),
-            "all_modes": sum(r["modes"] == r["total"] for r in group), "seeds": len(group),
-            "seconds": float(np.mean([r["seconds"] for r in group])),
-        })  # fmt: skip
-    return out
-
-
-def format_table(summary: list) -> str:
-    """``summarize``'s rows as a Markdown table: one row per method, ring and grid side by side."""
-    datasets = list(dict.fromkeys(r["data"] for r in summary))
-    head = "| method | " + " | ".join(f"{d}: modes | {d}: HQ % | {d}: s/run" for d in datasets) + " |"
-    lines = [head, "|---" * (1 + 3 * len(datasets)) + "|"]
-    for method in dict.fromkeys(r["method"] for r in summary):
-        cells = []
-        for d in datasets:
-            r = next((r for r in summary if r["method"] == method and r["data"] == d), None)
-            cells += ["–"] * 3 if r is None else [
-                f"{r['modes']:.1f}/{r['total']} ({r['all_modes']}/{r['seeds']} seeds all)",
-                f"{r['hq_percent']:.1f}", f"{r['seconds']:.1f}"]  # fmt: skip
-        lines.append(f"| {method} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    ring = toy.ring(n=20_000, modes=modes)
+    run = train_toy(
+        ring,
+        seed=seed,
+        every=max(int(steps) // 4, 1),
+        remedy=remedy,
+        lr_d=lr_d,
+        lr_g=lr_g,
+        d_steps=d_steps,
+        steps=steps,
+        beta_1=beta_1,
+    )
+    return ring, run

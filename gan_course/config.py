@@ -1,7 +1,8 @@
 """Seeds, smoke mode, Colab detection and plot defaults.
 
 Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
-their Parameters cell only, so the lesson text never changes with the mode.
+their Parameters cell only, so the lesson text never changes with the mode. Used in the Setup and
+Parameters cells of lessons 01, 02, 03, 04 and 05.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SMOKE_ENV = "GAN_COURSE_SMOKE"
 
 
 def smoke_mode() -> bool:
-    """True when the environment variable ``GAN_COURSE_SMOKE`` is set to 1/true/yes."""
+    """True when the environment variable ``GAN_COURSE_SMOKE`` is set to 1/true/yes. Introduced in lesson 01."""
     value = os.environ.get(SMOKE_ENV, "").strip().lower()
     if value in ("", "0", "false", "no", "off"):
         return False
@@ -38,7 +39,7 @@ SMOKE = smoke_mode()
 
 
 def in_colab() -> bool:
-    """True when running inside Google Colab."""
+    """True when running inside Google Colab. Introduced in lesson 01."""
     return "google.colab" in sys.modules
 
 

@@ -8,16 +8,26 @@ Where the files come from, in this order (the loader says which one it used):
 3. Debian's package ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``);
 4. a download through ``keras.utils.get_file`` into the Keras cache.
 
-Every file is checked against a SHA-256 before use. If nothing works, one error lists
-every place tried and how to fix it. A loader never falls back to another data set.
-Introduced in lesson 02.
+An explicit place (``path=`` or a set environment variable) that holds no data is an
+error, never a silent fall-back to the next place. Every file is checked against a
+SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptDataError``
+naming the file and the fix. If nothing works, one error lists every place tried and how
+to fix it. A loader never falls back to another data set.
+
+Introduced in lesson 02; used in lessons 02, 03, 04 and 05 (and by ``python -m gan_course doctor``).
 """
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import hashlib
+import math
 import os
+import sys
+import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +47,17 @@ FASHION_FILES = {
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
 FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 MNIST_CLASSES = tuple(str(d) for d in range(10))
 
 DATASETS = {
@@ -62,18 +80,23 @@ DATASETS = {
 }
 SPLITS = ("train", "test")
 
+# Everything that reading a damaged .gz, .npz or IDX file can raise. zlib.error is not an
+# OSError: a flipped byte inside the deflate stream raises it from gzip's reader.
+_READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+
 
 class DataNotFoundError(FileNotFoundError):
-    """No place held a usable copy of the data set; the message lists them all."""
+    """No place held a usable copy of the data set; the message lists them all. Introduced in lesson 02."""
 
 
 class CorruptDataError(ValueError):
-    """A data file exists but its checksum or format is wrong."""
+    """A data file exists but it is damaged, truncated, or its checksum is wrong; the message names
+    the file and the fix. Introduced in lesson 02."""
 
 
 @dataclass
 class ImageData:
-    """Images (N, 28, 28, 1) float32 in [-1, 1], integer labels (N,), and provenance."""
+    """Images (N, 28, 28, 1) float32 in [-1, 1], integer labels (N,), and provenance. Introduced in lesson 02."""
 
     images: np.ndarray
     labels: np.ndarray
@@ -87,32 +110,141 @@ class ImageData:
         return len(self.images)
 
 
+# ------------------------------------------------------------------ argument checks
+
+
+def _stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside this package."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _integer(value, name: str, minimum: int | None = None, allow_none: bool = False) -> int | None:
+    """``value`` as a Python int (NumPy integers welcome), or a ValueError naming ``name``."""
+    if value is None and allow_none:
+        return None
+    if minimum == 1:
+        kind = "a positive integer"
+    elif minimum == 0:
+        kind = "a non-negative integer"
+    else:
+        kind = "an integer" + (f" >= {minimum}" if minimum is not None else "")
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be {kind}, got {value!r}: True/False is not a number here")
+    if not isinstance(value, (int, np.integer)):
+        if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+            hint = f": pass int({name}) = {int(value)}"
+        elif isinstance(value, str):
+            hint = ": pass a number, not a string"
+        else:
+            hint = ""
+        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}){hint}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be {kind}, got {value}")
+    return value
+
+
+def _number(value, name: str, positive: bool = False, minimum: float | None = None) -> float:
+    """``value`` as a finite Python float (NumPy scalars welcome), or a ValueError naming ``name``."""
+    kind = "a positive number" if positive else "a number" + (f" >= {minimum:g}" if minimum is not None else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        hint = ": pass a number, not a string" if isinstance(value, str) else ""
+        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}){hint}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if (positive and value <= 0) or (minimum is not None and value < minimum):
+        raise ValueError(f"{name} must be {kind}, got {value:g}")
+    return value
+
+
+def _array(values, name: str) -> np.ndarray:
+    """``np.asarray(values)`` (TensorFlow tensors too), with a clear error for ragged or odd input."""
+    if isinstance(values, ImageData):
+        raise TypeError(f"{name} is an ImageData (images, labels and their source): pass its .images")
+    if hasattr(values, "numpy") and not isinstance(values, np.ndarray):
+        values = values.numpy()
+    try:
+        arr = np.asarray(values)
+    except (ValueError, TypeError) as err:
+        raise TypeError(
+            f"{name} could not be turned into one array ({err}): pass a NumPy array whose rows all have the same shape"
+        ) from err
+    if arr.dtype == object:
+        raise TypeError(
+            f"{name} could not be turned into a numeric array (got dtype object from {type(values).__name__}): "
+            "pass a NumPy array of numbers whose rows all have the same shape"
+        )
+    return arr
+
+
 def dataset_name(name: str) -> str:
-    """Normalise a data set name (``"Fashion-MNIST"`` -> ``"fashion_mnist"``) or fail clearly."""
+    """Normalise a data set name (``"Fashion-MNIST"`` -> ``"fashion_mnist"``) or fail clearly.
+
+    Introduced in lesson 02.
+    """
     if not isinstance(name, str):
-        raise TypeError(f"data set name must be a string, got {type(name).__name__}")
+        raise TypeError(f"data set name must be a string such as 'fashion_mnist', got {type(name).__name__} {name!r}")
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in DATASETS:
         known = ", ".join(repr(k) for k in DATASETS)
-        raise ValueError(f"unknown data set {name!r}: choose one of {known}")
+        close = difflib.get_close_matches(key, DATASETS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown data set {name!r}{hint}: choose one of {known}")
     return key
 
 
 def keras_cache_dir() -> Path:
-    """The Keras cache folder: ``$KERAS_HOME`` if set, else ``~/.keras``."""
+    """The Keras cache folder: ``$KERAS_HOME`` if set, else ``~/.keras``. Introduced in lesson 02."""
     return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
 
 
 # --------------------------------------------------------------------------- files
 
 
+def _fix_for(path: Path, files: str = "it") -> str:
+    """How to replace a damaged file: reinstall Debian's package, or delete it and fetch again."""
+    for spec in DATASETS.values():
+        if spec["debian"] and str(Path(path).absolute()).startswith(spec["debian"].rstrip("/") + "/"):
+            return f"Reinstall {files}: sudo apt-get install --reinstall {spec['debian_package']}"
+    return f"Delete {files} and run `python -m gan_course fetch` again (or pass path= to a good copy)"
+
+
+def _damaged(path, problem: str) -> CorruptDataError:
+    """The one error for every kind of damaged file: names the file, what is wrong, and the fix."""
+    return CorruptDataError(f"{path} {problem}: the file is corrupted or incomplete. {_fix_for(Path(path))}")
+
+
+def _unreadable(path, err: BaseException) -> CorruptDataError:
+    if isinstance(err, PermissionError):
+        return CorruptDataError(f"{path} could not be read ({err}): make it readable (chmod a+r) or {_fix_for(path)}")
+    kind = type(err).__name__ if type(err).__module__ == "builtins" else f"{type(err).__module__}.{type(err).__name__}"
+    return _damaged(path, f"could not be read ({kind}: {err})" if str(err) else f"could not be read ({kind})")
+
+
 def sha256_file(path: str | os.PathLike, decompress: bool = False) -> str:
-    """SHA-256 of a file's bytes (of its decompressed bytes with ``decompress=True``)."""
+    """SHA-256 of a file's bytes (of its decompressed bytes with ``decompress=True``).
+
+    Raises ``CorruptDataError`` naming the file if it cannot be read or decompressed.
+    Introduced in lesson 02.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__} {path!r}")
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"{path} is not a file: check the path")
     digest = hashlib.sha256()
     opener = gzip.open if decompress else open
-    with opener(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with opener(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except _READ_ERRORS as err:
+        raise _unreadable(path, err) from err
     return digest.hexdigest()
 
 
@@ -120,28 +252,38 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read an IDX file (the MNIST format), gzip-compressed or not, into an array."""
+    """Read an IDX file (the MNIST format), gzip-compressed (name ends in .gz) or not, into an array.
+
+    Any damaged, truncated or mis-named file raises ``CorruptDataError`` naming the file
+    and the fix. Introduced in lesson 02.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__} {path!r}")
     path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"{path} is not a file: check the path")
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as f:
             raw = f.read()
-    except (OSError, EOFError) as err:
-        raise CorruptDataError(f"{path} could not be read ({err}); delete it and fetch it again") from err
+    except _READ_ERRORS as err:
+        raise _unreadable(path, err) from err
+    if raw[:2] == b"\x1f\x8b":
+        raise CorruptDataError(
+            f"{path} is gzip-compressed but its name does not end in .gz: rename it to {path.name}.gz "
+            "(or, if it should not be compressed, it is corrupted: delete it and fetch it again)"
+        )
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
-        raise CorruptDataError(f"{path} is not an IDX file (bad magic number {raw[:4].hex()!r})")
+        raise _damaged(path, f"is not an IDX file (bad magic number {raw[:4].hex()!r})")
     ndim = raw[3]
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise CorruptDataError(f"{path} is truncated: its header needs {header} bytes")
+        raise _damaged(path, f"has {len(raw)} bytes, fewer than its {header}-byte header (truncated or damaged)")
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     dtype = np.dtype(_IDX_DTYPES[raw[2]])
-    expected = header + int(np.prod(shape)) * dtype.itemsize
+    expected = header + math.prod(shape) * dtype.itemsize  # Python ints: no overflow on a damaged header
     if len(raw) != expected:
-        raise CorruptDataError(
-            f"{path} has {len(raw)} bytes but its header {shape} needs {expected}: "
-            "the file is truncated or damaged; delete it and fetch it again"
-        )
+        raise _damaged(path, f"has {len(raw)} bytes but its header {shape} needs {expected} (truncated or damaged)")
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
 
 
@@ -151,18 +293,9 @@ def _fashion_files(folder: Path) -> dict[str, Path] | None:
 
 
 def _verify(path: Path, expected: str, decompress: bool) -> None:
-    try:
-        actual = sha256_file(path, decompress=decompress)
-    except (OSError, EOFError) as err:
-        raise CorruptDataError(
-            f"{path} could not be read ({err}): it is damaged; delete it and fetch it again"
-        ) from err
+    actual = sha256_file(path, decompress=decompress)  # raises CorruptDataError if unreadable
     if actual != expected:
-        raise CorruptDataError(
-            f"{path} has SHA-256 {actual[:12]}…, expected {expected[:12]}…: the file is "
-            "corrupted or incomplete. Delete it and run `python -m gan_course fetch` again "
-            "(or pass path= to a good copy)"
-        )
+        raise _damaged(path, f"has SHA-256 {actual[:12]}…, expected {expected[:12]}…")
 
 
 # ------------------------------------------------------------------------- sources
@@ -170,21 +303,35 @@ def _verify(path: Path, expected: str, decompress: bool) -> None:
 
 @dataclass
 class Attempt:
-    """One place the loader looked, and what it found there."""
+    """One place the loader looked, and what it found there. ``explicit`` marks a place the user
+    chose (``path=`` or an environment variable): if it holds nothing, that is an error.
+    Introduced in lesson 02."""
 
     place: str
     location: str
     found: bool
     reason: str = ""
+    explicit: bool = False
+
+
+def _check_path(path) -> Path | None:
+    if path is None:
+        return None
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder or file path (str or Path) or None, got {type(path).__name__} {path!r}")
+    if not str(path).strip():
+        raise ValueError("path is an empty string: pass the folder that holds the data, or leave path=None")
+    return Path(path).expanduser()
 
 
 def candidate_locations(name: str, path: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
-    """The local places to look for a data set, in order, as (description, path) pairs."""
+    """The local places to look for a data set, in order, as (description, path) pairs. Introduced in lesson 02."""
     key = dataset_name(name)
     spec = DATASETS[key]
+    path = _check_path(path)
     places: list[tuple[str, Path]] = []
     if path is not None:
-        places.append(("path argument", Path(path).expanduser()))
+        places.append(("path argument", path))
     elif os.environ.get(spec["env"]):
         places.append((f"environment variable {spec['env']}", Path(os.environ[spec["env"]]).expanduser()))
     places.append(("Keras cache", keras_cache_dir() / spec["cache"]))
@@ -196,6 +343,8 @@ def candidate_locations(name: str, path: str | os.PathLike | None = None) -> lis
 def _resolve_local(key: str, where: Path) -> tuple[dict[str, Path] | Path | None, str]:
     """Files for ``key`` at ``where`` (a folder, or for MNIST also the .npz file)."""
     if key == "fashion_mnist":
+        if where.is_file():
+            return None, "is a file, not a folder: give the folder that holds the four IDX .gz files"
         if not where.is_dir():
             return None, "no such folder"
         files = _fashion_files(where)
@@ -204,6 +353,8 @@ def _resolve_local(key: str, where: Path) -> tuple[dict[str, Path] | Path | None
             return None, f"missing {', '.join(missing)}"
         return files, ""
     npz = where if where.suffix == ".npz" else where / "mnist.npz"
+    if not where.exists():
+        return None, "no such file or folder"
     return (npz, "") if npz.is_file() else (None, f"no {npz.name} there")
 
 
@@ -211,16 +362,20 @@ def locate(name: str, path: str | os.PathLike | None = None) -> tuple[list[Attem
     """Look for a data set locally without loading it.
 
     Returns the list of attempts and the files of the first place that has them
-    (``None`` if none does). Used by the loader and by ``python -m gan_course doctor``.
+    (``None`` if none does). An explicit place (``path=`` or the data set's environment
+    variable) that holds nothing stops the search: its attempt is the last one, with
+    ``explicit=True``. Used by the loader and by ``python -m gan_course doctor``.
+    Introduced in lesson 02.
     """
     key = dataset_name(name)
     attempts = []
     for place, where in candidate_locations(key, path):
         files, reason = _resolve_local(key, where)
-        attempts.append(Attempt(place, str(where), files is not None, reason))
+        explicit = place == "path argument" or place.startswith("environment variable")
+        attempts.append(Attempt(place, str(where), files is not None, reason, explicit))
         if files is not None:
             return attempts, files
-        if place == "path argument":  # an explicit path that is wrong is an error, not a hint
+        if explicit:  # a place the user chose that is wrong is an error, not a hint
             break
     return attempts, None
 
@@ -233,22 +388,36 @@ def _download(key: str) -> dict[str, Path] | Path:
     if key == "fashion_mnist":
         subdir = DATASETS[key]["cache"]
         return {
-            fname: Path(
-                keras.utils.get_file(fname, origin=KERAS_ORIGIN + fname, cache_dir=cache, cache_subdir=subdir)
-            )
+            fname: Path(keras.utils.get_file(fname, origin=KERAS_ORIGIN + fname, cache_dir=cache, cache_subdir=subdir))
             for fname in FASHION_FILES
         }
     return Path(
         keras.utils.get_file(
-            "mnist.npz", origin=KERAS_ORIGIN + "mnist.npz", file_hash=MNIST_SHA256,
-            cache_dir=cache, cache_subdir=DATASETS[key]["cache"],
+            "mnist.npz",
+            origin=KERAS_ORIGIN + "mnist.npz",
+            file_hash=MNIST_SHA256,
+            cache_dir=cache,
+            cache_subdir=DATASETS[key]["cache"],
         )
-    )  # fmt: skip
+    )
 
 
 def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFoundError:
     spec = DATASETS[key]
-    lines = [f"{spec['title']} could not be loaded. Places tried, in order:"]
+    what = "the folder holding the four IDX .gz files" if key == "fashion_mnist" else "mnist.npz (or its folder)"
+    lines = []
+    last = attempts[-1] if attempts else None
+    if last is not None and last.explicit and not last.found:
+        if last.place == "path argument":
+            lines.append(f"path={last.location!r} holds no {spec['title']} ({last.reason}): pass {what}.")
+        else:
+            value = os.environ.get(spec["env"], "")
+            lines.append(
+                f"{spec['env']} is set to {value!r}, but {Path(last.location).absolute()} holds no {spec['title']} "
+                f"({last.reason}). Point {spec['env']} at {what}, or unset it to use the other places "
+                f"(shell: unset {spec['env']}; notebook: del os.environ[{spec['env']!r}])."
+            )
+    lines.append(f"{spec['title']} could not be loaded. Places tried, in order:")
     for a in attempts:
         lines.append(f"  - {a.place}: {a.location} ({a.reason})")
     lines.append(f"  - download from {KERAS_ORIGIN}: {download}")
@@ -259,7 +428,6 @@ def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFound
         f"  - on a machine with internet run `python -m gan_course fetch {key}`, then copy what it "
         f"downloaded to {keras_cache_dir() / spec['cache']} on this machine"
     )
-    what = "the folder holding the four IDX .gz files" if key == "fashion_mnist" else "mnist.npz"
     lines.append(f"  - pass path= (or set {spec['env']}) to {what}")
     return DataNotFoundError("\n".join(lines))
 
@@ -272,12 +440,24 @@ def scale_images(pixels: np.ndarray) -> np.ndarray:
 
     The generator ends in tanh, whose outputs lie in [-1, 1]; real images must use the
     same range or the discriminator can tell them apart by range alone (lesson 02).
+    Introduced in lesson 02.
     """
-    pixels = np.asarray(pixels)
+    pixels = _array(pixels, "pixels")
     if pixels.dtype != np.uint8:
-        raise TypeError(
-            f"expected uint8 pixels in [0, 255], got dtype {pixels.dtype}: "
-            "scale_images is for raw pixels; data already in [-1, 1] needs no scaling"
+        if np.issubdtype(pixels.dtype, np.integer):
+            fix = "if they are pixel values 0..255, convert them with x.astype(np.uint8) first"
+        else:
+            fix = "scale_images is for raw pixels; data already in [-1, 1] need no scaling"
+        raise TypeError(f"expected uint8 pixels in [0, 255], got dtype {pixels.dtype}: {fix}")
+    if pixels.size == 0:
+        raise ValueError(f"pixels are empty (shape {pixels.shape}): pass at least one image")
+    if pixels.ndim == 2:
+        raise ValueError(
+            f"pixels have shape {pixels.shape}, one gray image: add a batch axis with x[None] to get (1, H, W)"
+        )
+    if pixels.ndim == 3 and pixels.shape[-1] in (1, 3) and pixels.shape[1] not in (1, 3):
+        raise ValueError(
+            f"pixels have shape {pixels.shape}, which looks like one image (H, W, C): add a batch axis with x[None]"
         )
     if pixels.ndim == 3:
         pixels = pixels[..., None]
@@ -295,17 +475,30 @@ def _read_arrays(key: str, files, split: str, verify: bool) -> tuple[np.ndarray,
             _verify(img_file, FASHION_FILES[img_file.name], decompress=True)
             _verify(lbl_file, FASHION_FILES[lbl_file.name], decompress=True)
         images, labels = read_idx(img_file), read_idx(lbl_file)
+        first, where = img_file, f"{img_file} and {lbl_file}"
     else:
         if verify:
             _verify(files, MNIST_SHA256, decompress=False)
         try:
             with np.load(files, allow_pickle=False) as f:
                 images, labels = f[f"x_{split}"], f[f"y_{split}"]
-        except (OSError, KeyError, ValueError) as err:
-            raise CorruptDataError(f"{files} is not a usable mnist.npz ({err}); delete it and fetch it again") from err
-    if images.ndim != 3 or images.shape[0] != labels.shape[0]:
-        raise CorruptDataError(f"{key} {split}: images {images.shape} and labels {labels.shape} do not match")
+        except (*_READ_ERRORS, KeyError, ValueError) as err:
+            raise _damaged(files, f"is not a usable mnist.npz ({type(err).__name__}: {err})") from err
+        first, where = files, str(files)
+    if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
+        raise CorruptDataError(
+            f"{key} {split}: images {images.shape} and labels {labels.shape} do not match in {where}: "
+            f"the files are corrupted or incomplete. {_fix_for(first, 'both')}"
+        )
     return images, labels
+
+
+def _check_split(split) -> str:
+    if not isinstance(split, str) or split not in SPLITS:
+        close = difflib.get_close_matches(str(split).lower(), SPLITS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}{hint}")
+    return split
 
 
 def load_images(
@@ -319,16 +512,21 @@ def load_images(
 
     Looks in the places listed in this module's docstring, verifies the files' SHA-256,
     and prints which source it used (``verbose``). ``split`` is ``"train"`` (60 000
-    images) or ``"test"`` (10 000). Introduced in lesson 02.
+    images) or ``"test"`` (10 000). ``path=`` or a set environment variable that holds
+    no data is an error (``DataNotFoundError``), and so is a damaged file
+    (``CorruptDataError``). Introduced in lesson 02.
     """
     key = dataset_name(name)
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    _check_split(split)
+    _check_path(path)
+    for flag, value in (("download", download), ("verbose", verbose)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{flag} must be True or False, got {value!r}")
     spec = DATASETS[key]
     attempts, files = locate(key, path)
     source = attempts[-1].place if files is not None else None
-    if files is None and path is not None:
-        raise _not_found(key, attempts, "not tried, because an explicit path was given")
+    if files is None and attempts[-1].explicit:
+        raise _not_found(key, attempts, f"not tried, because {attempts[-1].place} was given")
     download_error = "not tried (download=False)"
     if files is None and download:
         try:
@@ -341,16 +539,38 @@ def load_images(
     images, labels = _read_arrays(key, files, split, verify=True)
     location = str(files if isinstance(files, Path) else next(iter(files.values())).parent)
     data = ImageData(
-        images=scale_images(images), labels=labels.astype(np.int64), name=key, split=split,
-        source=source, location=location, class_names=spec["classes"],
-    )  # fmt: skip
+        images=scale_images(images),
+        labels=labels.astype(np.int64),
+        name=key,
+        split=split,
+        source=source,
+        location=location,
+        class_names=spec["classes"],
+    )
     if verbose:
         print(f"{spec['title']} {split}: {len(data)} images from {location} ({source}), scaled to [-1, 1]")
     return data
 
 
+def _check_local(name: str) -> str:
+    """Verify every file of a data set where the loader would find it, without downloading.
+
+    Returns "place: location"; raises the loader's errors. Used by ``python -m gan_course doctor``.
+    """
+    key = dataset_name(name)
+    attempts, files = locate(key)
+    if files is None:
+        raise _not_found(key, attempts, "not tried (checking this machine only)")
+    for split in SPLITS:
+        _read_arrays(key, files, split, verify=True)
+    return f"{attempts[-1].place}: {attempts[-1].location}"
+
+
 def fetch(name: str = "fashion_mnist") -> str:
-    """Make sure a data set is on this machine (download it if needed); returns where it is."""
+    """Make sure a data set is on this machine (download it if needed); returns where it is.
+
+    The function behind ``python -m gan_course fetch`` (README). Introduced in lesson 02.
+    """
     data = load_images(name, "test", verbose=False)
     return f"{DATASETS[data.name]['title']}: {data.location} ({data.source})"
 
@@ -362,71 +582,132 @@ def check_images(images, name: str = "images", shape: tuple | None = None) -> np
     """Check a batch of images (N, H, W, C) float in [-1, 1]; return it as a float32 array.
 
     Raises an error that says what was wrong and how to fix it. ``shape`` is the expected
-    (H, W, C), if known. Used at the boundary of every training and plotting function.
+    (H, W, C), if known. Images that all lie in [0, 1] get a ``UserWarning``: that is
+    lesson 02's bug 1 (data not scaled to tanh's range), fixed by ``x * 2 - 1``. Used at
+    the boundary of every training and plotting function. Introduced in lesson 02.
     """
-    if hasattr(images, "numpy"):
-        images = images.numpy()
-    arr = np.asarray(images)
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string used in messages, got {type(name).__name__}")
+    if shape is not None:
+        wanted = shape
+        try:
+            shape = tuple(_integer(s, "shape", minimum=1) for s in shape)
+        except (TypeError, ValueError):
+            shape = None
+        if shape is None or len(shape) != 3:
+            raise ValueError(f"shape must be (H, W, C), three positive integers such as (28, 28, 1), got {wanted!r}")
+    arr = _array(images, name)
+    if arr.size == 0:
+        raise ValueError(f"{name} are empty (shape {arr.shape}): pass at least one image")
     if arr.dtype == np.uint8:
         raise ValueError(
             f"{name} are uint8 pixels in [0, 255]; the course works in [-1, 1]: "
             "use gan_course.data.scale_images(x) (x / 127.5 - 1)"
         )
     if not np.issubdtype(arr.dtype, np.floating):
-        raise TypeError(f"{name} must be floating point in [-1, 1], got dtype {arr.dtype}")
-    if arr.ndim == 3:
+        if np.issubdtype(arr.dtype, np.integer):
+            fix = "if they are pixels in [0, 255], use x.astype('float32') / 127.5 - 1"
+        else:
+            fix = "convert them with x.astype('float32') and scale them to [-1, 1]"
+        raise TypeError(f"{name} must be floating point in [-1, 1], got dtype {arr.dtype}: {fix}")
+    if arr.ndim == 2:
         raise ValueError(
-            f"{name} have shape {arr.shape}; expected (N, H, W, C): add a channel axis with x[..., None]"
+            f"{name} have shape {arr.shape}, one gray image: add a batch and a channel axis with x[None, ..., None]"
         )
+    if arr.ndim == 3:
+        one_image = tuple(arr.shape) == shape if shape is not None else arr.shape[-1] in (1, 3)
+        if one_image:
+            raise ValueError(
+                f"{name} have shape {arr.shape}, one image (H, W, C); expected a batch (N, H, W, C): "
+                "add a batch axis with x[None]"
+            )
+        raise ValueError(f"{name} have shape {arr.shape}; expected (N, H, W, C): add a channel axis with x[..., None]")
     if arr.ndim != 4:
         raise ValueError(f"{name} must have shape (N, H, W, C), got {arr.shape}")
-    if shape is not None and tuple(arr.shape[1:]) != tuple(shape):
-        raise ValueError(f"{name} have image shape {arr.shape[1:]}, expected {tuple(shape)}")
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contain NaN or Inf values")
-    if arr.size:
-        lo, hi = float(arr.min()), float(arr.max())
-        if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
-            if lo >= 0.0 and hi > 1.5:
-                fix = "they look like [0, 255]: divide by 127.5 and subtract 1"
-            else:
-                fix = "rescale them to [-1, 1]"
-            raise ValueError(f"expected {name} in [-1, 1], got [{lo:.3g}, {hi:.3g}]: {fix}")
+    if shape is not None and tuple(arr.shape[1:]) != shape:
+        raise ValueError(f"{name} have image shape {arr.shape[1:]}, expected {shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"{name} contain NaN or Inf values: a generator that diverged (lower the learning rate) or broken data"
+        )
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
+        if lo >= 0.0 and hi > 1.5:
+            fix = "they look like [0, 255]: divide by 127.5 and subtract 1"
+        else:
+            fix = "rescale them to [-1, 1]"
+        raise ValueError(f"expected {name} in [-1, 1], got [{lo:.3g}, {hi:.3g}]: {fix}")
+    if lo >= 0.0 and hi > 0.0:
+        warnings.warn(
+            f"{name} all lie in [0, 1] (got [{lo:.3g}, {hi:.3g}]), but the generator's tanh makes [-1, 1]: "
+            "lesson 02's bug 1, data not scaled to the tanh range. Fix: x * 2 - 1 "
+            "(or load with gan_course.data.load_images, which scales for you)",
+            UserWarning,
+            stacklevel=_stacklevel(),
+        )
     return arr.astype(np.float32, copy=False)
 
 
 def check_training_data(data) -> np.ndarray:
-    """Check training data: images (N, H, W, C) in [-1, 1] (see ``check_images``) or points (N, d)."""
-    arr = np.asarray(data.numpy() if hasattr(data, "numpy") else data)
-    if arr.ndim == 4 or arr.dtype == np.uint8:
+    """Check training data: images (N, H, W, C) in [-1, 1] (see ``check_images``) or points (N, d).
+
+    Returns a float32 array. Introduced in lesson 02. Lesson 04 trains on 2-D points.
+    """
+    arr = _array(data, "training data")
+    if arr.size == 0:
+        raise ValueError(f"training data are empty (shape {arr.shape}): pass at least one image or point")
+    if arr.ndim in (3, 4) or arr.dtype == np.uint8:
         return check_images(arr, "training images")
+    if arr.ndim == 1 and np.issubdtype(arr.dtype, np.floating):
+        raise ValueError(
+            f"training data have shape {arr.shape}; points must be (N, d): use x.reshape(-1, 1) for 1-D points"
+        )
     if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
             "training data must be images (N, H, W, C) in [-1, 1] or points (N, d) as floats; "
             f"got shape {arr.shape}, dtype {arr.dtype}"
         )
     if not np.all(np.isfinite(arr)):
-        raise ValueError("training data contain NaN or Inf values")
+        raise ValueError("training data contain NaN or Inf values: drop or fix those rows")
     return arr.astype(np.float32, copy=False)
 
 
-def make_dataset(images, batch_size: int, shuffle: bool = True, seed: int = 0, drop_remainder: bool = True):
+def make_dataset(
+    images, batch_size: int, shuffle: bool = True, seed: int = 0, drop_remainder: bool = True, labels=None
+):
     """A ``tf.data.Dataset`` of batches, reshuffled each epoch from a fixed seed.
 
     ``images`` are (N, H, W, C) float in [-1, 1] (or toy points (N, d)). Full batches only by default, so every
-    training step sees ``batch_size`` images. Introduced in lesson 02.
+    training step sees ``batch_size`` images. ``batch_size`` and ``seed`` may be Python or NumPy integers.
+    With ``labels`` (N,) or (N, k), one per image, the batches are ``(images, labels)`` pairs for a
+    conditional GAN, shuffled together. Introduced in lesson 02.
     """
+    batch_size = _integer(batch_size, "batch_size", minimum=1)
+    seed = _integer(seed, "seed", minimum=0, allow_none=True)
+    for flag, value in (("shuffle", shuffle), ("drop_remainder", drop_remainder)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{flag} must be True or False, got {value!r}")
     import tensorflow as tf
 
+    if isinstance(images, tf.data.Dataset):
+        raise TypeError("images is already a tf.data.Dataset: use it directly; make_dataset takes an array (N, ...)")
     images = check_training_data(images)
-    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if batch_size > len(images):
+    if drop_remainder and batch_size > len(images):
         raise ValueError(
-            f"batch_size {batch_size} is larger than the data ({len(images)} images): "
-            f"use batch_size <= {len(images)} or more images"
+            f"batch_size {batch_size} is larger than the data ({len(images)} images), so no full batch exists: "
+            f"use batch_size <= {len(images)}, more images, or drop_remainder=False"
         )
-    ds = tf.data.Dataset.from_tensor_slices(images)
+    if labels is None:
+        ds = tf.data.Dataset.from_tensor_slices(images)
+    else:
+        labels = np.asarray(labels)
+        if labels.ndim not in (1, 2) or len(labels) != len(images):
+            raise ValueError(
+                f"labels must have shape (N,) or (N, k) with one label per image ({len(images)}), got {labels.shape}"
+            )
+        if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
+            raise ValueError(f"labels must be integers (class indices) or floats (one-hot), got dtype {labels.dtype}")
+        ds = tf.data.Dataset.from_tensor_slices((images, labels))
     if shuffle:
         ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(int(batch_size), drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    return ds.batch(batch_size, drop_remainder=bool(drop_remainder)).prefetch(tf.data.AUTOTUNE)

@@ -2,6 +2,7 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
+Used in lessons 01, 02, 03, 04 and 05.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _call(fn, *args):
 
 
 def check_optimal_discriminator(fn) -> bool:
-    """Lesson 01: ``fn(p_data, p_g)`` must return D*(x) for density arrays."""
+    """Lesson 01: ``fn(p_data, p_g)`` must return D*(x) for density arrays. Introduced in lesson 01."""
     from gan_course.theory import optimal_discriminator
 
     x = np.linspace(-4, 8, 241)
@@ -67,7 +68,7 @@ def check_optimal_discriminator(fn) -> bool:
 
 
 def check_jsd_from_value(jsd, v_at_optimum) -> bool:
-    """Lesson 01: JSD recovered from V(D*, G) through V = -log 4 + 2·JSD."""
+    """Lesson 01: JSD recovered from V(D*, G) through V = -log 4 + 2·JSD. Introduced in lesson 01."""
     want = (v_at_optimum + np.log(4)) / 2
     values, error = _numbers(my_jsd=jsd)
     if error:
@@ -85,32 +86,48 @@ def check_jsd_from_value(jsd, v_at_optimum) -> bool:
 
 
 def check_generator_gradients(saturating, non_saturating, d_fake=0.01) -> bool:
-    """Lesson 01: gradients of the two G losses with respect to D's logit, at D(G(z)) = d_fake."""
+    """Lesson 01: gradients of the two G losses with respect to D's logit, at D(G(z)) = d_fake.
+
+    Introduced in lesson 01.
+    """
     want_sat, want_ns = -d_fake, d_fake - 1.0
     values, error = _numbers(my_saturating_gradient=saturating, my_non_saturating_gradient=non_saturating)
     if error:
         return _report(False, error)
     sat, ns = values
     if np.isclose(sat, want_sat, atol=1e-4) and np.isclose(ns, want_ns, atol=1e-4):
-        return _report(True, f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
-                       "the minimax loss gives the generator almost no signal when D rejects its samples")  # fmt: skip
+        return _report(
+            True,
+            f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
+            "the minimax loss gives the generator almost no signal when D rejects its samples",
+        )
     if np.isclose(sat, want_ns, atol=1e-4) and np.isclose(ns, want_sat, atol=1e-4):
         return _report(False, "the two values are swapped: log(1 - D) is the saturating (minimax) one")
     if np.isclose(sat, -1 / (1 - d_fake), atol=1e-3) or np.isclose(ns, -1 / d_fake, atol=1e-2):
-        return _report(False, "those are derivatives with respect to D; take them with respect to the logit "
-                       "l, where D = sigmoid(l) and dD/dl = D(1 - D)")  # fmt: skip
+        return _report(
+            False,
+            "those are derivatives with respect to D; take them with respect to the logit "
+            "l, where D = sigmoid(l) and dD/dl = D(1 - D)",
+        )
     if np.isclose(abs(sat), abs(want_sat), atol=1e-4) or np.isclose(abs(ns), abs(want_ns), atol=1e-4):
-        return _report(False, "check the signs: the generator *minimises* its loss; "
-                       "d/dl log(1 - sigmoid(l)) = -sigmoid(l)")  # fmt: skip
-    return _report(False, "write each loss as a function of the logit l, D = sigmoid(l), and "
-                   "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)")  # fmt: skip
+        return _report(
+            False, "check the signs: the generator *minimises* its loss; d/dl log(1 - sigmoid(l)) = -sigmoid(l)"
+        )
+    return _report(
+        False,
+        "write each loss as a function of the logit l, D = sigmoid(l), and "
+        "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)",
+    )
 
 
 # ----------------------------------------------------------------- lesson 02
 
 
 def check_scaling(fn) -> bool:
-    """Lesson 02: ``fn(uint8 images)`` must return float32 images in [-1, 1], 0 -> -1 and 255 -> 1."""
+    """Lesson 02: ``fn(uint8 images)`` must return float32 images in [-1, 1], 0 -> -1 and 255 -> 1.
+
+    Introduced in lesson 02.
+    """
     pixels = np.array([[[0, 127], [128, 255]]], dtype=np.uint8)
     got, error = _call(fn, pixels.copy())
     if error:
@@ -120,8 +137,11 @@ def check_scaling(fn) -> bool:
         return _report(False, f"keep one value per pixel: expected {want.size} values, got {got.size}")
     got = got.reshape(want.shape)
     if np.allclose(got, pixels / 255.0):
-        return _report(False, "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be "
-                       "in [-1, 1] too: x / 127.5 - 1")  # fmt: skip
+        return _report(
+            False,
+            "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be "
+            "in [-1, 1] too: x / 127.5 - 1",
+        )
     if np.allclose(got, pixels):
         return _report(False, "the pixels are unchanged: convert to float and rescale to [-1, 1]")
     if not np.allclose(got, want, atol=1e-6):
@@ -133,7 +153,7 @@ def check_scaling(fn) -> bool:
 
 
 def check_discriminator_loss(fn) -> bool:
-    """Lesson 02: ``fn(real_logits, fake_logits)`` must return the discriminator's BCE loss."""
+    """Lesson 02: ``fn(real_logits, fake_logits)`` must return the discriminator's BCE loss. Introduced in lesson 02."""
     import tensorflow as tf
 
     from gan_course.losses import discriminator_loss
@@ -155,12 +175,18 @@ def check_discriminator_loss(fn) -> bool:
     from_probs = float(discriminator_loss(tf.sigmoid(real), tf.sigmoid(fake)))
     if np.isclose(got, from_probs, rtol=1e-5):
         return _report(False, "the inputs are logits already: do not apply a sigmoid before the cross-entropy")
-    return _report(False, "use tf.nn.sigmoid_cross_entropy_with_logits (or softplus) with label 1 for "
-                   "real_logits and 0 for fake_logits, and add the two means")  # fmt: skip
+    return _report(
+        False,
+        "use tf.nn.sigmoid_cross_entropy_with_logits (or softplus) with label 1 for "
+        "real_logits and 0 for fake_logits, and add the two means",
+    )
 
 
 def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 784) -> bool:
-    """Lesson 02: trainable parameters of the MLP generator (Dense(hidden) then Dense(pixels))."""
+    """Lesson 02: trainable parameters of the MLP generator (Dense(hidden) then Dense(pixels)).
+
+    Introduced in lesson 02.
+    """
     weights = z_dim * hidden + hidden * pixels
     want = weights + hidden + pixels
     values, error = _numbers(my_count=n)
@@ -180,14 +206,20 @@ def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 
 
 
 def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride: int = 2) -> bool:
-    """Lesson 03: output height of Conv2DTranspose(kernel, strides=stride, padding="same") on size×size."""
+    """Lesson 03: output height of Conv2DTranspose(kernel, strides=stride, padding="same") on size×size.
+
+    Introduced in lesson 03.
+    """
     values, error = _numbers(my_size=answer)
     if error:
         return _report(False, error)
     got, want = values[0], size * stride
     if got == want:
-        return _report(True, f"with padding='same' a transposed convolution multiplies the size by the stride: "
-                       f"{size} × {stride} = {want}")  # fmt: skip
+        return _report(
+            True,
+            f"with padding='same' a transposed convolution multiplies the size by the stride: "
+            f"{size} × {stride} = {want}",
+        )
     if got == (size - 1) * stride + kernel:
         return _report(False, "that is padding='valid': (n - 1)·stride + kernel; the DCGAN layers use 'same'")
     if got == size // stride or got == -(-size // stride):
@@ -196,7 +228,10 @@ def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride:
 
 
 def check_conv_macs(answer) -> bool:
-    """Lesson 03: multiply-adds of Conv2D(128, 5, strides=2, padding="same") on a 14×14×64 input."""
+    """Lesson 03: multiply-adds of Conv2D(128, 5, strides=2, padding="same") on a 14×14×64 input.
+
+    Introduced in lesson 03.
+    """
     values, error = _numbers(my_macs=answer)
     if error:
         return _report(False, error)
@@ -214,7 +249,7 @@ def check_conv_macs(answer) -> bool:
 
 
 def check_slerp(fn) -> bool:
-    """Lesson 03: ``fn(z0, z1, t)`` must return the spherical interpolation for a scalar t."""
+    """Lesson 03: ``fn(z0, z1, t)`` must return the spherical interpolation for a scalar t. Introduced in lesson 03."""
     from gan_course.latent import lerp, slerp
 
     rng = np.random.default_rng(3)
@@ -232,15 +267,19 @@ def check_slerp(fn) -> bool:
         return _report(False, "that is the straight line (lerp); slerp follows the arc between z0 and z1")
     if np.allclose(got, slerp(z0, z1, 0.7), rtol=1e-4, atol=1e-5):
         return _report(False, "t runs from z0 (t = 0) to z1 (t = 1): the weights are swapped")
-    return _report(False, "Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), "
-                   "then divide by sin Ω")  # fmt: skip
+    return _report(
+        False, "Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), then divide by sin Ω"
+    )
 
 
 # ----------------------------------------------------------------- lesson 04
 
 
 def check_high_quality_share(fn) -> bool:
-    """Lesson 04: ``fn(samples, centers, std)`` should return (modes covered, high-quality share), threshold 3σ."""
+    """Lesson 04: ``fn(samples, centers, std)`` should return (modes covered, high-quality share), threshold 3σ.
+
+    Introduced in lesson 04.
+    """
     from gan_course.metrics import mode_coverage
 
     rng = np.random.default_rng(4)
@@ -256,25 +295,40 @@ def check_high_quality_share(fn) -> bool:
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
         return _report(False, f"return a pair (modes covered, high-quality share); got {type(err).__name__}: {err}")
     if modes == truth.modes_covered and np.isclose(share, truth.high_quality_fraction, atol=1e-9):
-        return _report(True, f"{truth.modes_covered} of 4 modes, {truth.high_quality_fraction:.0%} high-quality "
-                       "samples: the same as metrics.mode_coverage")  # fmt: skip
+        return _report(
+            True,
+            f"{truth.modes_covered} of 4 modes, {truth.high_quality_fraction:.0%} high-quality "
+            "samples: the same as metrics.mode_coverage",
+        )
     within_1std = mode_coverage(samples, centers, std, threshold=1.0)
     if np.isclose(share, within_1std.high_quality_fraction):
-        return _report(False, "a sample is high quality within 3 standard deviations of its nearest centre, "
-                       "not within one: compare the distance with 3 * std")  # fmt: skip
+        return _report(
+            False,
+            "a sample is high quality within 3 standard deviations of its nearest centre, "
+            "not within one: compare the distance with 3 * std",
+        )
     if np.isclose(share, truth.high_quality_fraction * 100) and share > 1:
         return _report(False, "give the share as a fraction between 0 and 1, not a percentage")
     if modes == 4:
-        return _report(False, "a mode counts as covered only if at least one *high-quality* sample is nearest "
-                       "to it; far-away samples cover nothing")  # fmt: skip
+        return _report(
+            False,
+            "a mode counts as covered only if at least one *high-quality* sample is nearest "
+            "to it; far-away samples cover nothing",
+        )
     if modes != truth.modes_covered:
-        return _report(False, f"modes covered should be {truth.modes_covered} here: count centres that are "
-                       "the nearest centre of some sample closer than 3 * std")  # fmt: skip
+        return _report(
+            False,
+            f"modes covered should be {truth.modes_covered} here: count centres that are "
+            "the nearest centre of some sample closer than 3 * std",
+        )
     return _report(False, "the share is (number of high-quality samples) / (number of all samples)")
 
 
 def check_pack(fn) -> bool:
-    """Lesson 04: ``fn(x, m)`` should put m consecutive samples side by side, (n, d) -> (n / m, m·d)."""
+    """Lesson 04: ``fn(x, m)`` should put m consecutive samples side by side, (n, d) -> (n / m, m·d).
+
+    Introduced in lesson 04.
+    """
     x = np.arange(24, dtype=np.float32).reshape(12, 2)
     expected = x.reshape(4, 6)
     try:
@@ -282,41 +336,54 @@ def check_pack(fn) -> bool:
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
         return _report(False, f"your function raised {type(err).__name__}: {err}")
     if out.shape != expected.shape:
-        return _report(False, f"12 samples of 2 numbers packed by 3 give shape (4, 6), got {out.shape}: "
-                       "reshape to (n // m, m * d)")  # fmt: skip
+        return _report(
+            False, f"12 samples of 2 numbers packed by 3 give shape (4, 6), got {out.shape}: reshape to (n // m, m * d)"
+        )
     if np.array_equal(out, expected):
         return _report(True, "row i holds samples 3i, 3i+1, 3i+2 side by side: one pack, one D decision")
     if np.array_equal(np.sort(out.ravel()), np.sort(x.ravel())):
-        return _report(False, "the numbers are all there but in the wrong places: each row must hold m "
-                       "*consecutive* samples, each sample's d coordinates kept together")  # fmt: skip
+        return _report(
+            False,
+            "the numbers are all there but in the wrong places: each row must hold m "
+            "*consecutive* samples, each sample's d coordinates kept together",
+        )
     return _report(False, "packing only moves numbers around: no value should change")
 
 
 def check_collapse_kl(one_mode, two_modes, k: int = 8) -> bool:
-    """Lesson 04: KL(p ‖ uniform over k modes) when all samples sit on one mode, and on two modes equally."""
+    """Lesson 04: KL(p ‖ uniform over k modes) when all samples sit on one mode, and on two modes equally.
+
+    Introduced in lesson 04.
+    """
     values, problem = _numbers(one_mode=one_mode, two_modes=two_modes)
     if problem:
         return _report(False, problem)
     a, b = values
     want_a, want_b = np.log(k), np.log(k / 2)
     if np.isclose(a, want_a) and np.isclose(b, want_b):
-        return _report(True, f"log {k} = {want_a:.3f} and log {k // 2} = {want_b:.3f}: KL = log(k / modes used) "
-                       "when the used modes are equally filled")  # fmt: skip
+        return _report(
+            True,
+            f"log {k} = {want_a:.3f} and log {k // 2} = {want_b:.3f}: KL = log(k / modes used) "
+            "when the used modes are equally filled",
+        )
     if np.isclose(a, np.log2(k)) or np.isclose(b, np.log2(k / 2)):
         return _report(False, "metrics.mode_coverage uses natural logarithms: log, not log2")
     if np.isclose(a, -want_a) or np.isclose(b, -want_b):
         return _report(False, "KL is never negative: KL(p ‖ u) = Σ p log(p / u), with p in the numerator")
     if np.isclose(a, want_a):
         return _report(False, "one mode is right; with two modes p = 1/2 on each, so KL = 2 · ½ log((1/2) / (1/k))")
-    return _report(False, f"KL(p ‖ u) = Σ p_i log(p_i / u_i) with u_i = 1/{k}; with all mass on one mode only "
-                   "one term is non-zero")  # fmt: skip
+    return _report(
+        False, f"KL(p ‖ u) = Σ p_i log(p_i / u_i) with u_i = 1/{k}; with all mass on one mode only one term is non-zero"
+    )
 
 
 # ----------------------------------------------------------------- lesson 05
 
+
 def check_frechet_1d(fn) -> bool:
     """Lesson 05: ``fn(mu1, sigma1, mu2, sigma2)`` must return the Fréchet distance (squared, as in
-    FID) between N(mu1, sigma1²) and N(mu2, sigma2²), where sigma1 and sigma2 are standard deviations."""
+    FID) between N(mu1, sigma1²) and N(mu2, sigma2²), where sigma1 and sigma2 are standard deviations.
+    Introduced in lesson 05."""
     cases = [(0.0, 1.0, 1.0, 2.0), (3.0, 0.5, 1.0, 1.5), (-1.0, 2.0, 0.5, 0.25)]
     got, want = [], []
     for mu1, s1, mu2, s2 in cases:
@@ -329,8 +396,11 @@ def check_frechet_1d(fn) -> bool:
         want.append((mu1 - mu2) ** 2 + (s1 - s2) ** 2)
     got, want = np.array(got), np.array(want)
     if np.allclose(got, want, rtol=1e-6):
-        return _report(True, "(mu1 - mu2)² + sigma1² + sigma2² - 2·sigma1·sigma2 = (mu1 - mu2)² + (sigma1 - sigma2)²; "
-                       "N(0, 1) vs N(1, 4) gives 1 + 1 = 2")  # fmt: skip
+        return _report(
+            True,
+            "(mu1 - mu2)² + sigma1² + sigma2² - 2·sigma1·sigma2 = (mu1 - mu2)² + (sigma1 - sigma2)²; "
+            "N(0, 1) vs N(1, 4) gives 1 + 1 = 2",
+        )
     mu_diff = np.array([(c[0] - c[2]) ** 2 for c in cases])
     s1, s2 = np.array([c[1] for c in cases]), np.array([c[3] for c in cases])
     if np.allclose(got, np.sqrt(want), rtol=1e-6):
@@ -345,7 +415,10 @@ def check_frechet_1d(fn) -> bool:
 
 
 def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -> bool:
-    """Lesson 05: predict FID at ``n`` samples from FIDs at n1 and n2, with FID_N = FID_∞ + k/N."""
+    """Lesson 05: predict FID at ``n`` samples from FIDs at n1 and n2, with FID_N = FID_∞ + k/N.
+
+    Introduced in lesson 05.
+    """
     values, error = _numbers(my_fid=answer)
     if error:
         return _report(False, error)
@@ -362,19 +435,30 @@ def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -
         return _report(False, f"that is FID_∞ (N → ∞); add the bias k/N for N = {n}")
     if np.isclose(got, slope, rtol=1e-3):
         return _report(False, "that is the slope k; FID_N = FID_∞ + k/N")
-    return _report(False, "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; "
-                   "then evaluate FID_∞ + k/N")  # fmt: skip
+    return _report(
+        False,
+        "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; then evaluate FID_∞ + k/N",
+    )
 
 
 def check_low_metric(answer) -> bool:
-    """Lesson 05: a generator that draws only perfect sneakers: which of precision and recall is low?"""
+    """Lesson 05: a generator that draws only perfect sneakers: which of precision and recall is low?
+
+    Introduced in lesson 05.
+    """
     if answer is None:
-        return _report(False, "`my_answer` is still None: write \"precision\" or \"recall\"")
+        return _report(False, '`my_answer` is still None: write "precision" or "recall"')
     text = str(answer).strip().lower()
     if text == "recall":
-        return _report(True, "every sample lies on the real manifold (precision ≈ 1), but the samples "
-                       "cover one class of ten, so most real images have no generated neighbour: recall is low")
+        return _report(
+            True,
+            "every sample lies on the real manifold (precision ≈ 1), but the samples "
+            "cover one class of ten, so most real images have no generated neighbour: recall is low",
+        )
     if text == "precision":
-        return _report(False, "precision asks whether each *generated* image looks real; a perfect "
-                       "sneaker does. What about the real shirts and bags: is any generated image near them?")
-    return _report(False, f"answer \"precision\" or \"recall\", got {answer!r}")
+        return _report(
+            False,
+            "precision asks whether each *generated* image looks real; a perfect "
+            "sneaker does. What about the real shirts and bags: is any generated image near them?",
+        )
+    return _report(False, f'answer "precision" or "recall", got {answer!r}')

@@ -4,7 +4,7 @@ FID and its relatives compare generated and real images in the feature space of 
 network trained on the real domain. The course ships a small CNN trained on
 Fashion-MNIST (weights inside the package, trained by ``python -m gan_course.features``,
 deterministic on a CPU); for MNIST the same script trains one on first use and caches it
-in the Keras cache folder. Introduced in lesson 05.
+in the Keras cache folder. Used in lessons 04 (class histograms) and 05 (FID).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Mode
     """Conv 32 -> pool -> conv 64 -> pool -> dropout -> Dense 128 ("features") -> ReLU -> dropout -> logits.
 
     Takes images in [-1, 1]. The 128-d penultimate layer, taken before its ReLU (so that no
-    feature is stuck at 0 and the covariance stays invertible), is the feature space for FID.
+    feature is stuck at 0 and the covariance stays invertible), is the feature space for FID. Introduced in lesson 05.
     """
     inputs = keras.Input(tuple(image_shape))
     x = layers.Conv2D(32, 3, activation="relu")(inputs)
@@ -41,7 +41,7 @@ def build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Mode
 def train_classifier(name: str = "fashion_mnist", epochs: int = 10, seed: int = 0, verbose: int = 2):
     """Train the domain classifier on the training split; returns (model, test accuracy).
 
-    Deterministic on a CPU: ``setup(seed)`` seeds everything and turns on op determinism.
+    Deterministic on a CPU: ``setup(seed)`` seeds everything and turns on op determinism. Introduced in lesson 05.
     """
     import gan_course
 
@@ -49,8 +49,9 @@ def train_classifier(name: str = "fashion_mnist", epochs: int = 10, seed: int = 
     train, test = load_images(name, "train", verbose=False), load_images(name, "test", verbose=False)
     model = build_classifier(train.images.shape[1:])
     trainer = keras.Model(model.input, model.outputs[1])
-    trainer.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                    metrics=["accuracy"])  # fmt: skip
+    trainer.compile(
+        keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
+    )
     trainer.fit(train.images, train.labels, batch_size=128, epochs=epochs, shuffle=True, verbose=verbose)
     _, accuracy = trainer.evaluate(test.images, test.labels, batch_size=1000, verbose=0)
     return model, float(accuracy)
@@ -66,7 +67,7 @@ class DomainClassifier:
     """The course's classifier for one data set: ``features(images)`` and ``logits(images)``.
 
     Images are (N, 28, 28, 1) float in [-1, 1]. ``accuracy`` is its test-set accuracy,
-    measured when it was trained.
+    measured when it was trained. Introduced in lesson 05.
     """
 
     def __init__(self, model: keras.Model, name: str, accuracy: float):
@@ -95,7 +96,7 @@ class DomainClassifier:
 
 def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) -> DomainClassifier:
     """The domain classifier for ``name``: shipped for Fashion-MNIST; for MNIST trained on first
-    use (a few minutes on a CPU) and cached in the Keras cache folder."""
+    use (a few minutes on a CPU) and cached in the Keras cache folder. Introduced in lesson 04."""
     weights, info = _paths(name)
     key = dataset_name(name)
     if not weights.is_file():
@@ -111,7 +112,7 @@ def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) 
 
 
 def save_classifier(model, accuracy: float, name: str) -> Path:
-    """Write the classifier's weights and its test accuracy next to each other."""
+    """Write the classifier's weights and its test accuracy next to each other. Introduced in lesson 05."""
     weights, info = _paths(name)
     weights.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(weights)
@@ -124,7 +125,7 @@ def inception_preprocess(images, size: int = 299) -> np.ndarray:
 
     Gray is repeated to three channels, the image resized bilinearly to ``size``, and
     ``keras.applications.inception_v3.preprocess_input`` applied to the [0, 255] values
-    (which maps them back to [-1, 1], the range InceptionV3 was trained on).
+    (which maps them back to [-1, 1], the range InceptionV3 was trained on). Introduced in lesson 05.
     """
     import tensorflow as tf
 
@@ -141,7 +142,7 @@ class InceptionFeatures:
     """InceptionV3's 2048-d average-pool features, the standard FID feature space.
 
     ``weights="imagenet"`` downloads about 90 MB the first time (works on Colab, not
-    offline); ``weights=None`` gives random weights, for testing shapes only.
+    offline); ``weights=None`` gives random weights, for testing shapes only. Introduced in lesson 05.
     """
 
     def __init__(self, weights: str | None = "imagenet"):
@@ -158,8 +159,10 @@ class InceptionFeatures:
 
     def __call__(self, images, batch_size: int = 50) -> np.ndarray:
         images = np.asarray(images)
-        out = [self.model(inception_preprocess(images[i : i + batch_size]), training=False).numpy()
-               for i in range(0, len(images), batch_size)]  # fmt: skip
+        out = [
+            self.model(inception_preprocess(images[i : i + batch_size]), training=False).numpy()
+            for i in range(0, len(images), batch_size)
+        ]
         return np.concatenate(out)
 
 

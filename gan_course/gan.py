@@ -1,13 +1,13 @@
-"""``GAN``: a Keras model holding a generator and a discriminator, trained with ``fit``.
+"""``GAN``: a Keras model holding a generator and a discriminator, trained with ``fit``; ``build_gan``.
 
-Its ``train_step`` is the loop of lesson 02 (``gan_course.training.gan_step``), so
-``fit`` gives the Keras progress bar, the ``History`` object and every Keras callback.
-Introduced in lesson 03.
+Its ``train_step`` is the loop of lesson 02 (``gan_course.training.gan_step``), so ``fit`` gives
+the Keras progress bar, the ``History`` object and every Keras callback. Unconditional pairs
+train on images, conditional pairs (G takes ``[z, y]``, D takes ``[x, y]``) on ``(images, labels)``.
+
+Used in lessons 03 and 05.
 """
 
 from __future__ import annotations
-
-import time
 
 import keras
 import numpy as np
@@ -15,78 +15,149 @@ import tensorflow as tf
 
 from gan_course.data import check_images
 from gan_course.losses import get_loss
-from gan_course.training import METRICS, check_gan_pair, gan_step
+from gan_course.training import (
+    METRICS,
+    _int,
+    _labels_for,
+    build_optimizers,
+    check_gan_pair,
+    default_optimizer,
+    gan_step,
+    generate,
+    split_batch,
+)
 
 
 class GAN(keras.Model):
     """A generator and a discriminator trained together by ``fit``.
 
-    ``generator`` maps noise (batch, z_dim) to samples; ``discriminator`` maps samples to
-    one logit. ``seed`` fixes the noise (a ``tf.random.Generator``), so a run after
-    ``setup(seed)`` repeats exactly on a CPU. Reports ``d_loss``, ``g_loss``, ``d_real``
-    (mean D(x)) and ``d_fake`` (mean D(G(z))) per epoch. ``d_steps`` discriminator steps
-    are taken per generator step.
+    ``generator`` maps noise (batch, z_dim) to samples, or ``[z, y]`` for a conditional GAN;
+    ``discriminator`` maps samples (or ``[x, y]``) to one output. ``seed`` fixes the noise (a
+    ``tf.random.Generator``), so a run after ``setup(seed)`` repeats exactly on a CPU. Reports
+    ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake`` (mean of D's output on real and generated
+    samples, read as the loss says) per epoch. ``d_steps`` discriminator steps are taken per
+    generator step. Introduced in lesson 03.
     """
 
     def __init__(self, generator, discriminator, seed: int = 0, d_steps: int = 1, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(f"d_steps (D steps per G step) must be an integer >= 1, got {d_steps!r}")
-        self.d_steps = d_steps
+        self.d_steps = _int(d_steps, "d_steps (D steps per G step)")
+        seed = _int(seed, "seed", minimum=0)
+        self.spec = check_gan_pair(generator, discriminator)
         self.generator = generator
         self.discriminator = discriminator
-        self.data_shape = tuple(discriminator.inputs[0].shape[1:])
-        self.z_dim = check_gan_pair(generator, discriminator, self.data_shape)
+        self.data_shape = self.spec.sample_shape
+        self.z_dim = self.spec.z_dim
         self.noise = tf.random.Generator.from_seed(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
 
+    @property
+    def conditional(self) -> bool:
+        """True when both networks take labels."""
+        return self.spec.conditional
+
     def compile(self, d_optimizer=None, g_optimizer=None, loss="non_saturating", **kwargs):
-        """Set both optimizers (default Adam(2e-4, beta_1=0.5)) and the loss (a name or a ``GANLoss``)."""
+        """Set both optimizers (default ``training.default_optimizer()``, Adam(2e-4, 0.5)) and the loss.
+
+        ``loss`` is a ``losses.GANLoss`` or its name.
+        """
+        gan_loss = get_loss(loss)
+        d_optimizer = d_optimizer or default_optimizer()
+        g_optimizer = g_optimizer or default_optimizer()
+        if d_optimizer is g_optimizer:
+            raise ValueError("give each network its own optimizer: one optimizer object cannot serve both")
+        build_optimizers(self.generator, self.discriminator, g_optimizer, d_optimizer)
         super().compile(**kwargs)
-        self.loss_spec = get_loss(loss)
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self.gan_loss, self.d_optimizer, self.g_optimizer = gan_loss, d_optimizer, g_optimizer
 
     @property
     def metrics(self):
         return list(self.trackers.values())
 
-    def call(self, z, training=False):
-        """Generate samples from noise z of shape (batch, z_dim)."""
-        return self.generator(z, training=training)
+    def call(self, inputs, training=False):
+        """Generate samples from noise z (batch, z_dim), or from ``[z, y]`` for a conditional GAN."""
+        if self.conditional:
+            if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+                raise ValueError("this GAN is conditional: call it with [z, labels]")
+            return generate(self.generator, inputs[0], inputs[1], training=training)
+        return generate(self.generator, inputs, training=training)
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, labels = split_batch(data)
         if len(self.data_shape) == 3:  # images: a tf.data pipeline is checked batch by batch, here
+            tf.debugging.assert_all_finite(real, "a training batch contains NaN or Inf values")
             tf.debugging.assert_less_equal(
-                tf.reduce_max(tf.abs(real)), tf.constant(1.0 + 1e-3, real.dtype),
+                tf.reduce_max(tf.abs(real)),
+                tf.constant(1.0 + 1e-3, real.dtype),
                 message="expected training images in [-1, 1]: scale uint8 pixels with x / 127.5 - 1",
-            )  # fmt: skip
+            )
+        if self.conditional:
+            labels = _labels_for(self.spec, labels, tf.shape(real)[0])
         values = gan_step(
-            self.generator, self.discriminator, self.d_optimizer, self.g_optimizer,
-            self.noise, self.z_dim, real, self.loss_spec, self.d_steps,
-        )  # fmt: skip
+            self.generator,
+            self.discriminator,
+            self.d_optimizer,
+            self.g_optimizer,
+            self.noise,
+            self.z_dim,
+            (real, labels),
+            self.gan_loss,
+            self.d_steps,
+        )
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    def fit(self, x=None, *args, **kwargs):
-        """Keras ``fit``, after checking that the data match the networks and lie in [-1, 1]."""
-        if not hasattr(self, "loss_spec"):
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras ``fit``, after checking that the data (and labels) match the networks and images lie in [-1, 1].
+
+        Unconditional: ``fit(images)`` or a ``tf.data`` pipeline of images. Conditional:
+        ``fit(images, labels)`` or a pipeline of ``(images, labels)``.
+        """
+        if not hasattr(self, "gan_loss"):
             raise RuntimeError("call gan.compile(...) before gan.fit(...)")
+        if kwargs.get("batch_size") is not None:
+            kwargs["batch_size"] = _int(kwargs["batch_size"], "batch_size")
         if isinstance(x, tf.data.Dataset):
+            if y is not None:
+                raise ValueError("a tf.data pipeline carries its own labels: pass fit(dataset), not fit(dataset, y)")
             kwargs.setdefault("shuffle", False)  # a pipeline shuffles itself (data.make_dataset does)
-            shape = tuple(x.element_spec.shape[1:]) if hasattr(x.element_spec, "shape") else None
-            if shape is not None and shape != self.data_shape:
-                raise ValueError(
-                    f"the data set yields samples of shape {shape}, but the networks expect {self.data_shape}: "
-                    "build the generator and discriminator for the data's shape"
-                )
+            self._check_spec(x.element_spec)
         elif x is not None:
             x = self._check(np.asarray(x))
-        return super().fit(x, *args, **kwargs)
+            self._check_labels(y, len(x))
+        return super().fit(x, y, *args, **kwargs)
+
+    def _check_spec(self, spec):
+        has_labels = isinstance(spec, tuple) and len(spec) >= 2
+        if has_labels != self.conditional:
+            raise ValueError(self._label_mismatch(has_labels))
+        sample = spec[0] if isinstance(spec, tuple) else spec
+        shape = tuple(sample.shape[1:]) if hasattr(sample, "shape") else None
+        if shape is not None and shape != self.data_shape:
+            raise ValueError(
+                f"the data set yields samples of shape {shape}, but the networks expect {self.data_shape}: "
+                "build the generator and discriminator for the data's shape (or .batch() an unbatched data set)"
+            )
+
+    def _label_mismatch(self, has_labels: bool) -> str:
+        if has_labels:
+            return "the data carry labels but this GAN's networks take none: build a conditional pair or drop labels"
+        return "this GAN's networks take labels ([z, y] and [x, y]): give fit (images, labels)"
+
+    def _check_labels(self, y, n):
+        if (y is not None) != self.conditional:
+            raise ValueError(self._label_mismatch(y is not None))
+        if y is not None:
+            y = np.asarray(y)
+            if len(y) != n:
+                raise ValueError(f"got {n} images but {len(y)} labels: give one label per image")
+            per_label = int(np.prod(self.spec.label_shape))
+            if y[0].size != per_label:
+                raise ValueError(
+                    f"each label must have {per_label} value(s) (label shape {self.spec.label_shape}), "
+                    f"got labels of shape {y.shape}"
+                )
 
     def _check(self, arr):
         if arr.ndim == 4:
@@ -96,18 +167,31 @@ class GAN(keras.Model):
         return arr
 
 
-def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> float:
-    """Training images per second of a compiled ``GAN`` on ``images``, after a short warm-up.
+def build_gan(
+    generator,
+    discriminator,
+    loss="non_saturating",
+    lr=None,
+    beta_1: float | None = None,
+    d_lr=None,
+    g_lr=None,
+    d_steps: int = 1,
+    seed: int = 0,
+) -> GAN:
+    """A compiled ``GAN``: both networks with ``training.default_optimizer`` and the given loss.
 
-    Trains ``gan`` (so use a throwaway model) for 3 untimed steps, which absorb tracing,
-    then ``steps`` timed steps. Introduced in lesson 03; used by benchmarks/dcgan_throughput.py.
+    ``lr`` (default 2e-4) and ``beta_1`` (default 0.5) apply to both networks; ``d_lr`` / ``g_lr``
+    set one network's rate (two time-scales). Replaces the build-and-compile block of lessons
+    03 and 05. Introduced in lesson 03.
     """
-    from gan_course.data import make_dataset
+    from gan_course.training import DEFAULT_BETA_1, DEFAULT_LR
 
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps}")
-    dataset = make_dataset(images[: batch_size * (steps + 3)], batch_size, seed=0)
-    gan.fit(dataset.take(3), epochs=1, verbose=0)
-    start = time.perf_counter()
-    gan.fit(dataset.skip(3).take(steps), epochs=1, verbose=0)
-    return batch_size * steps / (time.perf_counter() - start)
+    lr = DEFAULT_LR if lr is None else lr
+    beta_1 = DEFAULT_BETA_1 if beta_1 is None else beta_1
+    gan = GAN(generator, discriminator, seed=seed, d_steps=d_steps)
+    gan.compile(
+        d_optimizer=default_optimizer(lr if d_lr is None else d_lr, beta_1),
+        g_optimizer=default_optimizer(lr if g_lr is None else g_lr, beta_1),
+        loss=loss,
+    )
+    return gan

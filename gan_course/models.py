@@ -1,6 +1,7 @@
-"""Generator and discriminator builders. Discriminators output one logit per input.
+"""Generator and discriminator builders, and the layers they use. Discriminators output one logit per input.
 
-Introduced in lesson 01 (1-D toy models) and lesson 02 (the seed's MLP GAN).
+Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
+counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``) and 05.
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ from __future__ import annotations
 import math
 
 import keras
+import numpy as np
+import tensorflow as tf
 from keras import layers
 
 
 def _check_z_dim(z_dim) -> int:
-    if isinstance(z_dim, bool) or not isinstance(z_dim, int) or z_dim <= 0:
+    if isinstance(z_dim, bool) or not isinstance(z_dim, (int, np.integer)) or z_dim <= 0:
         raise ValueError(f"z_dim must be a positive integer (e.g. 100), got {z_dim!r}")
-    return z_dim
+    return int(z_dim)
 
 
 def _check_shape(shape, what: str) -> tuple:
@@ -238,8 +241,9 @@ class MinibatchStdDev(layers.Layer):
         return (*input_shape[:-1], input_shape[-1] + 1)
 
 
-def toy_discriminator_variant(in_dim: int = 2, hidden=(32, 32), minibatch_std: bool = False,
-                              instance_noise: float = 0.0) -> keras.Model:  # fmt: skip
+def toy_discriminator_variant(
+    in_dim: int = 2, hidden=(32, 32), minibatch_std: bool = False, instance_noise: float = 0.0
+) -> keras.Model:
     """A toy discriminator with optional remedies against mode collapse.
 
     ``instance_noise`` > 0 adds Gaussian noise of that std to every input during training
@@ -255,6 +259,45 @@ def toy_discriminator_variant(in_dim: int = 2, hidden=(32, 32), minibatch_std: b
     stack += [layers.Dense(h, activation="relu") for h in hidden]
     stack.append(layers.Dense(1))
     return keras.Sequential(stack, name="toy_discriminator")
+
+
+class Pack(layers.Layer):
+    """PacGAN's packing: (n, d) -> (n / m, m·d), m consecutive samples side by side.
+
+    The discriminator then gives one logit per pack of ``m`` samples, all real or all fake,
+    so a generator that puts its samples on few modes makes packs that look unlike real ones.
+    ``n`` must be divisible by ``m``. Lin et al. 2018. Introduced in lesson 04.
+    """
+
+    def __init__(self, m: int, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ValueError(f"pack size m must be a positive integer, got {m!r}")
+        self.m = m
+
+    def call(self, x):
+        from keras import ops
+
+        tf.debugging.assert_equal(
+            tf.shape(x)[0] % self.m,
+            0,
+            message=f"PacGAN: the batch size must be a multiple of the pack size {self.m}",
+        )
+        return ops.reshape(x, (-1, self.m * x.shape[-1]))
+
+    def compute_output_shape(self, input_shape):
+        return (None, self.m * input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "m": self.m}
+
+
+def pac_discriminator(in_dim: int = 2, hidden=(128, 128), pack: int = 4) -> keras.Model:
+    """A toy discriminator that judges packs: x (n, in_dim) -> logits (n / pack, 1). Introduced in lesson 04."""
+    stack = [keras.Input((in_dim,)), Pack(pack)]
+    stack += [layers.Dense(h, activation="relu") for h in hidden]
+    stack.append(layers.Dense(1))
+    return keras.Sequential(stack, name="pac_discriminator")
 
 
 #: The two DCGANs of lesson 03, by name: (generator builder, discriminator builder).

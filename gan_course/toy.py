@@ -2,7 +2,7 @@
 
 Each sampler returns the samples together with the centres and the standard deviation,
 so a learner can change them and ``metrics.mode_coverage`` can score a generator against
-them. Introduced in lesson 04.
+them. Introduced in lesson 04; used in lesson 04 (and by ``collapse`` and ``widgets``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gan_course.data import _array, _integer, _number
+
 
 @dataclass
 class Mixture:
-    """Samples (n, 2) float32 of an equal-weight Gaussian mixture, its centres (k, 2) and std."""
+    """Samples (n, 2) float32 of an equal-weight Gaussian mixture, its centres (k, 2) and std.
+
+    Introduced in lesson 04.
+    """
 
     samples: np.ndarray
     centers: np.ndarray
@@ -22,28 +27,50 @@ class Mixture:
 
 
 def sample_mixture(centers, std: float, n: int, seed: int = 0) -> Mixture:
-    """n samples from equal-weight isotropic Gaussians N(centre, std² I), one centre per row."""
-    centers = np.asarray(centers, dtype=np.float64)
-    if centers.ndim != 2 or len(centers) == 0:
+    """n samples from equal-weight isotropic Gaussians N(centre, std² I), one centre per row.
+
+    ``n`` and ``seed`` may be Python or NumPy integers. Introduced in lesson 04.
+    """
+    centers = _array(centers, "centers")
+    if centers.dtype == bool or not (
+        np.issubdtype(centers.dtype, np.floating) or np.issubdtype(centers.dtype, np.integer)
+    ):
+        raise TypeError(f"centers must be numbers, got dtype {centers.dtype}")
+    centers = centers.astype(np.float64)
+    if centers.ndim != 2 or len(centers) == 0 or centers.shape[1] == 0:
         raise ValueError(f"centers must have shape (k, d) with k >= 1, got {centers.shape}")
-    if not std > 0:
-        raise ValueError(f"std must be positive, got {std}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not np.all(np.isfinite(centers)):
+        raise ValueError("centers contain NaN or Inf: every mode needs a finite centre")
+    try:
+        std = _number(std, "std", positive=True)
+    except ValueError:
+        raise ValueError(f"std must be positive (a finite number > 0: each Gaussian's spread), got {std!r}") from None
+    n = _integer(n, "n", minimum=1)
+    seed = _integer(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     which = rng.integers(len(centers), size=n)
     samples = centers[which] + rng.normal(scale=std, size=(n, centers.shape[1]))
-    return Mixture(samples.astype(np.float32), centers, float(std))
+    return Mixture(samples.astype(np.float32), centers, std)
 
 
 def ring(n: int = 10_000, modes: int = 8, radius: float = 1.0, std: float = 0.01, seed: int = 0) -> Mixture:
-    """``modes`` Gaussians on a circle of ``radius``, centres at angles 2πk/modes (default: 8, unit circle)."""
+    """``modes`` Gaussians on a circle of ``radius``, centres at angles 2πk/modes (default: 8, unit circle).
+
+    Introduced in lesson 04.
+    """
+    modes = _integer(modes, "modes", minimum=1)
+    radius = _number(radius, "radius", positive=True)
     angles = 2 * np.pi * np.arange(modes) / modes
     return sample_mixture(radius * np.stack([np.cos(angles), np.sin(angles)], axis=1), std, n, seed)
 
 
 def grid(n: int = 10_000, size: int = 5, spacing: float = 2.0, std: float = 0.05, seed: int = 0) -> Mixture:
-    """size × size Gaussians on a square grid centred at 0 (default: centres {-4, -2, 0, 2, 4}²)."""
+    """size × size Gaussians on a square grid centred at 0 (default: centres {-4, -2, 0, 2, 4}²).
+
+    Introduced in lesson 04.
+    """
+    size = _integer(size, "size", minimum=1)
+    spacing = _number(spacing, "spacing", positive=True)
     axis = (np.arange(size) - (size - 1) / 2) * spacing
     xx, yy = np.meshgrid(axis, axis)
     return sample_mixture(np.stack([xx.ravel(), yy.ravel()], axis=1), std, n, seed)

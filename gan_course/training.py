@@ -1,7 +1,12 @@
-"""A GAN training loop written with ``tf.GradientTape``: one D step, then one G step.
+"""The one GAN training step, the course's default optimizer, and a loop written with ``tf.GradientTape``.
 
-Lesson 02 writes this loop out by hand and then shows that ``train`` gives the same
-losses on a fixed seed (tests/test_training.py checks it too). Introduced in lesson 02.
+``gan_step`` is shared by ``train`` (lesson 02), ``gan.GAN.train_step`` (lessons 03, 05) and
+``collapse.train_toy`` (lesson 04): one step for every GAN, unconditional (G takes z, D takes x)
+or conditional (G takes ``[z, y]``, D takes ``[x, y]``), with any ``losses.GANLoss``.
+Lesson 02 writes the loop out by hand and shows that ``train`` gives the same losses on a fixed
+seed (tests/test_training.py checks it too).
+
+Used in lessons 01, 02, 03, 04 and 05.
 """
 
 from __future__ import annotations
@@ -14,66 +19,233 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course.data import check_training_data, make_dataset
-from gan_course.losses import get_loss
+from gan_course.losses import GANLoss, get_loss
 
+#: What every step reports: the losses and the mean of D's output on real and fake samples,
+#: read as the loss says (``GANLoss.read``: a probability for BCE losses, a raw critic score otherwise).
 METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
 
+#: The course's default optimizer settings for both networks: Adam, learning rate 2e-4, beta_1 0.5
+#: (Radford et al. 2016, the DCGAN paper; beta_1 = 0.9 made their training oscillate).
+DEFAULT_LR = 2e-4
+DEFAULT_BETA_1 = 0.5
 
-def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, loss, d_steps=1):
-    """One GAN step on a batch of real samples: ``d_steps`` D steps, then a G step.
 
-    The discriminator learns real -> 1, fake -> 0; then the generator learns to make D
-    say 1 on fresh fakes. Each tape differentiates only its own network's variables,
-    so the G step never changes D (the bug of the combined-model recipe, lesson 02).
-    ``loss`` is a ``gan_course.losses.GANLoss``; each D step draws fresh fakes against
-    the same real batch. Returns d_loss, g_loss, and the mean D(x) and D(G(z)) of the last
-    D step. Shared by ``train`` (lesson 02) and ``gan_course.gan.GAN`` (lesson 03).
+def default_optimizer(lr=DEFAULT_LR, beta_1: float = DEFAULT_BETA_1, **kwargs) -> keras.optimizers.Adam:
+    """The course's optimizer: ``keras.optimizers.Adam(lr, beta_1=beta_1, **kwargs)``, by default Adam(2e-4, 0.5).
+
+    One place for the default, so every lesson and module means the same thing by it. ``lr`` may be a
+    number or a Keras learning-rate schedule. Introduced in lesson 02.
     """
+    if not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)) or not lr > 0:
+            raise ValueError(f"lr (the learning rate) must be a positive number such as 2e-4, got {lr!r}")
+        lr = float(lr)
+    if isinstance(beta_1, bool) or not isinstance(beta_1, (int, float, np.floating)) or not 0 <= beta_1 < 1:
+        raise ValueError(f"beta_1 (Adam's momentum) must be a number in [0, 1), e.g. 0.5, got {beta_1!r}")
+    return keras.optimizers.Adam(lr, beta_1=float(beta_1), **kwargs)
+
+
+def build_optimizers(generator, discriminator, g_optimizer, d_optimizer) -> None:
+    """Create both optimizers' state for their network's variables, outside any ``tf.function``.
+
+    Keras optimizers create their slots on first use; inside a ``tf.function`` that would create
+    variables while tracing, which TensorFlow refuses. Introduced in lesson 02.
+    """
+    for name, opt, net in (("g_optimizer", g_optimizer, generator), ("d_optimizer", d_optimizer, discriminator)):
+        if not isinstance(opt, keras.optimizers.Optimizer):
+            raise ValueError(f"{name} must be a Keras optimizer such as training.default_optimizer(), got {opt!r}")
+        if not opt.built:
+            opt.build(net.trainable_variables)
+
+
+# ------------------------------------------------------------------- a pair's inputs
+
+
+def _int(value, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class PairSpec:
+    """What ``check_gan_pair`` found: noise width, sample shape, and the label shape of a conditional pair.
+
+    ``label_shape`` is ``None`` for an unconditional pair (G takes z, D takes x); for a conditional
+    one it is the shape of one label as both networks take it, e.g. ``(1,)`` for an integer class
+    index or ``(10,)`` for a one-hot vector. Introduced in lesson 03.
+    """
+
+    z_dim: int
+    sample_shape: tuple
+    label_shape: tuple | None = None
+    label_dtype: str | None = None
+
+    @property
+    def conditional(self) -> bool:
+        return self.label_shape is not None
+
+
+def _inputs(model, role: str, first: str):
+    inputs = list(model.inputs or [])
+    if len(inputs) not in (1, 2):
+        raise ValueError(
+            f"the {role} must take {first} (one input) or [{first}, labels] (two inputs, a conditional GAN); "
+            f"it takes {len(inputs)} inputs"
+        )
+    return inputs
+
+
+def generator_inputs(generator) -> tuple[int, tuple | None]:
+    """(z_dim, label_shape) of a generator: label_shape is None when it takes noise only. Introduced in lesson 03."""
+    if not isinstance(generator, keras.Model) or not getattr(generator, "inputs", None):
+        raise ValueError(
+            f"the generator must be a built keras.Model with a keras.Input, got {type(generator).__name__}"
+        )
+    inputs = _inputs(generator, "generator", "noise z")
+    z_shape = tuple(inputs[0].shape[1:])
+    if len(z_shape) != 1 or z_shape[0] is None:
+        raise ValueError(f"the generator's first input must be noise of shape (batch, z_dim), got (batch, *{z_shape})")
+    return int(z_shape[0]), (tuple(inputs[1].shape[1:]) if len(inputs) == 2 else None)
+
+
+def check_gan_pair(generator, discriminator, data_shape=None) -> PairSpec:
+    """Check that G and D fit together (and the data, if ``data_shape`` is given); return a ``PairSpec``.
+
+    Unconditional: G maps z (batch, z_dim) to samples, D maps samples to one output per sample.
+    Conditional: G takes ``[z, y]`` and D takes ``[x, y]``, with the same label shape in both.
+    Each error names the input that is wrong and what to build instead. Introduced in lesson 02.
+    """
+    for role, net in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(net, keras.Model) or not getattr(net, "inputs", None):
+            raise ValueError(f"the {role} must be a built keras.Model with a keras.Input, got {type(net).__name__}")
+    g_inputs = _inputs(generator, "generator", "noise z")
+    d_inputs = _inputs(discriminator, "discriminator", "samples x")
+    if len(g_inputs) != len(d_inputs):
+        which = "generator" if len(g_inputs) == 2 else "discriminator"
+        raise ValueError(
+            f"only the {which} takes labels ({len(g_inputs)} generator input(s), {len(d_inputs)} discriminator "
+            "input(s)): a conditional GAN gives labels to both networks ([z, y] and [x, y]), an unconditional one "
+            "to neither"
+        )
+    z_dim, _ = generator_inputs(generator)
+    label_shape = label_dtype = None
+    if len(g_inputs) == 2:
+        label_shape = tuple(g_inputs[1].shape[1:])
+        d_label_shape = tuple(d_inputs[1].shape[1:])
+        if label_shape != d_label_shape:
+            raise ValueError(
+                f"the generator's label input has shape {label_shape} but the discriminator's has {d_label_shape}: "
+                "give both the same labels (e.g. keras.Input((1,), dtype='int32') for class indices)"
+            )
+        label_dtype = str(g_inputs[1].dtype)
+    out = tuple(generator.outputs[0].shape[1:])
+    d_in = tuple(d_inputs[0].shape[1:])
+    if out != d_in:
+        raise ValueError(
+            f"the generator makes samples of shape {out} but the discriminator's sample input has shape {d_in}: "
+            "build both for the same sample shape"
+        )
+    if data_shape is not None and out != tuple(data_shape):
+        raise ValueError(
+            f"the generator makes samples of shape {out} but the data has shape {tuple(data_shape)}: "
+            "build the generator for the data's shape (e.g. image_shape=data.shape[1:])"
+        )
+    d_out = tuple(discriminator.outputs[0].shape[1:])
+    if d_out != (1,):
+        raise ValueError(f"the discriminator must output one logit per sample, shape (batch, 1); got {d_out}")
+    return PairSpec(z_dim, out, label_shape, label_dtype)
+
+
+def split_batch(batch):
+    """A batch as ``(x, y)``: ``x`` or ``(x,)`` gives ``(x, None)``, ``(x, y)`` gives ``(x, y)``.
+
+    Keras ``fit`` hands ``train_step`` a tensor or a tuple; a conditional batch carries its labels
+    second. Introduced in lesson 03.
+    """
+    if isinstance(batch, (tuple, list)):
+        if len(batch) == 1 or (len(batch) >= 2 and batch[1] is None):
+            return batch[0], None
+        if len(batch) >= 2:
+            return batch[0], batch[1]
+    return batch, None
+
+
+def _with_labels(inputs, labels):
+    return inputs if labels is None else [inputs, labels]
+
+
+def generate(generator, z, labels=None, training: bool = False):
+    """Samples G(z), or G([z, y]) for a conditional generator; the one place that calls G with labels.
+
+    Introduced in lesson 03.
+    """
+    return generator(_with_labels(z, labels), training=training)
+
+
+def _labels_for(spec: PairSpec, labels, n):
+    """Labels reshaped to (n, *label_shape) for a conditional pair; None for an unconditional one."""
+    if spec.label_shape is None:
+        return None
+    labels = tf.convert_to_tensor(labels)
+    if labels.dtype != tf.as_dtype(spec.label_dtype):
+        labels = tf.cast(labels, spec.label_dtype)
+    return tf.reshape(labels, (n, *spec.label_shape))
+
+
+def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, batch, loss, d_steps=1):
+    """One GAN step on a batch: ``d_steps`` D steps, then a G step.
+
+    ``batch`` is the real samples ``x``, ``(x,)``, or ``(x, y)`` for a conditional pair, whose
+    generator takes ``[z, y]`` and discriminator ``[x, y]``; fakes are made for the same labels y,
+    so D sees real and fake samples of the same classes.
+
+    D learns to score real samples high and fakes low; then G learns to make D score fresh fakes
+    high. Each tape differentiates only its own network's variables, so the G step never changes
+    D (the bug of the combined-model recipe, lesson 02). ``loss`` is a ``losses.GANLoss``: it
+    gives both losses, an optional penalty on D, and how D's output is read for the reported
+    ``d_real`` / ``d_fake`` (a probability for BCE losses, a raw score for a Wasserstein critic).
+    Each D step draws fresh fakes against the same real batch. Returns d_loss, g_loss, d_real and
+    d_fake of the last D step. Introduced in lesson 02.
+    """
+    real, labels = split_batch(batch)
     n = tf.shape(real)[0]
     for _ in range(d_steps):
-        fake = generator(rng.normal((n, z_dim)), training=True)
+        fake = generate(generator, rng.normal((n, z_dim)), labels, training=True)
         with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            d_loss = loss.discriminator(real_logits, fake_logits)
+            real_out = discriminator(_with_labels(real, labels), training=True)
+            fake_out = discriminator(_with_labels(fake, labels), training=True)
+            d_loss = loss.discriminator(real_out, fake_out)
             if loss.penalty is not None:
-                d_loss += loss.penalty(discriminator, real, fake)
+                d_loss += loss.penalty(discriminator, _with_labels(real, labels), _with_labels(fake, labels))
         grads = tape.gradient(d_loss, discriminator.trainable_variables)
         d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
 
     with tf.GradientTape() as tape:
-        g_logits = discriminator(generator(rng.normal((n, z_dim)), training=True), training=True)
-        g_loss = loss.generator(g_logits)
+        fake = generate(generator, rng.normal((n, z_dim)), labels, training=True)
+        g_loss = loss.generator(discriminator(_with_labels(fake, labels), training=True))
     grads = tape.gradient(g_loss, generator.trainable_variables)
     g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
     return {
         "d_loss": d_loss,
         "g_loss": g_loss,
-        "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-        "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+        "d_real": tf.reduce_mean(loss.read(real_out)),
+        "d_fake": tf.reduce_mean(loss.read(fake_out)),
     }
-
-
-def make_train_step(generator, discriminator, d_optimizer, g_optimizer, z_dim, rng, g_loss="non_saturating"):
-    """``gan_step`` compiled with ``tf.function``: ``step(real_batch) -> dict of scalars``."""
-    loss = get_loss(g_loss)
-    d_optimizer.build(discriminator.trainable_variables)
-    g_optimizer.build(generator.trainable_variables)
-
-    @tf.function
-    def train_step(real):
-        return gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, real, loss)
-
-    return train_step
 
 
 @dataclass
 class History:
-    """Per-step training metrics (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``)."""
+    """Per-step training metrics (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``) and the loss they come from.
+
+    ``loss`` (a ``losses.GANLoss``) tells the plots how to read the numbers. Introduced in lesson 02.
+    """
 
     steps: dict = field(default_factory=lambda: {k: [] for k in METRICS})
     steps_per_epoch: int = 0
     seconds: float = 0.0
+    loss: GANLoss | None = None
 
     def __getitem__(self, key):
         return np.asarray(self.steps[key], dtype=np.float64)
@@ -89,35 +261,17 @@ class History:
         return len(self.steps["d_loss"]) // max(self.steps_per_epoch, 1)
 
 
-def check_gan_pair(generator, discriminator, data_shape) -> int:
-    """Check that G maps (batch, z_dim) to data of shape ``data_shape`` and D to one logit; return z_dim."""
-    if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 2:
-        raise ValueError(f"the generator must take noise of shape (batch, z_dim), got input {generator.inputs}")
-    z_dim = int(generator.inputs[0].shape[-1])
-    out = tuple(generator.outputs[0].shape[1:])
-    if out != tuple(data_shape):
-        raise ValueError(
-            f"the generator makes samples of shape {out} but the data has shape {tuple(data_shape)}: "
-            "build the generator for the data's shape (e.g. image_shape=data.shape[1:])"
-        )
-    d_out = tuple(discriminator.outputs[0].shape[1:])
-    if d_out != (1,):
-        raise ValueError(f"the discriminator must output one logit per sample, shape (batch, 1); got {d_out}")
-    d_in = tuple(discriminator.inputs[0].shape[1:])
-    if d_in != tuple(data_shape):
-        raise ValueError(f"the discriminator takes inputs of shape {d_in} but the data has shape {tuple(data_shape)}")
-    return z_dim
-
-
 def train(
     generator,
     discriminator,
     data,
     epochs: int,
     batch_size: int,
-    lr: float = 2e-4,
-    beta_1: float = 0.5,
-    g_loss: str = "non_saturating",
+    lr: float = DEFAULT_LR,
+    beta_1: float = DEFAULT_BETA_1,
+    loss="non_saturating",
+    d_steps: int = 1,
+    labels=None,
     seed: int = 0,
     d_optimizer=None,
     g_optimizer=None,
@@ -126,28 +280,49 @@ def train(
 ) -> History:
     """Train a GAN with the loop of lesson 02 and return its per-step ``History``.
 
-    ``data`` is images (N, H, W, C) in [-1, 1] or points (N, d). Both networks use
-    Adam(lr, beta_1) unless optimizers are given. Noise comes from
-    ``tf.random.Generator.from_seed(seed)`` and the data are shuffled with ``seed``,
-    so a run is repeatable after ``setup(seed)``. Each callback is called as
-    ``callback(epoch, history)`` after every epoch (epochs count from 1).
-    Introduced in lesson 02.
+    ``data`` is images (N, H, W, C) in [-1, 1] or points (N, d); ``labels`` (N,) or (N, *label_shape)
+    for a conditional pair. ``loss`` is a ``losses.GANLoss`` or its name; ``d_steps`` D steps are
+    taken per G step. Both networks use ``default_optimizer(lr, beta_1)`` unless optimizers are
+    given. Noise comes from ``tf.random.Generator.from_seed(seed)`` and the data are shuffled with
+    ``seed``, so a run is repeatable after ``setup(seed)``. Each callback is called as
+    ``callback(epoch, history)`` after every epoch (epochs count from 1). Introduced in lesson 02.
     """
+    epochs = _int(epochs, "epochs")
+    d_steps = _int(d_steps, "d_steps (D steps per G step)")
+    gan_loss = get_loss(loss)
+    for cb in callbacks:
+        if not callable(cb):
+            raise ValueError(f"each callback must be a function (epoch, history), got {cb!r}")
     data = check_training_data(data)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    z_dim = check_gan_pair(generator, discriminator, data.shape[1:])
-    dataset = make_dataset(data, batch_size, shuffle=True, seed=seed)
-    d_optimizer = d_optimizer or keras.optimizers.Adam(lr, beta_1=beta_1)
-    g_optimizer = g_optimizer or keras.optimizers.Adam(lr, beta_1=beta_1)
+    spec = check_gan_pair(generator, discriminator, data.shape[1:])
+    if spec.conditional != (labels is not None):
+        raise ValueError(
+            "the networks take labels but no labels= were given"
+            if spec.conditional
+            else "labels= were given but the networks take no labels: build a conditional pair or drop labels"
+        )
+    dataset = make_dataset(data, batch_size, shuffle=True, seed=seed, labels=labels)
+    d_optimizer = d_optimizer or default_optimizer(lr, beta_1)
+    g_optimizer = g_optimizer or default_optimizer(lr, beta_1)
+    if d_optimizer is g_optimizer:
+        raise ValueError("give each network its own optimizer: one optimizer object cannot serve both")
+    build_optimizers(generator, discriminator, g_optimizer, d_optimizer)
     rng = tf.random.Generator.from_seed(seed)
-    step = make_train_step(generator, discriminator, d_optimizer, g_optimizer, z_dim, rng, g_loss)
-    history = History(steps_per_epoch=len(data) // batch_size)
+
+    @tf.function
+    def step(batch):
+        real, y = split_batch(batch)
+        y = _labels_for(spec, y, tf.shape(real)[0]) if y is not None else None
+        return gan_step(
+            generator, discriminator, d_optimizer, g_optimizer, rng, spec.z_dim, (real, y), gan_loss, d_steps
+        )
+
+    history = History(steps_per_epoch=len(data) // batch_size, loss=gan_loss)
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         epoch_start = time.perf_counter()
-        for real in dataset:
-            for key, value in step(real).items():
+        for batch in dataset:
+            for key, value in step(batch).items():
                 history.steps[key].append(float(value))
         history.seconds = time.perf_counter() - start
         if verbose:

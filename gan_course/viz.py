@@ -1,6 +1,7 @@
-"""Plots used by the lessons: image grids, loss curves, 1-D densities.
+"""Plots used by the lessons: image grids, loss curves, 1-D densities, 2-D toy points, class shares.
 
-Introduced in lesson 01 (densities) and lesson 02 (grids, loss curves).
+Used in lessons 01 (densities), 02 (grids, loss curves), 03 (PNG, GIF, strips), 04 (toy points,
+class shares) and 05 (losses beside FID).
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from gan_course.data import check_images
 
 
 def image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
-    """Tile images (N, H, W, C) in [-1, 1] into one array (rows*H, cols*W, C) in [0, 1]."""
+    """Tile images (N, H, W, C) in [-1, 1] into one array (rows*H, cols*W, C) in [0, 1]. Introduced in lesson 02."""
     images = check_images(images)
     n, h, w, c = images.shape
-    if n == 0:
-        raise ValueError("no images to show: the batch is empty")
     ncols = ncols or math.ceil(math.sqrt(n))
     nrows = math.ceil(n / ncols)
     grid = np.ones((nrows * (h + pad) + pad, ncols * (w + pad) + pad, c), dtype=np.float32)
@@ -29,7 +28,7 @@ def image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
 
 
 def show_grid(images, ncols: int | None = None, title: str | None = None, ax=None, size: float = 4.0):
-    """Show images (N, H, W, C) in [-1, 1] as one grid; returns the matplotlib Axes."""
+    """Show images (N, H, W, C) in [-1, 1] as one grid; returns the matplotlib Axes. Introduced in lesson 02."""
     grid = image_grid(images, ncols)
     if ax is None:
         _, ax = plt.subplots(figsize=(size, size * grid.shape[0] / grid.shape[1]))
@@ -46,28 +45,57 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     return np.convolve(values, np.ones(window) / window, mode="valid")
 
 
-def plot_losses(history, smooth: int = 20, title: str | None = None, axes=None):
-    """Plot D and G losses (left) and mean D(x), D(G(z)) (right) per training step.
+def _loss_of(history, loss):
+    """The ``GANLoss`` that tells how to read ``history``: given, or carried by the history."""
+    from gan_course.losses import get_loss
 
-    ``history`` is a ``gan_course.training.History`` or a dict of arrays. Curves are
-    moving averages over ``smooth`` steps; the dashed line marks log 4, the loss of a
-    discriminator that cannot tell real from fake.
+    if loss is not None:
+        return get_loss(loss)
+    if getattr(history, "loss", None) is not None:  # training.History
+        return history.loss
+    model = getattr(history, "model", None)  # a Keras History of GAN.fit
+    return getattr(model, "gan_loss", None)
+
+
+def _history_dict(history):
+    return history.history if hasattr(history, "history") and isinstance(history.history, dict) else history
+
+
+def plot_losses(history, smooth: int = 20, title: str | None = None, axes=None, loss=None, per: str = "step"):
+    """Plot D and G losses (left) and the mean of D's output on real and fake samples (right).
+
+    ``history`` is a ``training.History``, a Keras ``History`` of ``GAN.fit``, or a dict of
+    per-step (``per="step"``) or per-epoch (``per="epoch"``, counted from 1) arrays. The loss
+    (``loss=``, or the one the history carries) says how to read the numbers: for binary
+    cross-entropy a dashed line marks log 4, the loss of a D that cannot tell real from fake,
+    and D's output is a probability with 1/2 marked; for a Wasserstein critic the right panel
+    shows raw scores and no line is drawn. Curves are moving averages over ``smooth`` points.
+    Introduced in lesson 02.
     """
+    if per not in ("step", "epoch"):
+        raise ValueError(f"per must be 'step' or 'epoch', got {per!r}")
+    gan_loss = _loss_of(history, loss)
+    values = _history_dict(history)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.2))
     ax_loss, ax_d = axes
-    for key, label in (("d_loss", "D loss"), ("g_loss", "G loss")):
-        ax_loss.plot(_smooth(np.asarray(history[key], dtype=float), smooth), label=label)
-    ax_loss.axhline(np.log(4), ls="--", c="gray", lw=1, label="log 4")
-    ax_loss.set_xlabel("step")
+    start = 1 if per == "epoch" else 0
+    for ax, keys in (
+        (ax_loss, (("d_loss", "D loss"), ("g_loss", "G loss"))),
+        (ax_d, (("d_real", "real"), ("d_fake", "fake"))),
+    ):
+        for key, label in keys:
+            curve = _smooth(np.asarray(values[key], dtype=float), smooth)
+            ax.plot(np.arange(start, start + len(curve)), curve, "o-" if per == "epoch" else "-", label=label)
+        ax.set_xlabel(per)
+    if gan_loss is not None and gan_loss.d_loss_reference is not None:
+        ax_loss.axhline(gan_loss.d_loss_reference, ls="--", c="gray", lw=1, label=gan_loss.d_loss_reference_label)
     ax_loss.set_ylabel("loss")
     ax_loss.legend()
-    for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")):
-        ax_d.plot(_smooth(np.asarray(history[key], dtype=float), smooth), label=label)
-    ax_d.axhline(0.5, ls="--", c="gray", lw=1)
-    ax_d.set_ylim(0, 1)
-    ax_d.set_xlabel("step")
-    ax_d.set_ylabel("mean discriminator output")
+    if gan_loss is not None and gan_loss.output_reference is not None:
+        ax_d.axhline(gan_loss.output_reference, ls="--", c="gray", lw=1)
+        ax_d.set_ylim(0, 1)
+    ax_d.set_ylabel(gan_loss.output_label if gan_loss is not None else "mean D output")
     ax_d.legend()
     if title:
         ax_loss.figure.suptitle(title)
@@ -75,7 +103,7 @@ def plot_losses(history, smooth: int = 20, title: str | None = None, axes=None):
 
 
 def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None):
-    """Histograms of real and generated 1-D samples, with D(x) on the grid ``x`` if given."""
+    """Histograms of real and generated 1-D samples, with D(x) on the grid ``x`` if given. Introduced in lesson 01."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2))
     bins = np.linspace(x.min(), x.max(), 60)
@@ -92,15 +120,20 @@ def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None)
 
 
 def to_uint8(images) -> np.ndarray:
-    """Images in [-1, 1] -> uint8 in [0, 255] (for PNG and GIF files)."""
+    """Images in [-1, 1] -> uint8 in [0, 255] (for PNG and GIF files). Introduced in lesson 03."""
     return np.round((np.clip(np.asarray(images, dtype=np.float32), -1, 1) + 1) * 127.5).astype(np.uint8)
+
+
+def grid_uint8(images, ncols: int | None = None) -> np.ndarray:
+    """``image_grid`` of images in [-1, 1] as one uint8 array: a PNG or GIF frame. Introduced in lesson 03."""
+    return to_uint8(image_grid(images, ncols) * 2.0 - 1.0)
 
 
 def save_png(images, path, ncols: int | None = None) -> str:
     """Save images (N, H, W, C) in [-1, 1] as one PNG grid; returns the path. Introduced in lesson 03."""
     import imageio.v3 as iio
 
-    grid = (image_grid(images, ncols) * 255).round().astype(np.uint8)
+    grid = grid_uint8(images, ncols)
     iio.imwrite(path, grid[..., 0] if grid.shape[-1] == 1 else grid)
     return str(path)
 
@@ -127,7 +160,10 @@ def save_gif(frames, path, fps: float = 2.0) -> str:
 
 
 def show_strip(images, title: str | None = None, size: float = 10.0, labels=None):
-    """Show images (N, H, W, C) in [-1, 1] in one row, e.g. an interpolation; optional per-image labels."""
+    """Show images (N, H, W, C) in [-1, 1] in one row, e.g. an interpolation; optional per-image labels.
+
+    Introduced in lesson 03.
+    """
     images = check_images(images)
     _, axes = plt.subplots(1, len(images), figsize=(size, size / len(images) + 0.5))
     for i, ax in enumerate(np.atleast_1d(axes)):
@@ -141,18 +177,21 @@ def show_strip(images, title: str | None = None, size: float = 10.0, labels=None
     return axes
 
 
-def plot_losses_and_fid(logs, fid_history, title: str | None = None):
+def plot_losses_and_fid(logs, fid_history, title: str | None = None, loss=None):
     """Per-epoch D and G losses (left) next to FID (right) over the same epochs.
 
-    ``logs`` is Keras' ``History.history`` (or a dict with ``d_loss`` and ``g_loss`` per
-    epoch); ``fid_history`` is ``callbacks.FIDTracker.history``, a list of (epoch, fid).
-    Introduced in lesson 05.
+    ``logs`` is Keras' ``History`` of ``GAN.fit`` (or its ``.history`` dict, with ``d_loss`` and
+    ``g_loss`` per epoch); ``fid_history`` is ``callbacks.FIDTracker.history``, a list of (epoch, fid).
+    The loss (``loss=`` or the History's model's) decides the reference line. Introduced in lesson 05.
     """
+    gan_loss = _loss_of(logs, loss)
+    logs = _history_dict(logs)
     _, (ax_loss, ax_fid) = plt.subplots(1, 2, figsize=(10, 3.2))
     epochs = np.arange(1, len(logs["d_loss"]) + 1)
     ax_loss.plot(epochs, logs["d_loss"], "o-", label="D loss")
     ax_loss.plot(epochs, logs["g_loss"], "o-", label="G loss")
-    ax_loss.axhline(np.log(4), ls="--", c="gray", lw=1, label="log 4")
+    if gan_loss is not None and gan_loss.d_loss_reference is not None:
+        ax_loss.axhline(gan_loss.d_loss_reference, ls="--", c="gray", lw=1, label=gan_loss.d_loss_reference_label)
     ax_loss.set_xlabel("epoch")
     ax_loss.set_ylabel("mean loss")
     ax_loss.legend()
@@ -164,3 +203,97 @@ def plot_losses_and_fid(logs, fid_history, title: str | None = None):
     if title:
         ax_loss.figure.suptitle(title)
     return ax_loss, ax_fid
+
+
+def show_grids(named_images: dict, ncols: int | None = None, n: int | None = None, size: float = 4.0):
+    """Several image sets side by side, one grid each, titled by the dict's keys (at most ``n`` images each).
+
+    Introduced in lesson 04.
+    """
+    if not named_images:
+        raise ValueError("named_images is empty: pass a dict {title: images}")
+    _, axes = plt.subplots(1, len(named_images), figsize=(size * len(named_images), size), squeeze=False)
+    for ax, (name, images) in zip(axes[0], named_images.items()):
+        show_grid(np.asarray(images)[:n], ncols, title=str(name), ax=ax)
+    return axes[0]
+
+
+def plot_class_shares(counts: dict, class_names, title: str | None = None, ax=None):
+    """Bars of the share of images per class, one colour per entry of ``counts`` (name -> counts per class).
+
+    Introduced in lesson 04.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.5))
+    k = len(counts)
+    width = 0.8 / max(k, 1)
+    for i, (name, c) in enumerate(counts.items()):
+        c = np.asarray(c, dtype=np.float64)
+        if len(c) != len(class_names) or c.sum() <= 0:
+            raise ValueError(f"counts[{name!r}] must be {len(class_names)} non-negative counts with a positive sum")
+        ax.bar(np.arange(len(c)) + (i - (k - 1) / 2) * width, c / c.sum(), width, label=str(name))
+    ax.set_xticks(np.arange(len(class_names)), class_names, rotation=30)
+    ax.set(ylabel="share of images", title=title or "")
+    ax.legend()
+    return ax
+
+
+# ------------------------------------------------------------------ 2-D toy data (lesson 04)
+
+
+def plot_toy_points(points, centers=None, title: str | None = None, ax=None, lim: float | None = None, n: int = 1000):
+    """Up to ``n`` 2-D points (blue) over a mixture's centres (red crosses), in a square panel.
+
+    The panel spans the centres with a margin (``lim``), whatever the points do, so panels compare.
+    Introduced in lesson 04.
+    """
+    points = np.asarray(points)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3, 3))
+    if lim is None:
+        ref = np.asarray(centers) if centers is not None else points
+        lim = 1.3 * np.abs(ref).max() + 0.2
+    ax.scatter(*points[:n].T, s=2, alpha=0.4, color="tab:blue")
+    if centers is not None:
+        ax.scatter(*np.asarray(centers).T, marker="x", s=25, color="tab:red")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xticks=[], yticks=[], aspect="equal")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def plot_snapshots(run, mixture, indices=None, axes=None, size: float = 2.6):
+    """Generated points over the data's centres at several snapshots of a ``collapse.ToyRun``.
+
+    ``indices`` picks snapshots (default: up to 6, evenly spaced); each panel is titled with
+    the step, modes covered and the high-quality share. Introduced in lesson 04.
+    """
+    if indices is None:
+        indices = np.unique(np.linspace(0, len(run.snapshots) - 1, min(6, len(run.snapshots))).round().astype(int))
+    if axes is None:
+        _, axes = plt.subplots(1, len(indices), figsize=(size * len(indices), size), squeeze=False)
+        axes = axes[0]
+    for ax, i in zip(axes, indices):
+        c = run.coverage[i]
+        title = f"step {run.steps[i]}\n{c.modes_covered}/{c.n_modes} modes, {c.high_quality_fraction:.0%} HQ"
+        plot_toy_points(run.snapshots[i], mixture.centers, title, ax=ax)
+    return axes
+
+
+def plot_coverage(runs: dict, axes=None):
+    """Modes covered and high-quality share over training, one line per run in ``runs`` (label -> ToyRun).
+
+    Introduced in lesson 04.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3))
+    for label, run in runs.items():
+        axes[0].plot(run.steps, run.curve("modes_covered"), marker=".", label=label)
+        axes[1].plot(run.steps, run.curve("high_quality_fraction"), marker=".", label=label)
+    total = next(iter(runs.values())).final.n_modes if runs else 0
+    axes[0].set(xlabel="generator step", ylabel="modes covered", ylim=(-0.5, total + 0.5))
+    axes[1].set(xlabel="generator step", ylabel="high-quality share", ylim=(-0.02, 1.02))
+    axes[0].legend(fontsize=8)
+    return axes

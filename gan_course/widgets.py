@@ -1,5 +1,5 @@
 """ipywidgets panels. Core widgets and inline matplotlib only, so they work on ipywidgets 7.7
-(Colab) and 8 (JupyterLab 4). Introduced in lesson 03.
+(Colab) and 8 (JupyterLab 4). Used in lessons 03 (latent explorer) and 04 (ring lab).
 """
 
 from __future__ import annotations
@@ -8,49 +8,60 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gan_course import latent, viz
+from gan_course.training import generate, generator_inputs
 
 
-def latent_path_images(generator, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp") -> np.ndarray:
-    """Images along the latent path between the noise vectors drawn with ``seed_a`` and ``seed_b``."""
-    z_dim = int(generator.inputs[0].shape[-1])
+def latent_path_images(
+    generator, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp", label=None
+) -> np.ndarray:
+    """Images along the latent path between the noise vectors drawn with ``seed_a`` and ``seed_b``.
+
+    For a conditional generator give ``label`` (one class for the whole path). Introduced in lesson 03.
+    """
+    z_dim, label_shape = generator_inputs(generator)
+    if (label is None) != (label_shape is None):
+        raise ValueError(
+            "this generator is conditional: give label="
+            if label is None
+            else "label= was given but this generator takes no labels"
+        )
     z0 = np.random.default_rng(seed_a).normal(size=z_dim)
     z1 = np.random.default_rng(seed_b).normal(size=z_dim)
-    return generator(latent.interpolate(z0, z1, steps, method), training=False).numpy()
+    path = latent.interpolate(z0, z1, steps, method)
+    labels = None if label is None else np.repeat(np.reshape(label, (1, *label_shape)), len(path), axis=0)
+    return generate(generator, path, labels).numpy()
 
 
-def latent_explorer(generator, steps: int = 8):
+def latent_explorer(generator, steps: int = 8, n_classes: int | None = None):
     """A panel to walk the latent space: two sample seeds, the interpolation method, the steps.
 
-    Each change redraws the strip of generated images from sample A to sample B.
+    Each change redraws the strip of generated images from sample A to sample B. For a
+    conditional generator (class index input) give ``n_classes``: a slider picks the class.
+    Introduced in lesson 03.
     """
     import ipywidgets as w
 
+    _, label_shape = generator_inputs(generator)
+    if label_shape is not None and not n_classes:
+        raise ValueError("this generator is conditional: give n_classes= so the panel can offer a class slider")
     seed_a = w.IntSlider(value=0, min=0, max=999, description="sample A")
     seed_b = w.IntSlider(value=1, min=0, max=999, description="sample B")
     method = w.Dropdown(options=["slerp", "linear"], value="slerp", description="path")
     n_steps = w.IntSlider(value=steps, min=2, max=16, description="steps")
+    controls = {"seed_a": seed_a, "seed_b": seed_b, "method": method, "n_steps": n_steps}
+    if label_shape is not None:
+        controls["label"] = w.IntSlider(value=0, min=0, max=n_classes - 1, description="class")
 
-    def draw(seed_a, seed_b, method, n_steps):
-        images = latent_path_images(generator, seed_a, seed_b, n_steps, method)
+    def draw(seed_a, seed_b, method, n_steps, label=None):
+        images = latent_path_images(generator, seed_a, seed_b, n_steps, method, label)
         viz.show_strip(images, title=f"{method} path from sample {seed_a} to sample {seed_b}")
         plt.show()
 
-    out = w.interactive_output(draw, {"seed_a": seed_a, "seed_b": seed_b, "method": method, "n_steps": n_steps})
-    return w.VBox([w.HBox([seed_a, seed_b]), w.HBox([method, n_steps]), out])
-
-
-def ring_lab_run(remedy: str = "vanilla", modes: int = 8, lr_d: float = 1e-3, lr_g: float = 1e-3, d_steps: int = 1,
-                 steps: int = 2000, seed: int = 0, beta_1: float = 0.9):  # fmt: skip
-    """Train the lesson-04 toy GAN on a ring of ``modes`` Gaussians; return (mixture, ``collapse.ToyRun``).
-
-    What the ``ring_lab`` panel runs on each click. Introduced in lesson 04.
-    """
-    from gan_course import collapse, toy
-
-    ring = toy.ring(n=20_000, modes=modes)
-    run = collapse.train_toy(ring, seed=seed, every=max(steps // 4, 1), remedy=remedy, lr_d=lr_d, lr_g=lr_g,
-                             d_steps=d_steps, steps=steps, beta_1=beta_1)  # fmt: skip
-    return ring, run
+    out = w.interactive_output(draw, controls)
+    rows = [w.HBox([seed_a, seed_b]), w.HBox([method, n_steps])]
+    if "label" in controls:
+        rows.append(controls["label"])
+    return w.VBox([*rows, out])
 
 
 def ring_lab(steps: int = 2000):
@@ -75,11 +86,14 @@ def ring_lab(steps: int = 2000):
     def on_click(_=None):
         with out:
             out.clear_output(wait=True)
-            ring, run = ring_lab_run(remedy.value, modes.value, lr_d.value, lr_g.value, d_steps.value, n_steps.value,
-                                     beta_1=beta_1.value)  # fmt: skip
-            collapse.plot_snapshots(run, ring)
+            ring, run = collapse.train_ring(
+                remedy.value, modes.value, lr_d.value, lr_g.value, d_steps.value, n_steps.value, beta_1=beta_1.value
+            )
+            viz.plot_snapshots(run, ring)
             plt.suptitle(f"{remedy.value}: {run.seconds:.1f} s", y=1.08)
             plt.show()
 
     button.on_click(on_click)
-    return w.VBox([w.HBox([remedy, modes, n_steps]), w.HBox([lr_d, lr_g, d_steps, beta_1]), button, out])
+    panel = w.VBox([w.HBox([remedy, modes, n_steps]), w.HBox([lr_d, lr_g, d_steps, beta_1]), button, out])
+    panel.button, panel.output = button, out  # for tests and for learners who want to click from code
+    return panel

@@ -104,8 +104,9 @@ def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
 
 def test_sample_grid_pngs_frames_tensorboard_and_gif(tmp_path):
     gan = _gan()
-    grid = callbacks.SampleGrid(np.zeros((6, 8)), every=2, directory=tmp_path / "png", show=False,
-                                log_dir=tmp_path / "tb")  # fmt: skip
+    grid = callbacks.SampleGrid(
+        np.zeros((6, 8)), every=2, directory=tmp_path / "png", show=False, log_dir=tmp_path / "tb"
+    )
     gan.fit(_images(), batch_size=16, epochs=4, verbose=0, callbacks=[grid])
     assert grid.epochs == [2, 4] and len(grid.frames) == 2
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["epoch-0002.png", "epoch-0004.png"]
@@ -159,8 +160,9 @@ def test_sigkill_then_resume_in_a_new_process(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     directory = tmp_path / "ckpt"
-    child = subprocess.Popen([sys.executable, str(script), str(directory), "10000"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(directory), "10000"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 120
     while not callbacks.list_checkpoints(directory) and time.time() < deadline and child.poll() is None:
         time.sleep(0.05)
@@ -175,8 +177,9 @@ def test_sigkill_then_resume_in_a_new_process(tmp_path):
             assert int(f["epoch"]) == epoch and "noise_state" in f.files
     last = saved[-1][0]
     target = last + 2
-    done = subprocess.run([sys.executable, str(script), str(directory), str(target)],
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(script), str(directory), str(target)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"START {last} RAN 2" in done.stdout
     assert callbacks.list_checkpoints(directory)[-1][0] == target

@@ -1,27 +1,27 @@
-"""The mode-collapse lab of lesson 04: PacGAN packing, each remedy's losses, the toy trainer."""
+"""The mode-collapse lab of lesson 04: PacGAN packing, each remedy's losses, the toy trainer, the ring lab."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_course import collapse, toy
+from gan_course import collapse, experiments, models, toy
 
 
 def test_pack_puts_consecutive_samples_side_by_side():
     x = tf.reshape(tf.range(12, dtype=tf.float32), (6, 2))
-    out = collapse.Pack(3)(x).numpy()
+    out = models.Pack(3)(x).numpy()
     np.testing.assert_array_equal(out, [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]])
 
 
 def test_pack_rejects_bad_sizes():
     with pytest.raises(ValueError, match="positive integer"):
-        collapse.Pack(0)
+        models.Pack(0)
     with pytest.raises(tf.errors.InvalidArgumentError, match="multiple of the pack size 4"):
-        collapse.Pack(4)(tf.zeros((6, 2)))
+        models.Pack(4)(tf.zeros((6, 2)))
 
 
 def test_pac_discriminator_gives_one_logit_per_pack():
-    d = collapse.pac_discriminator(2, (8,), pack=4)
+    d = models.pac_discriminator(2, (8,), pack=4)
     assert d(tf.zeros((16, 2))).shape == (4, 1)
 
 
@@ -74,25 +74,48 @@ def test_train_toy_rejects_bad_settings():
         collapse.train_toy(np.zeros((10, 2)), steps=1)
 
 
-def test_compare_and_its_table():
-    rows = collapse.compare({"ring": toy.ring(n=256)}, {"vanilla": {"remedy": "vanilla"}}, seeds=(0, 1),
-                            verbose=False, steps=2, batch_size=32, hidden=(8,))  # fmt: skip
-    assert [(r["method"], r["seed"]) for r in rows] == [("vanilla", 0), ("vanilla", 1)]
-    (summary,) = collapse.summarize(rows)
-    assert summary["seeds"] == 2 and summary["total"] == 8
+def test_toy_trial_rows_through_the_experiment_table():
+    rows = experiments.run(
+        collapse.toy_trial,
+        {"vanilla": {"remedy": "vanilla"}},
+        {"ring": toy.ring(n=256)},
+        seeds=(0, 1),
+        verbose=False,
+        steps=2,
+        batch_size=32,
+        hidden=(8,),
+    )
+    assert [(r["method"], r["setting"], r["seed"]) for r in rows] == [("vanilla", "ring", 0), ("vanilla", "ring", 1)]
+    assert all(r["total"] == 8 and r["points"].shape == (2500, 2) for r in rows)
+    (summary,) = experiments.summarize(rows)
+    assert summary["n"] == 2 and summary["total"] == 8
     assert summary["modes"] == pytest.approx(np.mean([r["modes"] for r in rows]))
-    table = collapse.format_table([summary])
-    assert table.splitlines()[2].startswith("| vanilla | ")
+    assert summary["all_modes_sum"] == sum(r["modes"] == 8 for r in rows)
 
 
-def test_ring_lab_panel_builds_and_runs():
+def test_ring_lab_button_trains_and_draws():
     pytest.importorskip("ipywidgets")
+    import matplotlib.pyplot as plt
+
     from gan_course import widgets
 
-    panel = widgets.ring_lab()
-    assert len(panel.children) == 4
-    ring, run = widgets.ring_lab_run("pacgan", modes=4, steps=4)
+    panel = widgets.ring_lab(steps=500)
+    controls = {c.description: c for box in panel.children[:2] for c in box.children}
+    controls["G steps"].value = 500
+    controls["modes"].value = 4
+    plt.close("all")
+    panel.button.click()  # what a learner's click does: train, then draw the snapshots
+    figure = plt.gcf()
+    titles = [ax.get_title() for ax in figure.axes]
+    assert len(titles) == 5 and titles[0].startswith("step 0\n") and titles[-1].startswith("step 500\n")
+    assert all("/4 modes" in t for t in titles)
+    assert figure._suptitle.get_text().startswith("vanilla: ")
+
+
+def test_train_ring_uses_the_panels_settings():
+    ring, run = collapse.train_ring("pacgan", modes=4, steps=4)
     assert ring.centers.shape == (4, 2) and run.final.n_modes == 4
+    assert run.config.remedy == "pacgan" and run.config.beta_1 == 0.9 and run.steps == [0, 1, 2, 3, 4]
 
 
 def test_train_toy_learns_the_ring_and_the_remedy_matters():

@@ -2,12 +2,13 @@
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
 from scipy.stats import norm
 
-from gan_course import config, losses, models, theory, viz
+from gan_course import config, losses, models, theory, training, viz
 
 
 def test_smoke_mode_parsing(monkeypatch):
@@ -37,13 +38,13 @@ def test_discriminator_loss_is_log4_when_d_is_undecided():
 def test_generator_loss_gradients_near_d_zero(name, want):
     logit = tf.Variable([[math.log(0.01 / 0.99)]])  # D(G(z)) = 0.01
     with tf.GradientTape() as tape:
-        loss = losses.get_generator_loss(name)(logit)
+        loss = losses.get_loss(name).generator(logit)
     assert float(tape.gradient(loss, logit)[0, 0]) == pytest.approx(want, rel=1e-5)
 
 
 def test_unknown_loss_name():
     with pytest.raises(ValueError, match="unknown GAN loss 'wasserstein'.*'minimax'"):
-        losses.get_generator_loss("wasserstein")
+        losses.get_loss("wasserstein")
 
 
 def test_mlp_shapes_and_parameter_count():
@@ -104,15 +105,39 @@ def test_plot_functions_reject_bad_images():
         viz.image_grid(np.zeros((0, 28, 28, 1), np.float32))
 
 
-def test_plot_losses_draws_both_panels():
+def test_plot_losses_asks_the_loss_for_its_reference_lines():
     history = {k: np.random.default_rng(0).random(50) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
-    ax_loss, ax_d = viz.plot_losses(history, smooth=5)
+    ax_loss, ax_d = viz.plot_losses(history, smooth=5, loss="non_saturating")
     assert len(ax_loss.lines) == 3 and len(ax_d.lines) == 3
     assert len(ax_loss.lines[0].get_ydata()) == 46
+    assert list(ax_loss.lines[2].get_ydata()) == [np.log(4)] * 2 and list(ax_d.lines[2].get_ydata()) == [0.5] * 2
+    assert ax_d.get_ylim() == (0, 1) and "probability" in ax_d.get_ylabel()
+    plt.close("all")
+    ax_loss, ax_d = viz.plot_losses(history, smooth=5, loss="wgan_gp")  # a critic: raw scores, no 1/2 line
+    assert [list(line.get_ydata()) for line in ax_loss.lines[2:]] == [[0.0, 0.0]] and len(ax_d.lines) == 2
+    assert ax_d.get_ylabel() == "mean critic score"
+    plt.close("all")
+    ax_loss, ax_d = viz.plot_losses(history, smooth=5)  # an unknown loss: no line is assumed
+    assert len(ax_loss.lines) == 2 and len(ax_d.lines) == 2
+    plt.close("all")
+
+
+def test_plot_losses_reads_the_loss_a_history_carries():
+    history = training.History(
+        steps={k: list(np.linspace(0, 1, 10)) for k in training.METRICS},
+        steps_per_epoch=5,
+        loss=losses.get_loss("minimax"),
+    )
+    ax_loss, _ = viz.plot_losses(history, smooth=1)
+    assert ax_loss.lines[2].get_ydata()[0] == pytest.approx(np.log(4))
+    axes = viz.plot_losses({k: [1.0, 2.0, 3.0] for k in training.METRICS}, smooth=1, per="epoch", loss="minimax")
+    assert list(axes[0].lines[0].get_xdata()) == [1, 2, 3] and axes[0].get_xlabel() == "epoch"
+    plt.close("all")
 
 
 def test_plot_losses_and_fid_puts_fid_on_the_epochs():
     logs = {"d_loss": [1.2, 1.3, 1.3], "g_loss": [0.9, 0.8, 0.85]}
-    ax_loss, ax_fid = viz.plot_losses_and_fid(logs, [(1, 90.0), (2, 60.0), (3, 45.0)])
+    ax_loss, ax_fid = viz.plot_losses_and_fid(logs, [(1, 90.0), (2, 60.0), (3, 45.0)], loss="non_saturating")
+    assert ax_loss.lines[2].get_ydata()[0] == pytest.approx(np.log(4))
     assert list(ax_loss.lines[0].get_xdata()) == [1, 2, 3] and list(ax_loss.lines[1].get_ydata()) == [0.9, 0.8, 0.85]
     assert list(ax_fid.lines[0].get_xdata()) == [1, 2, 3] and list(ax_fid.lines[0].get_ydata()) == [90.0, 60.0, 45.0]

@@ -68,9 +68,11 @@ def test_gan_bad_inputs():
 @pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3)])
 @pytest.mark.parametrize(
     ("build_g", "build_d"),
-    [(models.dcgan_seed_generator, models.dcgan_seed_discriminator),
-     (models.dcgan_lean_generator, models.dcgan_lean_discriminator)],
-)  # fmt: skip
+    [
+        (models.dcgan_seed_generator, models.dcgan_seed_discriminator),
+        (models.dcgan_lean_generator, models.dcgan_lean_discriminator),
+    ],
+)
 def test_dcgan_builders_shapes(shape, build_g, build_d):
     g, d = build_g(16, shape), build_d(shape)
     out = g(tf.random.normal((2, 16)), training=False)
@@ -106,11 +108,15 @@ def test_several_discriminator_steps_and_custom_loss():
 
 
 def test_forward_macs_by_hand():
-    model = keras.Sequential([
-        keras.Input((8,)), keras.layers.Dense(4 * 4 * 3), keras.layers.Reshape((4, 4, 3)),
-        keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same"),
-        keras.layers.Conv2D(5, 3, strides=2, padding="same"),
-    ])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(4 * 4 * 3),
+            keras.layers.Reshape((4, 4, 3)),
+            keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same"),
+            keras.layers.Conv2D(5, 3, strides=2, padding="same"),
+        ]
+    )
     dense = 8 * 48
     transposed = 4 * 4 * 3 * 3 * 3 * 2  # input pixels × kernel × C_in × C_out
     conv = 4 * 4 * 3 * 3 * 2 * 5  # output pixels (8x8 -> 4x4) × kernel × C_in × C_out
@@ -121,7 +127,7 @@ def test_forward_macs_by_hand():
 
 
 def test_measure_throughput_counts_images():
-    from gan_course.gan import measure_throughput
+    from gan_course.benchmark import measure_throughput
 
     gan = GAN(*_pair(0))
     gan.compile()
@@ -130,6 +136,8 @@ def test_measure_throughput_counts_images():
     assert int(gan.g_optimizer.iterations) == 3 + 4  # warm-up steps, then the timed ones
     with pytest.raises(ValueError, match="steps"):
         measure_throughput(gan, _images(16), steps=0)
+    with pytest.raises(ValueError, match="needs batch_size × \\(steps \\+ 3\\) = 112 images"):
+        measure_throughput(gan, _images(100), batch_size=16, steps=4)
 
 
 def test_dcgan_registry_names_both_lesson_03_models():

@@ -61,8 +61,10 @@ def test_batched_statistics_equal_numpy():
 
 def test_kid_zero_for_same_distribution_and_unbiased():
     rng = np.random.default_rng(2)
-    same = [metrics.kid(rng.normal(size=(300, 16)), rng.normal(size=(300, 16)), subsets=10, subset_size=100,
-                        seed=s)[0] for s in range(20)]  # fmt: skip
+    same = [
+        metrics.kid(rng.normal(size=(300, 16)), rng.normal(size=(300, 16)), subsets=10, subset_size=100, seed=s)[0]
+        for s in range(20)
+    ]
     assert abs(np.mean(same)) < 0.01 and min(same) < 0  # unbiased: scatters around 0, negative values occur
     far, _ = metrics.kid(rng.normal(size=(300, 16)), rng.normal(size=(300, 16)) + 1.0, subsets=10, subset_size=100)
     assert far > 20 * np.std(same)

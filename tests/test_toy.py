@@ -12,8 +12,9 @@ def test_ring_and_grid_statistics():
     r = toy.ring(n=40_000, seed=1)
     assert r.centers.shape == (8, 2) and r.std == 0.01
     np.testing.assert_allclose(np.linalg.norm(r.centers, axis=1), 1.0)
-    np.testing.assert_allclose(np.arctan2(r.centers[:, 1], r.centers[:, 0]) % (2 * np.pi), 2 * np.pi * np.arange(8) / 8,
-                               atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        np.arctan2(r.centers[:, 1], r.centers[:, 0]) % (2 * np.pi), 2 * np.pi * np.arange(8) / 8, atol=1e-12
+    )
     nearest = np.linalg.norm(r.samples[:, None] - r.centers[None], axis=2).argmin(axis=1)
     assert np.bincount(nearest).min() > 40_000 / 8 * 0.9  # equal weights
     offsets = r.samples - r.centers[nearest]
