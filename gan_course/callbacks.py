@@ -6,8 +6,11 @@ generators. Used in lessons 03 and 05.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import uuid
 from pathlib import Path
 
 import keras
@@ -17,8 +20,6 @@ import tensorflow as tf
 
 from gan_course import viz
 from gan_course.training import generate
-
-CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.npz$")
 
 
 def _every(every) -> int:
@@ -104,113 +105,210 @@ def _weights_signature(gan) -> list[str]:
     ]
 
 
-def gan_state(gan, epoch: int) -> dict[str, np.ndarray]:
-    """Everything needed to continue training: weights of both networks, both optimizers'
-    state, the noise generator's state, the epoch, and a signature of the architecture. Introduced in lesson 03."""
-    state = {"epoch": np.array(epoch), "signature": np.array(_weights_signature(gan))}
-    for name, net in (("g", gan.generator), ("d", gan.discriminator)):
-        for i, w in enumerate(net.get_weights()):
-            state[f"{name}_weight_{i}"] = w
-    for name, opt in (("g", gan.g_optimizer), ("d", gan.d_optimizer)):
-        for i, v in enumerate(opt.variables):
-            state[f"{name}_opt_{i}"] = np.asarray(v)
-    state["noise_state"] = gan.noise.state.numpy()
-    return state
+def _optimizer_info(opt) -> dict:
+    """Type and learning rate of an optimizer (``None`` for a schedule), as stored with a checkpoint."""
+    rate = opt.get_config().get("learning_rate")
+    return {"type": type(opt).__name__, "learning_rate": float(rate) if isinstance(rate, (int, float)) else None}
+
+
+def _tracked(gan, epoch, meta=None, optimizers: bool = True) -> tf.train.Checkpoint:
+    objects = {"generator": gan.generator, "discriminator": gan.discriminator, "noise": gan.noise}
+    if optimizers:
+        objects.update(g_optimizer=gan.g_optimizer, d_optimizer=gan.d_optimizer)
+    return tf.train.Checkpoint(epoch=epoch, meta=meta if meta is not None else tf.Variable(""), **objects)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def save_checkpoint(gan, path, epoch: int) -> Path:
-    """Write ``gan_state`` to ``path`` atomically: a temporary file, fsync, then rename.
+    """Write both networks, both optimizers, the noise generator's state and the epoch to ``path``.
 
-    A crash at any moment leaves either the old file or the complete new one, never a
-    half-written checkpoint. Introduced in lesson 03.
+    The files are TensorFlow's own checkpoint format (``tf.train.Checkpoint``: ``path.index`` and
+    ``path.data-*``), so they are restored by name, not by position. They are written into a
+    temporary folder unique to this process, synced, and then renamed into place, the index last:
+    a crash at any moment leaves either no new checkpoint or a complete one, and the previous
+    ones untouched. Two processes writing into one folder never share a temporary name.
+    (``tf.train.CheckpointManager`` is not used: it keeps one shared state file per folder, which
+    a second writer overwrites, and it prunes in its own save order.) Returns ``path``.
+    Introduced in lesson 03.
     """
     path = Path(path)
+    if not hasattr(gan, "g_optimizer"):
+        raise RuntimeError("compile the GAN before saving a checkpoint (the optimizers' state is saved too)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    meta = {
+        "format": 2,
+        "epoch": int(epoch),
+        "signature": _weights_signature(gan),
+        "g_optimizer": _optimizer_info(gan.g_optimizer),
+        "d_optimizer": _optimizer_info(gan.d_optimizer),
+    }
+    tmp = path.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **gan_state(gan, epoch))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
+        tmp.mkdir()
+        tracked = _tracked(gan, tf.Variable(int(epoch), dtype=tf.int64), tf.Variable(json.dumps(meta)))
+        tracked.write(str(tmp / path.name))
+        files = sorted(tmp.iterdir(), key=lambda p: p.suffix == ".index")  # data first, index last
+        for f in files:
+            _fsync(f)
+        (path.parent / f"{path.name}.index").unlink(missing_ok=True)  # never an old index beside new data
+        for f in files:
+            os.replace(f, path.parent / f.name)
+        _fsync(path.parent)
     finally:
-        os.close(dir_fd)
+        shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def _read_meta(path: Path) -> dict:
+    """The metadata of a checkpoint, after reading every tensor in it (which checks the files' CRCs)."""
+    try:
+        reader = tf.train.load_checkpoint(str(path))
+        for key in reader.get_variable_to_shape_map():
+            reader.get_tensor(key)
+        return json.loads(reader.get_tensor("meta/.ATTRIBUTES/VARIABLE_VALUE"))
+    except (tf.errors.OpError, OSError, ValueError, KeyError, IndexError, RuntimeError) as err:
+        raise CheckpointError(
+            f"{path.name} in {path.parent} is damaged or incomplete ({type(err).__name__}): delete its files "
+            f"({path.name}.index and {path.name}.data-*) to resume from the previous checkpoint"
+        ) from err
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded: damaged, or written by another architecture. Introduced in lesson 03."""
 
 
 def load_checkpoint(gan, path) -> int:
     """Restore a checkpoint written by ``save_checkpoint`` into a compiled ``GAN``; returns its epoch.
 
+    Everything is restored by name. The optimizers the GAN was compiled with win: if the
+    checkpoint's optimizer type differs, its optimizer state is not loaded (the new optimizer
+    starts fresh); the compiled learning rate is kept. Either case prints a line saying so.
+    A damaged file or another architecture raises ``CheckpointError`` before anything changes.
     Introduced in lesson 03.
     """
     path = Path(path)
     if not hasattr(gan, "g_optimizer"):
         raise RuntimeError("compile the GAN before loading a checkpoint (the optimizers' state is restored too)")
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            state = {k: f[k] for k in f.files}
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{path} is not a readable checkpoint ({err}); delete it to use the previous one") from err
-    saved, ours = [str(s) for s in state["signature"]], _weights_signature(gan)
+    meta = _read_meta(path)
+    saved, ours = meta["signature"], _weights_signature(gan)
     if saved != ours:
         diff = next((f"{a} vs {b}" for a, b in zip(saved, ours) if a != b), f"{len(saved)} vs {len(ours)} weights")
-        raise ValueError(
-            f"{path} was written by a different architecture (first difference: checkpoint {diff}): "
+        raise CheckpointError(
+            f"{path.name} was written by a different architecture (first difference: checkpoint {diff}): "
             "build the same generator and discriminator as when it was saved, or start from an empty folder"
         )
-    for name, net in (("g", gan.generator), ("d", gan.discriminator)):
-        net.set_weights([state[f"{name}_weight_{i}"] for i in range(len(net.weights))])
-    for name, opt in (("g", gan.g_optimizer), ("d", gan.d_optimizer)):
-        for i, v in enumerate(opt.variables):
-            v.assign(state[f"{name}_opt_{i}"])
-    gan.noise.state.assign(state["noise_state"])
-    return int(state["epoch"])
+    same_types = all(meta[f"{n}_optimizer"]["type"] == type(getattr(gan, f"{n}_optimizer")).__name__ for n in "gd")
+    compiled = {n: _optimizer_info(getattr(gan, f"{n}_optimizer")) for n in "gd"}
+    epoch = tf.Variable(0, dtype=tf.int64)
+    status = _tracked(gan, epoch, tf.Variable(""), optimizers=same_types).read(str(path))
+    status.expect_partial()
+    for n in "gd":
+        name, old, new = f"{n}_optimizer", meta[f"{n}_optimizer"], compiled[n]
+        if not same_types:
+            print(
+                f"{name}: the checkpoint used {old['type']}, this GAN is compiled with {new['type']}; "
+                f"{new['type']} starts with fresh state (the networks' weights were restored)"
+            )
+        elif new["learning_rate"] is not None:
+            getattr(gan, name).learning_rate.assign(new["learning_rate"])  # what the learner compiled with wins
+            if old["learning_rate"] != new["learning_rate"]:
+                print(
+                    f"{name}: learning rate {new['learning_rate']:g} as compiled (the checkpoint had "
+                    f"{old['learning_rate']:g})"
+                )
+    return int(epoch.numpy())
+
+
+CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.index$")
 
 
 def list_checkpoints(directory) -> list[tuple[int, Path]]:
-    """Complete checkpoints in ``directory`` as (epoch, path), oldest first. Introduced in lesson 03."""
+    """Checkpoints in ``directory`` as (epoch, path prefix), oldest first. Introduced in lesson 03."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    found = [(int(m.group(1)), p) for p in directory.iterdir() if (m := CHECKPOINT_PATTERN.match(p.name))]
+    found = [
+        (int(m.group(1)), p.with_suffix("")) for p in directory.iterdir() if (m := CHECKPOINT_PATTERN.match(p.name))
+    ]
     return sorted(found)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Checkpoint(keras.callbacks.Callback):
-    """Save the GAN after every epoch to ``directory/epoch-NNNN.npz``, keeping the last ``keep``.
+    """Save the GAN after every epoch to ``directory/epoch-NNNN``, keeping the last ``keep`` of this run.
 
     Skips an epoch whose losses or weights are not finite, so the last checkpoint is always
     a good one. Resume with ``initial_epoch = checkpoint.restore(gan)`` and
-    ``gan.fit(..., initial_epoch=initial_epoch, epochs=EPOCHS)``. Introduced in lesson 03.
+    ``gan.fit(..., initial_epoch=initial_epoch, epochs=EPOCHS)``. A run that would start below the
+    folder's newest checkpoint (a re-run into an old folder, or a resume without ``initial_epoch``)
+    stops before its first step and says so, rather than mixing two runs. Introduced in lesson 03.
     """
 
     def __init__(self, directory, keep: int = 3, verbose: bool = False):
         super().__init__()
         if isinstance(keep, bool) or not isinstance(keep, (int, np.integer)) or keep < 1:
             raise ValueError(f"keep must be an integer >= 1, got {keep!r}")
-        self.directory, self.keep, self.verbose = Path(directory), keep, verbose
+        self.directory, self.keep, self.verbose = Path(directory), int(keep), verbose
+        if self.directory.exists() and not self.directory.is_dir():
+            raise ValueError(f"directory {self.directory} is a file: give a folder for the checkpoints")
         self.last_saved: Path | None = None
+        self.damaged: set[int] = set()
+        self._checked = False
 
     def restore(self, gan) -> int:
-        """Load the newest checkpoint into ``gan`` and return its epoch (0 if there is none).
+        """Load the newest intact checkpoint into ``gan`` and return its epoch (0 if there is none).
 
-        Also removes temporary files left by a process killed while writing (never loaded).
+        A damaged newest checkpoint is reported and the previous one is used. Temporary folders
+        left by a writer that was killed are removed; those of a live writer are left alone.
         """
-        for stale in self.directory.glob(".epoch-*.npz.tmp"):
-            stale.unlink()
-        found = list_checkpoints(self.directory)
-        if not found:
-            return 0
-        epoch = load_checkpoint(gan, found[-1][1])
-        self.last_saved = found[-1][1]
-        print(f"resumed from {found[-1][1]} (epoch {epoch})")
-        return epoch
+        for stale in self.directory.glob(".tmp-*-*"):
+            pid = stale.name.split("-")[1]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        for epoch, path in reversed(list_checkpoints(self.directory)):
+            try:
+                restored = load_checkpoint(gan, path)
+            except CheckpointError as err:
+                if "different architecture" in str(err):
+                    raise
+                print(f"skipping {path.name}: {err}")
+                self.damaged.add(epoch)
+                continue
+            self.last_saved = path
+            print(f"resumed from {self.directory.name}/{path.name} (epoch {restored})")
+            return restored
+        return 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._checked:
+            return
+        self._checked = True
+        newer = [e for e, _ in list_checkpoints(self.directory) if e > epoch and e not in self.damaged]
+        if newer:
+            raise ValueError(
+                f"{self.directory} already holds checkpoints up to epoch {max(newer)}, but this run starts at epoch "
+                f"{epoch}: to continue that run, initial_epoch = checkpoint.restore(gan) and fit(..., "
+                "initial_epoch=initial_epoch); to start a new run, use a new folder (or delete the old one)"
+            )
+
+    def on_train_end(self, logs=None):
+        self._checked = False
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -218,16 +316,21 @@ class Checkpoint(keras.callbacks.Callback):
         nets = (self.model.generator, self.model.discriminator)
         finite_weights = all(np.all(np.isfinite(w)) for net in nets for w in net.get_weights())
         if not (finite_logs and finite_weights):
+            last = self.last_saved.name if self.last_saved else "none"
             print(
                 f"epoch {epoch + 1}: losses or weights are not finite; checkpoint not written "
-                f"(the last good one is {self.last_saved})"
+                f"(the last good one is {last})"
             )
             return
-        self.last_saved = save_checkpoint(self.model, self.directory / f"epoch-{epoch + 1:04d}.npz", epoch + 1)
-        for _, old in list_checkpoints(self.directory)[: -self.keep]:
-            old.unlink()
+        self.last_saved = save_checkpoint(self.model, self.directory / f"epoch-{epoch + 1:04d}", epoch + 1)
+        self.damaged.discard(epoch + 1)
+        # prune older checkpoints of this run only: never this one, never a newer epoch (another writer's)
+        older = [p for e, p in list_checkpoints(self.directory) if e <= epoch + 1]
+        for old in older[: -self.keep]:
+            for f in old.parent.glob(f"{old.name}.*"):
+                f.unlink(missing_ok=True)
         if self.verbose:
-            print(f"saved {self.last_saved}")
+            print(f"saved {self.last_saved.name}")
 
 
 class NaNGuard(keras.callbacks.Callback):
@@ -248,7 +351,7 @@ class NaNGuard(keras.callbacks.Callback):
             self.stopped_at = (self.epoch, batch + 1)
             self.model.stop_training = True
             last = self.checkpoint.last_saved if self.checkpoint else None
-            where = f"the last good checkpoint is {last}" if last else "no checkpoint was written"
+            where = f"the last good checkpoint is {last.name}" if last else "no checkpoint was written"
             print(
                 f"training stopped at epoch {self.epoch}, step {batch + 1}: "
                 + ", ".join(f"{k} = {v}" for k, v in bad.items())

@@ -119,9 +119,9 @@ def train_toy(
         config = ToyConfig(**{**config.__dict__, **overrides})
     for name in ("steps", "batch_size", "z_dim", "d_steps"):
         value = getattr(config, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
         raise ValueError(f"every must be a positive integer, got {every!r}")
     if config.remedy == "pacgan" and config.batch_size % config.pack:
         raise ValueError(f"PacGAN needs batch_size divisible by pack: {config.batch_size} % {config.pack} != 0")

@@ -133,11 +133,23 @@ class GAN(keras.Model):
         if has_labels != self.conditional:
             raise ValueError(self._label_mismatch(has_labels))
         sample = spec[0] if isinstance(spec, tuple) else spec
-        shape = tuple(sample.shape[1:]) if hasattr(sample, "shape") else None
-        if shape is not None and shape != self.data_shape:
+        if not hasattr(sample, "shape"):
+            return
+        if not sample.dtype.is_floating:
             raise ValueError(
-                f"the data set yields samples of shape {shape}, but the networks expect {self.data_shape}: "
-                "build the generator and discriminator for the data's shape (or .batch() an unbatched data set)"
+                f"the data set yields {sample.dtype.name} samples: the networks need float images in [-1, 1]; "
+                "map them first, e.g. dataset.map(lambda x: tf.cast(x, tf.float32) / 127.5 - 1)"
+            )
+        shape = tuple(sample.shape)
+        if shape == self.data_shape:
+            raise ValueError(
+                f"the data set yields single samples of shape {shape}, not batches: add .batch(batch_size) "
+                "(or use data.make_dataset, which batches and shuffles)"
+            )
+        if shape[1:] != self.data_shape:
+            raise ValueError(
+                f"the data set yields samples of shape {shape[1:]}, but the networks expect {self.data_shape}: "
+                "build the generator and discriminator for the data's shape"
             )
 
     def _label_mismatch(self, has_labels: bool) -> str:

@@ -22,9 +22,9 @@ def _check_z_dim(z_dim) -> int:
 
 def _check_shape(shape, what: str) -> tuple:
     shape = tuple(shape)
-    if not shape or any(not isinstance(s, int) or s <= 0 for s in shape):
+    if not shape or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0 for s in shape):
         raise ValueError(f"{what} must be a tuple of positive integers such as (28, 28, 1), got {shape!r}")
-    return shape
+    return tuple(int(s) for s in shape)
 
 
 def mlp_generator(z_dim: int = 100, image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model:
@@ -271,9 +271,9 @@ class Pack(layers.Layer):
 
     def __init__(self, m: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
             raise ValueError(f"pack size m must be a positive integer, got {m!r}")
-        self.m = m
+        self.m = int(m)
 
     def call(self, x):
         from keras import ops

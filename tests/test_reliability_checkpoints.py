@@ -1,0 +1,230 @@
+"""A learner's run is never lost or silently changed: restore by name, the compiled optimizer wins,
+pruning keeps this run's newest, a damaged newest checkpoint falls back, writers never collide,
+and misconfigured callbacks or data fail before the first step."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_course
+from gan_course import callbacks, models
+from gan_course.gan import GAN
+
+
+def _images(n=64):
+    return np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+
+
+def _gan(seed=0, d_opt=None, g_opt=None):
+    gan_course.setup(seed, verbose=False)
+    gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16), seed=seed)
+    gan.compile(d_optimizer=d_opt, g_optimizer=g_opt)
+    return gan
+
+
+def _train(gan, directory, epochs, initial_epoch=0, keep=3):
+    checkpoint = callbacks.Checkpoint(directory, keep=keep)
+    gan.fit(
+        _images(),
+        batch_size=16,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        shuffle=False,
+        verbose=0,
+        callbacks=[checkpoint],
+    )
+    return checkpoint
+
+
+def _slots(opt):
+    return [np.asarray(v) for v in opt.variables[2:]]  # after iterations and the learning rate
+
+
+def test_the_compiled_learning_rate_wins_and_the_line_says_so(tmp_path, capsys):
+    trained = _gan(d_opt=keras.optimizers.Adam(1e-3), g_opt=keras.optimizers.Adam(1e-3))
+    _train(trained, tmp_path, 2)
+    lower = _gan(seed=1, d_opt=keras.optimizers.Adam(1e-4), g_opt=keras.optimizers.Adam(1e-3))
+    assert callbacks.Checkpoint(tmp_path).restore(lower) == 2
+    out = capsys.readouterr().out
+    assert float(lower.d_optimizer.learning_rate) == pytest.approx(1e-4)  # NaNGuard's advice is kept
+    assert float(lower.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert "d_optimizer: learning rate 0.0001 as compiled (the checkpoint had 0.001)" in out
+    assert "g_optimizer: learning rate" not in out
+    for a, b in zip(_slots(trained.d_optimizer), _slots(lower.d_optimizer)):  # moments restored by name
+        np.testing.assert_array_equal(a, b)
+    assert int(lower.d_optimizer.iterations) == int(trained.d_optimizer.iterations) == 8
+
+
+@pytest.mark.parametrize(
+    "other", [lambda: keras.optimizers.SGD(1e-2), lambda: keras.optimizers.SGD(1e-2, momentum=0.9)]
+)
+def test_another_optimizer_type_starts_fresh_and_the_weights_load(tmp_path, capsys, other):
+    trained = _gan()
+    _train(trained, tmp_path, 1)
+    sgd = _gan(seed=1, d_opt=other(), g_opt=other())
+    assert callbacks.Checkpoint(tmp_path).restore(sgd) == 1
+    assert (
+        "the checkpoint used Adam, this GAN is compiled with SGD; SGD starts with fresh state"
+        in capsys.readouterr().out
+    )
+    assert int(sgd.g_optimizer.iterations) == 0 and float(sgd.g_optimizer.learning_rate) == pytest.approx(1e-2)
+    for a, b in zip(trained.generator.get_weights(), sgd.generator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    sgd.fit(_images(), batch_size=16, epochs=2, initial_epoch=1, verbose=0)  # and it trains on
+
+
+def test_a_rerun_into_an_old_folder_stops_before_the_first_step(tmp_path):
+    _train(_gan(), tmp_path, 3)
+    fresh = _gan(seed=1)
+    with pytest.raises(ValueError, match="holds checkpoints up to epoch 3, but this run starts at epoch 0.*new folder"):
+        _train(fresh, tmp_path, 2)
+    assert int(fresh.g_optimizer.iterations) == 0  # nothing trained, nothing written
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [1, 2, 3]
+
+
+def test_pruning_keeps_this_runs_newest_and_never_a_newer_epoch(tmp_path):
+    gan = _gan()
+    checkpoint = _train(gan, tmp_path, 4, keep=2)
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [3, 4]
+    assert checkpoint.last_saved.name == "epoch-0004" and checkpoint.last_saved.with_suffix(".index").exists()
+    callbacks.save_checkpoint(gan, tmp_path / "epoch-0009", 9)  # another writer's newer checkpoint
+    resumed = _gan(seed=1)
+    checkpoint = callbacks.Checkpoint(tmp_path, keep=2)
+    with pytest.raises(ValueError, match="up to epoch 9"):
+        resumed.fit(_images(), batch_size=16, epochs=5, initial_epoch=4, verbose=0, callbacks=[checkpoint])
+    checkpoint.set_model(resumed)
+    checkpoint.on_epoch_end(4, {"d_loss": 1.0, "g_loss": 1.0})  # this run's epoch 5, beside the other's 9
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [4, 5, 9]  # 3 pruned, 9 untouched
+
+
+def _damage(prefix, how):
+    data = next(prefix.parent.glob(f"{prefix.name}.data-*"))
+    if how == "flip":
+        raw = bytearray(data.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        data.write_bytes(bytes(raw))
+    elif how == "truncate":
+        data.write_bytes(data.read_bytes()[:100])
+    elif how == "index":
+        prefix.with_suffix(".index").write_bytes(b"not an index")
+    elif how == "no data":
+        data.unlink()
+
+
+@pytest.mark.parametrize("how", ["flip", "truncate", "index", "no data"])
+def test_a_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys, how):
+    trained = _gan()
+    _train(trained, tmp_path, 1)
+    at_epoch_1 = trained.generator.get_weights()
+    _train(trained, tmp_path, 2, initial_epoch=1)
+    _damage(tmp_path / "epoch-0002", how)
+    with pytest.raises(callbacks.CheckpointError, match="epoch-0002 .*damaged or incomplete.*delete its files"):
+        callbacks.load_checkpoint(_gan(), tmp_path / "epoch-0002")
+    resumed = _gan(seed=1)
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    assert checkpoint.restore(resumed) == 1
+    assert "skipping epoch-0002" in capsys.readouterr().out
+    for a, b in zip(at_epoch_1, resumed.generator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    resumed.fit(_images(), batch_size=16, epochs=2, initial_epoch=1, verbose=0, callbacks=[checkpoint])
+    callbacks.load_checkpoint(_gan(), tmp_path / "epoch-0002")  # rewritten, intact again
+
+
+def test_restore_leaves_a_live_writers_temporary_folder_alone(tmp_path):
+    _train(_gan(), tmp_path, 1)
+    live = tmp_path / f".tmp-{os.getpid()}-abcd1234"
+    live.mkdir()
+    dead_pid = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    dead = tmp_path / f".tmp-{dead_pid}-abcd1234"
+    dead.mkdir()
+    callbacks.Checkpoint(tmp_path).restore(_gan())
+    assert live.exists() and not dead.exists()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    import gan_course
+    from gan_course import callbacks, models
+    from gan_course.gan import GAN
+
+    gan_course.setup(int(sys.argv[2]), verbose=False)
+    gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16))
+    gan.compile()
+    for epoch in range(1, 16):
+        callbacks.save_checkpoint(gan, f"{sys.argv[1]}/epoch-{epoch:04d}", epoch)
+        callbacks.Checkpoint(sys.argv[1]).restore(gan)  # also sweeps dead writers' temporary folders
+    print("WROTE", flush=True)
+    """
+)
+
+
+def test_two_writers_on_one_folder_never_break_each_other(tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    folder = tmp_path / "ckpt"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(folder), str(s)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for s in (0, 1)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, outs):
+        assert proc.returncode == 0 and "WROTE" in out, err[-2000:]
+    assert [e for e, _ in callbacks.list_checkpoints(folder)] == list(range(1, 16))
+    for epoch, path in callbacks.list_checkpoints(folder):  # each one complete and loadable
+        assert callbacks.load_checkpoint(_gan(), path) == epoch
+    assert not list(folder.glob(".tmp-*"))
+
+
+def test_misconfigured_callbacks_fail_at_construction(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(ValueError, match="is a file: give a folder for the checkpoints"):
+        callbacks.Checkpoint(a_file)
+    with pytest.raises(ValueError, match="is a file: give a folder for the sample grids"):
+        callbacks.SampleGrid(np.zeros((4, 8)), directory=a_file)
+    assert callbacks.Checkpoint(tmp_path, keep=np.int64(2)).keep == 2
+    features = np.random.default_rng(0).normal(size=(50, 4))
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        callbacks.FIDTracker(features, lambda x: x, batch_size=0)
+    with pytest.raises(ValueError, match="every .* got 0"):
+        callbacks.FIDTracker(features, lambda x: x, every=0)
+    with pytest.raises(ValueError, match="extractor must map images to features"):
+        callbacks.FIDTracker(features, None)
+
+
+def test_a_wrong_width_z_fails_before_the_first_step():
+    gan = _gan()
+    grid = callbacks.SampleGrid(np.zeros((4, 5)), show=False)
+    with pytest.raises(ValueError, match="z has 5 columns but the generator takes z_dim = 8"):
+        gan.fit(_images(), batch_size=16, epochs=1, verbose=0, callbacks=[grid])
+    assert int(gan.g_optimizer.iterations) == 0
+
+
+def test_tf_data_faults_are_named():
+    gan = _gan()
+    images = _images(32)
+    nan = images.copy()
+    nan[3, 0, 0, 0] = np.nan
+    with pytest.raises(tf.errors.InvalidArgumentError, match="NaN or Inf"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(nan).batch(16), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"uint8 samples.*tf.float32\) / 127.5 - 1"):
+        gan.fit(tf.data.Dataset.from_tensor_slices((images * 127 + 128).astype(np.uint8)).batch(16), verbose=0)
+    with pytest.raises(ValueError, match=r"single samples of shape \(28, 28, 1\).*\.batch\(batch_size\)"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(images), epochs=1, verbose=0)
+    pairs = tf.data.Dataset.from_tensor_slices((np.zeros((32, 32, 32, 3), np.float32), np.zeros(32))).batch(16)
+    with pytest.raises(ValueError, match="take none|shape"):
+        gan.fit(pairs, epochs=1, verbose=0)
