@@ -228,3 +228,60 @@ def test_tf_data_faults_are_named():
     pairs = tf.data.Dataset.from_tensor_slices((np.zeros((32, 32, 32, 3), np.float32), np.zeros(32))).batch(16)
     with pytest.raises(ValueError, match="take none|shape"):
         gan.fit(pairs, epochs=1, verbose=0)
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import numpy as np
+    import gan_course
+    from gan_course import callbacks, models
+    from gan_course.gan import GAN
+
+    directory, epochs, point, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    calls = {"n": 0}
+
+    def dying(real):
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == count:
+                os.kill(os.getpid(), signal.SIGKILL)  # power cut at exactly this point of a checkpoint write
+            return real(*args, **kwargs)
+        return wrapper
+
+    if point == "replace":
+        callbacks.os.replace = dying(os.replace)
+    elif point == "fsync":
+        callbacks._fsync = dying(callbacks._fsync)
+    gan_course.setup(0, verbose=False)
+    gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16))
+    gan.compile()
+    checkpoint = callbacks.Checkpoint(directory, keep=2)
+    start = checkpoint.restore(gan)
+    images = np.random.default_rng(0).uniform(-1, 1, (128, 28, 28, 1)).astype(np.float32)
+    gan.fit(images, batch_size=32, epochs=epochs, initial_epoch=start, verbose=0, callbacks=[checkpoint])
+    print(f"START {start}", flush=True)
+    """
+)
+
+
+# os.replace is called twice per checkpoint (data, then index), _fsync three times (data, index, folder)
+@pytest.mark.parametrize(("point", "count"), [("fsync", 1), ("fsync", 5), ("replace", 3), ("replace", 4)])
+def test_sigkill_at_each_point_of_a_checkpoint_write_then_resume(tmp_path, point, count):
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_WRITER)
+    folder = tmp_path / "ckpt"
+    killed = subprocess.run(
+        [sys.executable, str(script), str(folder), "6", point, str(count)], capture_output=True, text=True, timeout=300
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    saved = callbacks.list_checkpoints(folder)
+    for epoch, path in saved:  # whatever is visible after the kill is complete
+        assert callbacks.load_checkpoint(_gan(), path) == epoch
+    resumed = subprocess.run(
+        [sys.executable, str(script), str(folder), "4", "none", "0"], capture_output=True, text=True, timeout=300
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"START {saved[-1][0] if saved else 0}" in resumed.stdout
+    assert callbacks.list_checkpoints(folder)[-1][0] == 4
+    assert not list(folder.glob(".tmp-*"))
