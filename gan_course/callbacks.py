@@ -49,7 +49,8 @@ def _check_inputs(model, z, labels, what: str):
 class SampleGrid(keras.callbacks.Callback):
     """After every ``every`` epochs, draw the same noise (and labels) through the generator.
 
-    Keeps each grid as a uint8 frame (``frames``, for a GIF), saves it as
+    Keeps the generated images (``samples``, one array per call, with ``epochs``) and each grid as a
+    uint8 frame (``frames``, for a GIF), saves it as
     ``directory/epoch-NNNN.png`` if ``directory`` is set, shows it inline if ``show``, and
     writes it as an image summary for TensorBoard if ``log_dir`` is set. For a conditional
     generator give ``labels`` (one per noise vector): ``latent.class_rows`` makes one class per
@@ -68,6 +69,7 @@ class SampleGrid(keras.callbacks.Callback):
             raise ValueError(f"directory {self.directory} is a file: give a folder for the sample grids")
         self.writer = tf.summary.create_file_writer(str(Path(log_dir) / "samples")) if log_dir else None
         self.frames: list[np.ndarray] = []
+        self.samples: list[np.ndarray] = []
         self.epochs: list[int] = []
 
     def on_train_begin(self, logs=None):
@@ -80,6 +82,7 @@ class SampleGrid(keras.callbacks.Callback):
         images = generate(self.model.generator, self.z, self.labels).numpy()
         grid = viz.to_uint8(viz.image_grid(images, self.ncols) * 2 - 1)
         self.frames.append(grid[..., 0] if grid.shape[-1] == 1 else grid)
+        self.samples.append(images)
         self.epochs.append(done)
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)

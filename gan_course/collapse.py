@@ -26,16 +26,17 @@ import tensorflow as tf
 
 from gan_course import metrics, models
 from gan_course.losses import get_loss, wgan_gp
-from gan_course.training import build_optimizers, default_optimizer, gan_step
+from gan_course.training import build_optimizers, default_optimizer, gan_step, generate
 
 REMEDIES = ("vanilla", "wgan_gp", "minibatch_std", "pacgan", "instance_noise")
 
 
 @dataclass(frozen=True)
 class ToyConfig:
-    """Settings of one toy GAN run. ``lr_d``/``lr_g`` are Adam learning rates (beta_1 ``beta_1``),
+    """Settings of one toy GAN run. ``lr_d``/``lr_g`` are Adam learning rates (``beta_1``, ``beta_2``),
     ``d_steps`` the D steps per G step; with ``decay`` both rates fall to 0 along a cosine over the
-    run (fine detail needs small steps at the end); ``pack``, ``noise`` and ``gp_weight`` only act for their
+    run (fine detail needs small steps at the end); with ``conditional`` both networks also get the mode
+    each sample belongs to (a conditional GAN); ``pack``, ``noise`` and ``gp_weight`` only act for their
     remedy. Introduced in lesson 04.
     """
 
@@ -47,20 +48,27 @@ class ToyConfig:
     lr_d: float = 1e-3
     lr_g: float = 1e-3
     beta_1: float = 0.5
+    beta_2: float = 0.999
     d_steps: int = 1
     pack: int = 4
     noise: float = 0.1
     gp_weight: float = 10.0
     decay: bool = True
+    conditional: bool = False
 
 
-def build_toy_gan(config: ToyConfig, out_dim: int = 2):
-    """(generator, discriminator, GANLoss) for ``config.remedy``. Introduced in lesson 04."""
+def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = None):
+    """(generator, discriminator, GANLoss) for ``config.remedy``; conditional on ``n_classes`` labels if given.
+
+    Introduced in lesson 04.
+    """
     if config.remedy not in REMEDIES:
         raise ValueError(f"unknown remedy {config.remedy!r}: choose one of {', '.join(map(repr, REMEDIES))}")
-    generator = models.toy_generator(config.z_dim, out_dim, config.hidden)
+    generator = models.toy_generator(config.z_dim, out_dim, config.hidden, n_classes=n_classes)
     loss = get_loss("non_saturating")
     if config.remedy == "pacgan":
+        if n_classes is not None:
+            raise ValueError("PacGAN packs samples of different labels together: use another remedy when conditional")
         discriminator = models.pac_discriminator(out_dim, config.hidden, config.pack)
     else:
         discriminator = models.toy_discriminator_variant(
@@ -68,6 +76,7 @@ def build_toy_gan(config: ToyConfig, out_dim: int = 2):
             config.hidden,
             minibatch_std=config.remedy == "minibatch_std",
             instance_noise=config.noise if config.remedy == "instance_noise" else 0.0,
+            n_classes=n_classes,
         )
     if config.remedy == "wgan_gp":
         loss = wgan_gp(config.gp_weight)
@@ -107,7 +116,9 @@ def train_toy(
     one ``tf.function`` loop, so a few thousand steps take seconds on a CPU. Snapshots
     hold ``n_eval`` generated points from fixed noise, scored with
     ``metrics.mode_coverage(points, mixture.centers, mixture.std)``. Keyword overrides
-    replace fields of ``config`` (``train_toy(ring, remedy="pacgan", steps=2000)``).
+    replace fields of ``config`` (``train_toy(ring, remedy="pacgan", steps=2000)``). With
+    ``conditional=True`` the pair is conditional on the mode of each sample (``mixture.labels``) and
+    the snapshots ask for every mode in turn.
     Weights and noise depend only on ``seed``. Introduced in lesson 04.
     """
     config = config or ToyConfig()
@@ -132,15 +143,29 @@ def train_toy(
             "pass a toy.Mixture such as toy.ring()"
         )
 
+    labels = n_classes = None
+    if config.conditional:
+        labels = getattr(mixture, "labels", None)
+        if labels is None or len(labels) != len(data):
+            raise ValueError("conditional=True needs mixture.labels, one per sample: use toy.ring() or toy.grid()")
+        n_classes = len(mixture.centers)
     keras.utils.set_random_seed(seed)
-    generator, discriminator, loss = build_toy_gan(config, data.shape[1])
-    d_opt = default_optimizer(_rate(config.lr_d, config.steps * config.d_steps, config.decay), config.beta_1)
-    g_opt = default_optimizer(_rate(config.lr_g, config.steps, config.decay), config.beta_1)
+    generator, discriminator, loss = build_toy_gan(config, data.shape[1], n_classes)
+    d_opt = default_optimizer(
+        _rate(config.lr_d, config.steps * config.d_steps, config.decay), config.beta_1, beta_2=config.beta_2
+    )
+    g_opt = default_optimizer(_rate(config.lr_g, config.steps, config.decay), config.beta_1, beta_2=config.beta_2)
     build_optimizers(generator, discriminator, g_opt, d_opt)
     rng = tf.random.Generator.from_seed(seed)
     real_data = tf.constant(data)
     z_eval = tf.constant(np.random.default_rng(seed + 1).normal(size=(n_eval, config.z_dim)), tf.float32)
     n_data, batch = len(data), config.batch_size
+    real_labels = None if labels is None else tf.constant(np.asarray(labels, np.int32)[:, None])
+    y_eval = None if labels is None else tf.constant((np.arange(n_eval) % n_classes)[:, None].astype(np.int32))
+
+    def batch_at(idx):
+        x = tf.gather(real_data, idx)
+        return x if real_labels is None else (x, tf.gather(real_labels, idx))
 
     @tf.function
     def run(k):
@@ -153,15 +178,15 @@ def train_toy(
                 g_opt,
                 rng,
                 config.z_dim,
-                tf.gather(real_data, idx),
+                batch_at(idx),
                 loss,
                 config.d_steps,
             )
-        return generator(z_eval, training=False)
+        return generate(generator, z_eval, y_eval)
 
     result = ToyRun(config)
     start, done = time.perf_counter(), 0
-    points = generator(z_eval, training=False).numpy()
+    points = generate(generator, z_eval, y_eval).numpy()
     result.steps.append(0)
     result.snapshots.append(points)
     result.coverage.append(_coverage(points, mixture))

@@ -435,6 +435,11 @@ def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFound
 # -------------------------------------------------------------------------- loading
 
 
+def _dtype_error(what: str, dtype, if_integer: str, otherwise: str) -> TypeError:
+    """The error for data of the wrong dtype, with the fix for integer data and for anything else."""
+    return TypeError(f"{what}, got dtype {dtype}: {if_integer if np.issubdtype(dtype, np.integer) else otherwise}")
+
+
 def scale_images(pixels: np.ndarray) -> np.ndarray:
     """uint8 pixels in [0, 255], shape (N, H, W) or (N, H, W, C) -> float32 in [-1, 1], (N, H, W, C).
 
@@ -444,11 +449,12 @@ def scale_images(pixels: np.ndarray) -> np.ndarray:
     """
     pixels = _array(pixels, "pixels")
     if pixels.dtype != np.uint8:
-        if np.issubdtype(pixels.dtype, np.integer):
-            fix = "if they are pixel values 0..255, convert them with x.astype(np.uint8) first"
-        else:
-            fix = "scale_images is for raw pixels; data already in [-1, 1] need no scaling"
-        raise TypeError(f"expected uint8 pixels in [0, 255], got dtype {pixels.dtype}: {fix}")
+        raise _dtype_error(
+            "expected uint8 pixels in [0, 255]",
+            pixels.dtype,
+            if_integer="if they are pixel values 0..255, convert them with x.astype(np.uint8) first",
+            otherwise="scale_images is for raw pixels; data already in [-1, 1] need no scaling",
+        )
     if pixels.size == 0:
         raise ValueError(f"pixels are empty (shape {pixels.shape}): pass at least one image")
     if pixels.ndim == 2:
@@ -605,11 +611,12 @@ def check_images(images, name: str = "images", shape: tuple | None = None) -> np
             "use gan_course.data.scale_images(x) (x / 127.5 - 1)"
         )
     if not np.issubdtype(arr.dtype, np.floating):
-        if np.issubdtype(arr.dtype, np.integer):
-            fix = "if they are pixels in [0, 255], use x.astype('float32') / 127.5 - 1"
-        else:
-            fix = "convert them with x.astype('float32') and scale them to [-1, 1]"
-        raise TypeError(f"{name} must be floating point in [-1, 1], got dtype {arr.dtype}: {fix}")
+        raise _dtype_error(
+            f"{name} must be floating point in [-1, 1]",
+            arr.dtype,
+            if_integer="if they are pixels in [0, 255], use x.astype('float32') / 127.5 - 1",
+            otherwise="convert them with x.astype('float32') and scale them to [-1, 1]",
+        )
     if arr.ndim == 2:
         raise ValueError(
             f"{name} have shape {arr.shape}, one gray image: add a batch and a channel axis with x[None, ..., None]"

@@ -33,8 +33,15 @@ def _numbers(**answers):
 
 
 def _call(fn, *args):
+    if fn is None:
+        return None, "you passed None: define your function (def my_...(...): ...) and pass it by name"
+    if not callable(fn):
+        return None, f"expected a function, got {type(fn).__name__} {fn!r}"
     try:
-        return np.asarray(fn(*args), dtype=np.float64), None
+        result = fn(*args)
+        if result is None:
+            return None, "your function returned None: did you forget `return`?"
+        return np.asarray(result, dtype=np.float64), None
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
         return None, f"your function raised {type(err).__name__}: {err}"
 
@@ -160,10 +167,10 @@ def check_discriminator_loss(fn) -> bool:
 
     real = tf.constant([[2.0], [0.5], [-1.0]])
     fake = tf.constant([[-3.0], [0.0], [1.5]])
-    try:
-        got = float(fn(real, fake))
-    except Exception as err:  # noqa: BLE001
-        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    value, error = _call(fn, real, fake)
+    if error:
+        return _report(False, error)
+    got = float(value)
     want = float(discriminator_loss(real, fake))
     swapped = float(discriminator_loss(fake, real))
     if np.isclose(got, want, rtol=1e-5):
@@ -227,8 +234,8 @@ def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride:
     return _report(False, "with padding='same', output size = input size × stride, whatever the kernel")
 
 
-def check_conv_macs(answer) -> bool:
-    """Lesson 03: multiply-adds of Conv2D(128, 5, strides=2, padding="same") on a 14×14×64 input.
+def check_conv_macs(answer, size: int = 14, c_in: int = 64, c_out: int = 128, kernel: int = 5, stride: int = 2) -> bool:
+    """Lesson 03: multiply-adds of Conv2D(c_out, kernel, strides=stride, padding="same") on a size×size×c_in input.
 
     Introduced in lesson 03.
     """
@@ -236,15 +243,18 @@ def check_conv_macs(answer) -> bool:
     if error:
         return _report(False, error)
     got = values[0]
-    want = 7 * 7 * 5 * 5 * 64 * 128
+    out = -(-size // stride)
+    want = out * out * kernel * kernel * c_in * c_out
     if got == want:
-        return _report(True, f"7·7 output pixels × 5·5 kernel × 64 in × 128 out = {want:,}")
-    if got == 14 * 14 * 5 * 5 * 64 * 128:
-        return _report(False, "count the *output* pixels: stride 2 halves 14×14 to 7×7")
-    if got == 7 * 7 * 5 * 5 * 128 or got == 7 * 7 * 5 * 5 * 64:
-        return _report(False, "every output channel looks at every input channel: multiply by both 64 and 128")
-    if got == 7 * 7 * 64 * 128:
-        return _report(False, "each output value needs one multiply-add per kernel position too (5 × 5)")
+        return _report(
+            True, f"{out}·{out} output pixels × {kernel}·{kernel} kernel × {c_in} in × {c_out} out = {want:,}"
+        )
+    if got == size * size * kernel * kernel * c_in * c_out:
+        return _report(False, f"count the *output* pixels: stride {stride} shrinks {size}×{size} to {out}×{out}")
+    if got in (out * out * kernel * kernel * c_out, out * out * kernel * kernel * c_in):
+        return _report(False, f"every output channel looks at every input channel: multiply by both {c_in} and {c_out}")
+    if got == out * out * c_in * c_out:
+        return _report(False, f"each output value needs one multiply-add per kernel position too ({kernel} × {kernel})")
     return _report(False, "output height × output width × kernel height × kernel width × C_in × C_out")
 
 
@@ -289,10 +299,12 @@ def check_high_quality_share(fn) -> bool:
     near = centers[rng.integers(2, size=60)] + rng.normal(scale=2.5 * std, size=(60, 2))
     samples = np.concatenate([near, rng.uniform(-0.5, 0.5, size=(40, 2))])
     truth = mode_coverage(samples, centers, std)
+    answer, error = _call(fn, samples, centers, std)
+    if error:
+        return _report(False, error)
     try:
-        answer = fn(samples, centers, std)
         modes, share = (float(v) for v in answer)
-    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+    except (TypeError, ValueError) as err:
         return _report(False, f"return a pair (modes covered, high-quality share); got {type(err).__name__}: {err}")
     if modes == truth.modes_covered and np.isclose(share, truth.high_quality_fraction, atol=1e-9):
         return _report(
@@ -331,10 +343,9 @@ def check_pack(fn) -> bool:
     """
     x = np.arange(24, dtype=np.float32).reshape(12, 2)
     expected = x.reshape(4, 6)
-    try:
-        out = np.asarray(fn(x, 3))
-    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
-        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    out, error = _call(fn, x, 3)
+    if error:
+        return _report(False, error)
     if out.shape != expected.shape:
         return _report(
             False, f"12 samples of 2 numbers packed by 3 give shape (4, 6), got {out.shape}: reshape to (n // m, m * d)"

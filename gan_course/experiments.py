@@ -64,8 +64,8 @@ def run(trial, methods: dict, settings: dict, seeds=(0, 1, 2), verbose: bool = T
 
 def summarize(rows: list) -> list:
     """Group ``run``'s rows by (method, setting); for each numeric result ``x`` give ``x`` (the mean),
-    ``x_std`` (sample standard deviation, 0 for one seed), ``x_min``, ``x_max`` and ``x_sum``, plus ``n``
-    (seeds). Non-numeric results (arrays, text) are left out. Introduced in lesson 04.
+    ``x_std`` (sample standard deviation; 0 for one seed, nan if a value is infinite), ``x_min``, ``x_max``
+    and ``x_sum``, plus ``n`` (seeds). Non-numeric results (arrays, text) are left out. Introduced in lesson 04.
     """
     if not rows:
         raise ValueError("no rows to summarize: run experiments.run(...) first")
@@ -82,10 +82,16 @@ def summarize(rows: list) -> list:
         ]
         for key in keys:
             values = np.array([r[key] for r in group], dtype=np.float64)
+            if len(values) < 2:
+                spread = 0.0
+            elif np.all(np.isfinite(values)):
+                spread = float(values.std(ddof=1))
+            else:  # e.g. a KL of inf: the mean is inf, a spread is undefined
+                spread = float("nan")
             summary.update(
                 {
                     key: float(values.mean()),
-                    f"{key}_std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+                    f"{key}_std": spread,
                     f"{key}_min": float(values.min()),
                     f"{key}_max": float(values.max()),
                     f"{key}_sum": float(values.sum()),

@@ -68,6 +68,9 @@ class GAN(keras.Model):
             raise ValueError("give each network its own optimizer: one optimizer object cannot serve both")
         build_optimizers(self.generator, self.discriminator, g_optimizer, d_optimizer)
         super().compile(**kwargs)
+        # Keras' compile sets a default RMSprop as `optimizer` that this model never uses; TensorBoard
+        # would log its learning rate as if it were the GAN's. The two optimizers above are the real ones.
+        self.optimizer = None
         self.gan_loss, self.d_optimizer, self.g_optimizer = gan_loss, d_optimizer, g_optimizer
 
     @property

@@ -3,7 +3,8 @@ precision and recall, and for toy data and class labels, mode coverage and the c
 distribution. Features are (N, d) arrays from any extractor.
 
 Introduced in lesson 05 (FID, KID, classifier score, precision and recall); lesson 04
-introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 04 and 05.
+introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 02 (FID of the [0, 1] bug), 04
+and 05.
 """
 
 from __future__ import annotations

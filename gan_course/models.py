@@ -66,16 +66,31 @@ def mlp_discriminator(image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model
     )
 
 
-def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32)) -> keras.Model:
+def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32), n_classes: int | None = None) -> keras.Model:
     """A small MLP generator for 1-D or 2-D toy data: z (batch, z_dim) -> x (batch, out_dim).
 
-    Linear output, since toy data is not bounded. Introduced in lesson 01.
+    Linear output, since toy data is not bounded. With ``n_classes``, a conditional generator:
+    ``[z, y]`` with y (batch, 1) class indices, one-hot encoded and concatenated to z.
+    Introduced in lesson 01.
     """
     z_dim = _check_z_dim(z_dim)
-    stack = [keras.Input((z_dim,))]
-    stack += [layers.Dense(h, activation="relu") for h in hidden]
-    stack.append(layers.Dense(_check_shape((out_dim,), "out_dim")[0]))
-    return keras.Sequential(stack, name="toy_generator")
+    out_dim = _check_shape((out_dim,), "out_dim")[0]
+    if n_classes is None:
+        stack = [keras.Input((z_dim,))]
+        stack += [layers.Dense(h, activation="relu") for h in hidden]
+        stack.append(layers.Dense(out_dim))
+        return keras.Sequential(stack, name="toy_generator")
+    z, y = keras.Input((z_dim,)), keras.Input((1,), dtype="int32")
+    h = layers.Concatenate()([z, _one_hot(y, n_classes)])
+    for units in hidden:
+        h = layers.Dense(units, activation="relu")(h)
+    return keras.Model([z, y], layers.Dense(out_dim)(h), name="conditional_toy_generator")
+
+
+def _one_hot(y, n_classes):
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer >= 2 (the number of labels), got {n_classes!r}")
+    return layers.CategoryEncoding(num_tokens=int(n_classes), output_mode="one_hot")(y)
 
 
 def toy_discriminator(in_dim: int = 1, hidden=(32, 32)) -> keras.Model:
@@ -242,23 +257,37 @@ class MinibatchStdDev(layers.Layer):
 
 
 def toy_discriminator_variant(
-    in_dim: int = 2, hidden=(32, 32), minibatch_std: bool = False, instance_noise: float = 0.0
+    in_dim: int = 2,
+    hidden=(32, 32),
+    minibatch_std: bool = False,
+    instance_noise: float = 0.0,
+    n_classes: int | None = None,
 ) -> keras.Model:
     """A toy discriminator with optional remedies against mode collapse.
 
     ``instance_noise`` > 0 adds Gaussian noise of that std to every input during training
     (Keras' ``GaussianNoise`` layer: both real and fake samples are blurred, so the two
     distributions overlap and D's gradients stay informative). ``minibatch_std`` appends
-    the batch's feature spread (``MinibatchStdDev``). Introduced in lesson 04.
+    the batch's feature spread (``MinibatchStdDev``). With ``n_classes``, a conditional
+    discriminator: ``[x, y]``, the one-hot label concatenated after the remedies. Introduced in lesson 04.
     """
     stack = [keras.Input(_check_shape((in_dim,), "in_dim"))]
     if instance_noise > 0:
         stack.append(layers.GaussianNoise(instance_noise))
     if minibatch_std:
         stack.append(MinibatchStdDev())
-    stack += [layers.Dense(h, activation="relu") for h in hidden]
-    stack.append(layers.Dense(1))
-    return keras.Sequential(stack, name="toy_discriminator")
+    if n_classes is None:
+        stack += [layers.Dense(units, activation="relu") for units in hidden]
+        stack.append(layers.Dense(1))
+        return keras.Sequential(stack, name="toy_discriminator")
+    x = h = stack[0]
+    for layer in stack[1:]:
+        h = layer(h)
+    y = keras.Input((1,), dtype="int32")
+    h = layers.Concatenate()([h, _one_hot(y, n_classes)])
+    for units in hidden:
+        h = layers.Dense(units, activation="relu")(h)
+    return keras.Model([x, y], layers.Dense(1)(h), name="conditional_toy_discriminator")
 
 
 class Pack(layers.Layer):

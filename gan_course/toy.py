@@ -18,12 +18,14 @@ from gan_course.data import _array, _integer, _number
 class Mixture:
     """Samples (n, 2) float32 of an equal-weight Gaussian mixture, its centres (k, 2) and std.
 
-    Introduced in lesson 04.
+    ``labels`` (n,) int32 holds the component each sample was drawn from, for a conditional GAN
+    (``collapse.train_toy(..., conditional=True)``). Introduced in lesson 04.
     """
 
     samples: np.ndarray
     centers: np.ndarray
     std: float
+    labels: np.ndarray | None = None
 
 
 def sample_mixture(centers, std: float, n: int, seed: int = 0) -> Mixture:
@@ -50,7 +52,7 @@ def sample_mixture(centers, std: float, n: int, seed: int = 0) -> Mixture:
     rng = np.random.default_rng(seed)
     which = rng.integers(len(centers), size=n)
     samples = centers[which] + rng.normal(scale=std, size=(n, centers.shape[1]))
-    return Mixture(samples.astype(np.float32), centers, std)
+    return Mixture(samples.astype(np.float32), centers, std, which.astype(np.int32))
 
 
 def ring(n: int = 10_000, modes: int = 8, radius: float = 1.0, std: float = 0.01, seed: int = 0) -> Mixture:

@@ -113,6 +113,7 @@ def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None)
         ax.plot(x, d_values, c="k", lw=1.5, label="D(x)")
     ax.set_xlim(x.min(), x.max())
     ax.set_xlabel("x")
+    ax.set_ylabel("density, or D(x)")
     ax.legend(loc="upper left", fontsize="small")
     if title:
         ax.set_title(title)
@@ -138,10 +139,11 @@ def save_png(images, path, ncols: int | None = None) -> str:
     return str(path)
 
 
-def save_gif(frames, path, fps: float = 2.0) -> str:
+def save_gif(frames, path, fps: float = 2.0, labels=None) -> str:
     """Write frames (T, H, W) or (T, H, W, 3) uint8, e.g. the grids of ``SampleGrid``, as a looping GIF.
 
-    Encoded by imageio's Pillow plugin. Introduced in lesson 03.
+    With ``labels`` (one text per frame, e.g. ``f"epoch {e}"``), each frame gets a white band on top
+    with its label, drawn by Pillow. Encoded by imageio's Pillow plugin. Introduced in lesson 03.
     """
     import imageio.v3 as iio
 
@@ -153,10 +155,25 @@ def save_gif(frames, path, fps: float = 2.0) -> str:
             f"expected frames of shape (T, H, W) or (T, H, W, 3) as uint8, got {frames.shape} {frames.dtype}: "
             "use viz.to_uint8 on images in [-1, 1]"
         )
-    if fps <= 0:
+    if not fps > 0:
         raise ValueError(f"fps must be positive, got {fps}")
+    if labels is not None:
+        labels = [str(label) for label in labels]
+        if len(labels) != len(frames):
+            raise ValueError(f"labels: give one per frame ({len(frames)}), got {len(labels)}")
+        frames = np.stack([_with_label(frame, label) for frame, label in zip(frames, labels)])
     iio.imwrite(path, frames, extension=".gif", duration=1000.0 / fps, loop=0)
     return str(path)
+
+
+def _with_label(frame: np.ndarray, label: str, band: int = 14) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    image = Image.fromarray(frame)
+    out = Image.new(image.mode, (image.width, image.height + band), 255 if image.mode == "L" else (255, 255, 255))
+    out.paste(image, (0, band))
+    ImageDraw.Draw(out).text((2, 1), label, fill=0 if image.mode == "L" else (0, 0, 0))
+    return np.asarray(out)
 
 
 def show_strip(images, title: str | None = None, size: float = 10.0, labels=None):
@@ -244,7 +261,8 @@ def plot_class_shares(counts: dict, class_names, title: str | None = None, ax=No
 def plot_toy_points(points, centers=None, title: str | None = None, ax=None, lim: float | None = None, n: int = 1000):
     """Up to ``n`` 2-D points (blue) over a mixture's centres (red crosses), in a square panel.
 
-    The panel spans the centres with a margin (``lim``), whatever the points do, so panels compare.
+    The panel spans the centres with a margin, widened where needed so that 99.5% of the points stay
+    inside (or give ``lim``).
     Introduced in lesson 04.
     """
     points = np.asarray(points)
@@ -252,9 +270,10 @@ def plot_toy_points(points, centers=None, title: str | None = None, ax=None, lim
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    if lim is None:
+    if lim is None:  # the centres with a margin, widened so that the bulk of the points stays inside
         ref = np.asarray(centers) if centers is not None else points
-        lim = 1.3 * np.abs(ref).max() + 0.2
+        shown = np.abs(points[:n][np.all(np.isfinite(points[:n]), axis=1)])
+        lim = max(1.3 * np.abs(ref).max() + 0.2, 1.05 * np.percentile(shown, 99.5) if len(shown) else 0.0)
     ax.scatter(*points[:n].T, s=2, alpha=0.4, color="tab:blue")
     if centers is not None:
         ax.scatter(*np.asarray(centers).T, marker="x", s=25, color="tab:red")

@@ -127,3 +127,20 @@ def test_train_toy_learns_the_ring_and_the_remedy_matters():
     bad = collapse.train_toy(ring, beta_1=0.9, **settings).final
     assert good.modes_covered == 8 and good.high_quality_fraction > 0.5, good
     assert bad.modes_covered < good.modes_covered, bad
+
+
+def test_a_conditional_toy_gan_puts_each_label_on_its_own_mode():
+    # The toy trainer runs conditional pairs through the same gan_step: asked for mode k, the
+    # generator learns to put its points at centre k.
+    ring = toy.ring(n=20_000, modes=4)
+    assert ring.labels.shape == (20_000,) and set(np.unique(ring.labels)) == {0, 1, 2, 3}
+    assert np.abs(ring.samples - ring.centers[ring.labels]).max() < 6 * ring.std  # labels are the true components
+    run = collapse.train_toy(ring, conditional=True, beta_1=0.5, steps=1500, every=1500, n_eval=400, seed=0)
+    points = run.snapshots[-1]
+    asked = np.arange(400) % 4  # the snapshots ask for every mode in turn
+    nearest = np.linalg.norm(points[:, None] - ring.centers[None], axis=2).argmin(1)
+    assert np.mean(nearest == asked) > 0.9, np.mean(nearest == asked)
+    with pytest.raises(ValueError, match="PacGAN packs samples of different labels"):
+        collapse.train_toy(ring, conditional=True, remedy="pacgan", steps=1)
+    with pytest.raises(ValueError, match="needs mixture.labels"):
+        collapse.train_toy(toy.Mixture(ring.samples, ring.centers, ring.std), conditional=True, steps=1)

@@ -230,6 +230,7 @@ def test_one_default_optimizer():
     gan = build_gan(models.toy_generator(2, 2), models.toy_discriminator(2), g_lr=1e-3)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    assert gan.optimizer is None  # no unused Keras default whose learning rate TensorBoard would log
     for bad in (0, -1e-3, "fast", True):
         with pytest.raises(ValueError, match="lr .*must be a positive number"):
             training.default_optimizer(bad)

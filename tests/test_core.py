@@ -141,3 +141,13 @@ def test_plot_losses_and_fid_puts_fid_on_the_epochs():
     assert ax_loss.lines[2].get_ydata()[0] == pytest.approx(np.log(4))
     assert list(ax_loss.lines[0].get_xdata()) == [1, 2, 3] and list(ax_loss.lines[1].get_ydata()) == [0.9, 0.8, 0.85]
     assert list(ax_fid.lines[0].get_xdata()) == [1, 2, 3] and list(ax_fid.lines[0].get_ydata()) == [90.0, 60.0, 45.0]
+
+
+def test_toy_points_stay_inside_their_panel():
+    centers = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    far = np.random.default_rng(0).normal(loc=(0.0, 3.0), scale=0.1, size=(500, 2))  # a cloud off the ring
+    ax = viz.plot_toy_points(far, centers)
+    assert ax.get_ylim()[1] >= np.percentile(np.abs(far), 99.5)
+    near = np.random.default_rng(0).normal(scale=0.1, size=(500, 2))
+    assert viz.plot_toy_points(near, centers).get_xlim() == (-1.5, 1.5)  # the centres' margin when points fit
+    plt.close("all")

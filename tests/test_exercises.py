@@ -158,3 +158,32 @@ def test_check_low_metric(capsys):
     _verdict(capsys, False, ex.check_low_metric("precision"), "*generated*")
     _verdict(capsys, False, ex.check_low_metric("fid"), "answer")
     _verdict(capsys, False, ex.check_low_metric(None), "still None")
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        ex.check_optimal_discriminator,
+        ex.check_scaling,
+        ex.check_discriminator_loss,
+        ex.check_slerp,
+        ex.check_high_quality_share,
+        ex.check_pack,
+        ex.check_frechet_1d,
+    ],
+)
+def test_every_function_check_names_none_and_a_missing_return(check, capsys):
+    assert check(None) is False
+    assert "you passed None" in capsys.readouterr().out
+
+    def forgot_return(*args):
+        pass
+
+    assert check(forgot_return) is False
+    assert "returned None: did you forget `return`?" in capsys.readouterr().out
+
+
+def test_conv_macs_for_another_layer():
+    # Conv2D(48, 3, strides=2) on 16x16x32: 8x8 output pixels x 3x3 x 32 x 48
+    assert ex.check_conv_macs(8 * 8 * 3 * 3 * 32 * 48, size=16, c_in=32, c_out=48, kernel=3, stride=2)
+    assert not ex.check_conv_macs(16 * 16 * 3 * 3 * 32 * 48, size=16, c_in=32, c_out=48, kernel=3, stride=2)

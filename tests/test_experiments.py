@@ -57,3 +57,9 @@ def test_bad_arguments_are_named():
         experiments.run(lambda s, seed: 1.0, {"a": {}}, {"s": 1}, verbose=False)
     with pytest.raises(ValueError, match="no rows"):
         experiments.summarize([])
+
+
+def test_an_infinite_result_has_an_infinite_mean_and_no_spread():
+    rows = [{"method": "a", "setting": "s", "seed": s, "kl": v} for s, v in enumerate([float("inf"), 1.0])]
+    (row,) = experiments.summarize(rows)
+    assert row["kl"] == float("inf") and row["kl_std"] != row["kl_std"]  # nan, and no RuntimeWarning

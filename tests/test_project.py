@@ -62,6 +62,9 @@ def test_notebook_is_committed_clean(path):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), "re-run top to bottom"
     assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    texts = json.dumps([c["outputs"] for c in code])
+    local = re.findall(r"(?:/home/|/root/|/work/|/tmp/ipykernel|site-packages)[^\s\"']*", texts)
+    assert not local, f"outputs show paths of the machine that ran them: {local[:3]}"
     tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1, "exactly one Parameters cell tagged 'parameters'"
     assert "SMOKE" in "".join(tagged[0]["source"])
@@ -82,5 +85,25 @@ def test_readme_lists_every_lesson_with_a_measured_time():
         row = next((r for r in rows if f"(notebooks/{nb.name})" in r), None)
         assert row is not None, f"README's lesson table has no row for {nb.name}"
         assert "measured" in row, f"README: give the measured CPU run time of {nb.name}"
+        in_lesson = re.search(r"\(measured: ([^)]+)\)", nb.read_text())
+        in_readme = re.search(r"\(measured ([^)]+)\)", row)
+        assert in_lesson and in_readme and in_lesson.group(1) == in_readme.group(1), (
+            f"{nb.name}: the README says measured {in_readme and in_readme.group(1)!r}, the lesson's Overview "
+            f"{in_lesson and in_lesson.group(1)!r}"
+        )
     for path in [ROOT / "README.md", *NOTEBOOKS]:
         assert "RUNTIME_" not in path.read_text(), f"{path.name} still holds a run-time placeholder"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_lesson_that_loads_images_names_its_data_set_in_parameters(path):
+    cells = json.loads(path.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    calls = re.findall(r"load_images\(([^,)]*)", code)
+    if not calls:
+        pytest.skip("this lesson loads no images")
+    parameters = next(
+        "".join(c["source"]) for c in cells if "".join(c["source"]).startswith("from gan_course import SMOKE")
+    )
+    assert re.search(r"^DATASET = ", parameters, re.M), "define DATASET in the Parameters cell"
+    assert all(arg.strip() == "DATASET" for arg in calls), f"call load_images(DATASET, ...), not {calls}"

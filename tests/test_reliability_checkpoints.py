@@ -3,9 +3,11 @@ pruning keeps this run's newest, a damaged newest checkpoint falls back, writers
 and misconfigured callbacks or data fail before the first step."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import keras
 import numpy as np
@@ -285,3 +287,39 @@ def test_sigkill_at_each_point_of_a_checkpoint_write_then_resume(tmp_path, point
     assert f"START {saved[-1][0] if saved else 0}" in resumed.stdout
     assert callbacks.list_checkpoints(folder)[-1][0] == 4
     assert not list(folder.glob(".tmp-*"))
+
+
+def test_sigkill_then_resume_in_a_new_process(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(KILLED_WRITER)
+    directory = tmp_path / "ckpt"
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(directory), "10000", "none", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while not callbacks.list_checkpoints(directory) and time.time() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    time.sleep(1.0)  # let it write several more checkpoints, then kill it mid-stride
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    saved = callbacks.list_checkpoints(directory)
+    assert saved, "no checkpoint was written before the kill"
+    for epoch, path in saved:  # every visible checkpoint is complete: every tensor reads, CRCs check
+        reader = tf.train.load_checkpoint(str(path))
+        assert int(reader.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE")) == epoch
+        assert all(reader.get_tensor(key) is not None for key in reader.get_variable_to_shape_map())
+    last = saved[-1][0]
+    target = last + 2
+    done = subprocess.run(
+        [sys.executable, str(script), str(directory), str(target), "none", "0"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"START {last}" in done.stdout
+    assert callbacks.list_checkpoints(directory)[-1][0] == target
+    assert not [p for p in os.listdir(directory) if p.startswith(".tmp-")]  # restore() cleared the dead writer's
