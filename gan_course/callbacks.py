@@ -114,10 +114,17 @@ def _optimizer_info(opt) -> dict:
     return {"type": type(opt).__name__, "learning_rate": float(rate) if isinstance(rate, (int, float)) else None}
 
 
-def _tracked(gan, epoch, meta=None, optimizers: bool = True) -> tf.train.Checkpoint:
+def _layout(info: dict) -> tuple:
+    return info["type"], info["learning_rate"] is None
+
+
+def _describe(info: dict) -> str:
+    return f"{info['type']} with a learning-rate schedule" if info["learning_rate"] is None else info["type"]
+
+
+def _tracked(gan, epoch, meta=None, optimizers=("g", "d")) -> tf.train.Checkpoint:
     objects = {"generator": gan.generator, "discriminator": gan.discriminator, "noise": gan.noise}
-    if optimizers:
-        objects.update(g_optimizer=gan.g_optimizer, d_optimizer=gan.d_optimizer)
+    objects.update({f"{n}_optimizer": getattr(gan, f"{n}_optimizer") for n in optimizers})
     return tf.train.Checkpoint(epoch=epoch, meta=meta if meta is not None else tf.Variable(""), **objects)
 
 
@@ -191,8 +198,9 @@ def load_checkpoint(gan, path) -> int:
     """Restore a checkpoint written by ``save_checkpoint`` into a compiled ``GAN``; returns its epoch.
 
     Everything is restored by name. The optimizers the GAN was compiled with win: if the
-    checkpoint's optimizer type differs, its optimizer state is not loaded (the new optimizer
-    starts fresh); the compiled learning rate is kept. Either case prints a line saying so.
+    checkpoint's optimizer type differs (or one used a learning-rate schedule and the other not),
+    its optimizer state is not loaded (the new optimizer starts fresh); the compiled learning rate
+    is kept. Either case prints a line saying so.
     A damaged file or another architecture raises ``CheckpointError`` before anything changes.
     Introduced in lesson 03.
     """
@@ -207,16 +215,18 @@ def load_checkpoint(gan, path) -> int:
             f"{path.name} was written by a different architecture (first difference: checkpoint {diff}): "
             "build the same generator and discriminator as when it was saved, or start from an empty folder"
         )
-    same_types = all(meta[f"{n}_optimizer"]["type"] == type(getattr(gan, f"{n}_optimizer")).__name__ for n in "gd")
     compiled = {n: _optimizer_info(getattr(gan, f"{n}_optimizer")) for n in "gd"}
+    # Keras keeps an optimizer's slots in a list whose layout depends on its type and on whether the
+    # learning rate is a schedule, so state is only restored between optimizers that agree on both.
+    same_type = [n for n in "gd" if _layout(meta[f"{n}_optimizer"]) == _layout(compiled[n])]
     epoch = tf.Variable(0, dtype=tf.int64)
-    status = _tracked(gan, epoch, tf.Variable(""), optimizers=same_types).read(str(path))
+    status = _tracked(gan, epoch, tf.Variable(""), optimizers=same_type).read(str(path))
     status.expect_partial()
     for n in "gd":
         name, old, new = f"{n}_optimizer", meta[f"{n}_optimizer"], compiled[n]
-        if not same_types:
+        if n not in same_type:
             print(
-                f"{name}: the checkpoint used {old['type']}, this GAN is compiled with {new['type']}; "
+                f"{name}: the checkpoint used {_describe(old)}, this GAN is compiled with {_describe(new)}; "
                 f"{new['type']} starts with fresh state (the networks' weights were restored)"
             )
         elif new["learning_rate"] is not None:

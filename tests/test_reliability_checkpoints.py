@@ -323,3 +323,30 @@ def test_sigkill_then_resume_in_a_new_process(tmp_path):
     assert f"START {last}" in done.stdout
     assert callbacks.list_checkpoints(directory)[-1][0] == target
     assert not [p for p in os.listdir(directory) if p.startswith(".tmp-")]  # restore() cleared the dead writer's
+
+
+def test_only_the_optimizer_whose_type_changed_starts_fresh(tmp_path, capsys):
+    trained = _gan()
+    _train(trained, tmp_path, 1)
+    mixed = _gan(seed=1, d_opt=keras.optimizers.SGD(1e-2), g_opt=keras.optimizers.Adam(2e-4))
+    assert callbacks.Checkpoint(tmp_path).restore(mixed) == 1
+    out = capsys.readouterr().out
+    assert "d_optimizer: the checkpoint used Adam, this GAN is compiled with SGD" in out
+    assert "g_optimizer" not in out  # same type, same rate: restored silently
+    assert (
+        int(mixed.g_optimizer.iterations) == int(trained.g_optimizer.iterations)
+        and int(mixed.d_optimizer.iterations) == 0
+    )
+    for a, b in zip(_slots(trained.g_optimizer), _slots(mixed.g_optimizer)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_checkpoint_written_with_a_schedule_resumes_with_a_fixed_rate(tmp_path, capsys):
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, 100)
+    _train(_gan(d_opt=keras.optimizers.Adam(schedule), g_opt=keras.optimizers.Adam(schedule)), tmp_path, 1)
+    fixed = _gan(seed=1, d_opt=keras.optimizers.Adam(1e-4), g_opt=keras.optimizers.Adam(1e-4))
+    assert callbacks.Checkpoint(tmp_path).restore(fixed) == 1
+    out = capsys.readouterr().out
+    assert "the checkpoint used Adam with a learning-rate schedule, this GAN is compiled with Adam; Adam starts" in out
+    assert float(fixed.d_optimizer.learning_rate) == pytest.approx(1e-4) and int(fixed.d_optimizer.iterations) == 0
+    fixed.fit(_images(), batch_size=16, epochs=2, initial_epoch=1, verbose=0)  # and it trains on
