@@ -28,13 +28,13 @@ def _every(every) -> int:
     return int(every)
 
 
-def _check_inputs(model, z, labels, what: str):
-    """Check fixed noise (and labels) against the model's generator before training starts."""
+def _check_inputs(model, z_width, n, labels, what: str):
+    """Check fixed noise of ``n`` vectors of width ``z_width`` (and labels) against the model's generator."""
     spec = getattr(model, "spec", None)
     if spec is None:
         raise ValueError(f"{what} works with a gan_course.gan.GAN (it needs model.generator and model.spec)")
-    if z.shape[1] != spec.z_dim:
-        raise ValueError(f"{what}: z has {z.shape[1]} columns but the generator takes z_dim = {spec.z_dim}")
+    if z_width is not None and z_width != spec.z_dim:
+        raise ValueError(f"{what}: z has {z_width} columns but the generator takes z_dim = {spec.z_dim}")
     if spec.conditional and labels is None:
         raise ValueError(
             f"{what}: this generator is conditional, so give labels= for the fixed noise, "
@@ -42,8 +42,8 @@ def _check_inputs(model, z, labels, what: str):
         )
     if not spec.conditional and labels is not None:
         raise ValueError(f"{what}: labels= were given but the generator takes no labels")
-    if labels is not None and len(labels) != len(z):
-        raise ValueError(f"{what}: {len(z)} noise vectors but {len(labels)} labels: give one label per vector")
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"{what}: {n} noise vectors but {len(labels)} labels: give one label per vector")
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -73,7 +73,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.epochs: list[int] = []
 
     def on_train_begin(self, logs=None):
-        _check_inputs(self.model, self.z, self.labels, "SampleGrid")
+        _check_inputs(self.model, self.z.shape[1], len(self.z), self.labels, "SampleGrid")
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1  # Keras counts epochs from 0; people count from 1
@@ -411,8 +411,7 @@ class FIDTracker(keras.callbacks.Callback):
         self.history: list[tuple[int, float]] = []
 
     def on_train_begin(self, logs=None):
-        z = np.zeros((self.n_samples, getattr(getattr(self.model, "spec", None), "z_dim", 0)), np.float32)
-        _check_inputs(self.model, z, self.labels, "FIDTracker")
+        _check_inputs(self.model, None, self.n_samples, self.labels, "FIDTracker")  # its noise is drawn to fit
 
     def on_epoch_end(self, epoch, logs=None):
         from gan_course import metrics
