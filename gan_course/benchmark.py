@@ -1,6 +1,7 @@
-"""Speed measurements shared by lesson 03 and benchmarks/: training throughput of a compiled ``GAN``.
+"""Speed measurements: training throughput of a compiled ``GAN``, and models trained in alternating slices.
 
-Used in lesson 03 (and benchmarks/dcgan_throughput.py).
+Used in lessons 03 (and benchmarks/dcgan_throughput.py) and 06 (``race``, and
+benchmarks/dcgan_time_to_quality.py).
 """
 
 from __future__ import annotations
@@ -45,3 +46,40 @@ class _StepCounter(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
+
+
+def race(gans: dict, data, seconds: float, slice_seconds: float = 20.0, batch_size: int = 128, seed: int = 0):
+    """Train several compiled ``GAN``s for ``seconds`` each, in alternating slices of ``slice_seconds``.
+
+    This machine's speed can change two- or threefold from one ten-minute block to the next, so a
+    model trained after another may see another machine. Taking turns in short slices (each model
+    keeps its weights, optimizer state and data pipeline between its turns) makes a change of speed
+    hit every model alike. ``data`` is the images (N, H, W, C) in [-1, 1], or a dict with one array
+    per model; ``batch_size`` an integer, or a dict with one per model. Returns
+    ``{name: {"steps": ..., "seconds": ..., "slices": ...}}``; the GANs are trained in place. Introduced in lesson 06.
+    """
+    from gan_course.callbacks import TimeBudget
+
+    if not isinstance(gans, dict) or not gans:
+        raise ValueError(f"gans must be a non-empty dict name -> compiled GAN, got {gans!r}")
+    for name, value in (("seconds", seconds), ("slice_seconds", slice_seconds)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+    pipelines = {}
+    for name in gans:
+        batch = _int(batch_size[name] if isinstance(batch_size, dict) else batch_size, f"batch_size of {name!r}")
+        images = data[name] if isinstance(data, dict) else data
+        pipelines[name] = make_dataset(images, batch, seed=seed).repeat()
+    state = {name: {"steps": 0, "seconds": 0.0, "slices": 0} for name in gans}
+    while any(s["seconds"] < seconds for s in state.values()):
+        for name, gan in gans.items():
+            s = state[name]
+            if s["seconds"] >= seconds:
+                continue
+            budget = TimeBudget(min(slice_seconds, seconds - s["seconds"]))
+            start = time.perf_counter()
+            gan.fit(pipelines[name], epochs=1, steps_per_epoch=10**9, callbacks=[budget], verbose=0)
+            s["seconds"] += time.perf_counter() - start
+            s["steps"] += budget.steps
+            s["slices"] += 1
+    return state

@@ -46,6 +46,11 @@ def _check_inputs(model, z_width, n, labels, what: str):
         raise ValueError(f"{what}: {n} noise vectors but {len(labels)} labels: give one label per vector")
 
 
+def _sampler(model):
+    """The network a callback samples from: the GAN's moving average of G when it keeps one (lesson 06)."""
+    return getattr(model, "sampler", None) or model.generator
+
+
 class SampleGrid(keras.callbacks.Callback):
     """After every ``every`` epochs, draw the same noise (and labels) through the generator.
 
@@ -79,7 +84,7 @@ class SampleGrid(keras.callbacks.Callback):
         done = epoch + 1  # Keras counts epochs from 0; people count from 1
         if done % self.every:
             return
-        images = generate(self.model.generator, self.z, self.labels).numpy()
+        images = generate(_sampler(self.model), self.z, self.labels).numpy()
         grid = viz.to_uint8(viz.image_grid(images, self.ncols) * 2 - 1)
         self.frames.append(grid[..., 0] if grid.shape[-1] == 1 else grid)
         self.samples.append(images)
@@ -98,11 +103,18 @@ class SampleGrid(keras.callbacks.Callback):
 # ------------------------------------------------------------------------ checkpoints
 
 
+def _networks(gan) -> dict:
+    nets = {"generator": gan.generator, "discriminator": gan.discriminator}
+    if getattr(gan, "generator_ema", None) is not None:
+        nets["generator_ema"] = gan.generator_ema
+    return nets
+
+
 def _weights_signature(gan) -> list[str]:
     """Layer types and weight shapes of both networks (layer names vary between sessions)."""
     return [
         f"{role} {type(layer).__name__} {tuple(w.shape)}"
-        for role, net in (("generator", gan.generator), ("discriminator", gan.discriminator))
+        for role, net in _networks(gan).items()
         for layer in net.layers
         for w in layer.weights
     ]
@@ -123,7 +135,9 @@ def _describe(info: dict) -> str:
 
 
 def _tracked(gan, epoch, meta=None, optimizers=("g", "d")) -> tf.train.Checkpoint:
-    objects = {"generator": gan.generator, "discriminator": gan.discriminator, "noise": gan.noise}
+    objects = {**_networks(gan), "noise": gan.noise}
+    if getattr(gan, "generator_ema", None) is not None:
+        objects["ema_updates"] = gan.ema_updates
     objects.update({f"{n}_optimizer": getattr(gan, f"{n}_optimizer") for n in optimizers})
     return tf.train.Checkpoint(epoch=epoch, meta=meta if meta is not None else tf.Variable(""), **objects)
 
@@ -137,7 +151,7 @@ def _fsync(path: Path) -> None:
 
 
 def save_checkpoint(gan, path, epoch: int) -> Path:
-    """Write both networks, both optimizers, the noise generator's state and the epoch to ``path``.
+    """Write both networks (and G's moving average if kept), both optimizers, the noise state and the epoch.
 
     The files are TensorFlow's own checkpoint format (``tf.train.Checkpoint``: ``path.index`` and
     ``path.data-*``), so they are restored by name, not by position. They are written into a
@@ -213,7 +227,8 @@ def load_checkpoint(gan, path) -> int:
         diff = next((f"{a} vs {b}" for a, b in zip(saved, ours) if a != b), f"{len(saved)} vs {len(ours)} weights")
         raise CheckpointError(
             f"{path.name} was written by a different architecture (first difference: checkpoint {diff}): "
-            "build the same generator and discriminator as when it was saved, or start from an empty folder"
+            "build the same generator and discriminator (and the same ema= setting) as when it was saved, "
+            "or start from an empty folder"
         )
     compiled = {n: _optimizer_info(getattr(gan, f"{n}_optimizer")) for n in "gd"}
     # Keras keeps an optimizer's slots in a list whose layout depends on its type and on whether the
@@ -326,7 +341,7 @@ class Checkpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         finite_logs = all(np.isfinite(v) for k, v in logs.items() if k in ("d_loss", "g_loss"))
-        nets = (self.model.generator, self.model.discriminator)
+        nets = _networks(self.model).values()
         finite_weights = all(np.all(np.isfinite(w)) for net in nets for w in net.get_weights())
         if not (finite_logs and finite_weights):
             last = self.last_saved.name if self.last_saved else "none"
@@ -379,7 +394,9 @@ class FIDTracker(keras.callbacks.Callback):
     (compute them once). The noise is fixed, so the curve shows the generator changing,
     not the sample. For a conditional generator give ``labels`` (``n_samples`` of them, e.g.
     the real data's class mix). Values go to ``history`` as (epoch, fid) and to the epoch's
-    logs as ``fid``. Introduced in lesson 05.
+    logs as ``fid``, so Keras' own ``EarlyStopping(monitor="fid", mode="min", restore_best_weights=True)``
+    keeps the weights of the best-FID epoch (lesson 06; compute FID every epoch then, ``every=1``).
+    With a moving average of G (``GAN(ema=...)``) the average is measured. Introduced in lesson 05.
     """
 
     def __init__(
@@ -423,7 +440,7 @@ class FIDTracker(keras.callbacks.Callback):
         for start in range(0, self.n_samples, self.batch_size):
             part = slice(start, start + self.batch_size)
             labels = None if self.labels is None else self.labels[part]
-            images = generate(self.model.generator, z[part], labels).numpy()
+            images = generate(_sampler(self.model), z[part], labels).numpy()
             stats.update(np.asarray(self.extractor(images)))
         value = metrics.frechet_distance(*self.real_stats, stats.mean, stats.covariance)
         self.history.append((epoch + 1, value))

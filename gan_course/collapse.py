@@ -25,8 +25,8 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import metrics, models
-from gan_course.losses import get_loss, wgan_gp
-from gan_course.training import build_optimizers, default_optimizer, gan_step, generate
+from gan_course.losses import get_loss, wgan_gp, with_r1
+from gan_course.training import METRICS, build_optimizers, default_optimizer, gan_step, generate
 
 REMEDIES = ("vanilla", "wgan_gp", "minibatch_std", "pacgan", "instance_noise")
 
@@ -37,7 +37,9 @@ class ToyConfig:
     ``d_steps`` the D steps per G step; with ``decay`` both rates fall to 0 along a cosine over the
     run (fine detail needs small steps at the end); with ``conditional`` both networks also get the mode
     each sample belongs to (a conditional GAN); ``pack``, ``noise`` and ``gp_weight`` only act for their
-    remedy. Introduced in lesson 04.
+    remedy. Lesson 06 adds ``loss`` (any name in ``losses.LOSSES``; ``None`` means the remedy's own:
+    non-saturating, or WGAN-GP for ``"wgan_gp"``), ``r1`` (the R1 penalty's gamma) and ``optimizer``
+    (``"adam"`` or ``"rmsprop"``, the original WGAN's). Introduced in lesson 04.
     """
 
     remedy: str = "vanilla"
@@ -55,6 +57,9 @@ class ToyConfig:
     gp_weight: float = 10.0
     decay: bool = True
     conditional: bool = False
+    loss: str | None = None
+    r1: float | None = None
+    optimizer: str = "adam"
 
 
 def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = None):
@@ -79,13 +84,21 @@ def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = N
             n_classes=n_classes,
         )
     if config.remedy == "wgan_gp":
+        if config.loss is not None:
+            raise ValueError(f"remedy 'wgan_gp' brings its own loss: drop loss={config.loss!r} or use remedy='vanilla'")
         loss = wgan_gp(config.gp_weight)
+    elif config.loss is not None:
+        loss = get_loss(config.loss)
+    if config.r1 is not None:
+        loss = with_r1(loss, config.r1)
     return generator, discriminator, loss
 
 
 @dataclass
 class ToyRun:
-    """What ``train_toy`` recorded: steps, snapshots (k, n_eval, 2), coverage per snapshot, seconds.
+    """What ``train_toy`` recorded: steps, snapshots (k, n_eval, 2), coverage per snapshot, seconds,
+    and ``losses``: the mean of each step metric (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``) over
+    the steps since the previous snapshot (lesson 06 reads them; the first snapshot has none).
 
     Introduced in lesson 04.
     """
@@ -96,6 +109,8 @@ class ToyRun:
     coverage: list = field(default_factory=list)
     seconds: float = 0.0
     generator: keras.Model | None = None
+    losses: dict = field(default_factory=lambda: {k: [] for k in METRICS})
+    loss: object = None
 
     @property
     def final(self) -> metrics.ModeCoverage:
@@ -149,12 +164,18 @@ def train_toy(
         if labels is None or len(labels) != len(data):
             raise ValueError("conditional=True needs mixture.labels, one per sample: use toy.ring() or toy.grid()")
         n_classes = len(mixture.centers)
+    if config.optimizer not in ("adam", "rmsprop"):
+        raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {config.optimizer!r}")
     keras.utils.set_random_seed(seed)
     generator, discriminator, loss = build_toy_gan(config, data.shape[1], n_classes)
-    d_opt = default_optimizer(
-        _rate(config.lr_d, config.steps * config.d_steps, config.decay), config.beta_1, beta_2=config.beta_2
-    )
-    g_opt = default_optimizer(_rate(config.lr_g, config.steps, config.decay), config.beta_1, beta_2=config.beta_2)
+
+    def optimizer(lr, steps):
+        if config.optimizer == "rmsprop":
+            return keras.optimizers.RMSprop(_rate(lr, steps, config.decay))
+        return default_optimizer(_rate(lr, steps, config.decay), config.beta_1, beta_2=config.beta_2)
+
+    d_opt = optimizer(config.lr_d, config.steps * config.d_steps)
+    g_opt = optimizer(config.lr_g, config.steps)
     build_optimizers(generator, discriminator, g_opt, d_opt)
     rng = tf.random.Generator.from_seed(seed)
     real_data = tf.constant(data)
@@ -169,9 +190,10 @@ def train_toy(
 
     @tf.function
     def run(k):
+        sums = {key: tf.constant(0.0) for key in METRICS}
         for _ in tf.range(k):
             idx = rng.uniform((batch,), 0, n_data, dtype=tf.int32)
-            gan_step(
+            values = gan_step(
                 generator,
                 discriminator,
                 d_opt,
@@ -182,9 +204,10 @@ def train_toy(
                 loss,
                 config.d_steps,
             )
-        return generate(generator, z_eval, y_eval)
+            sums = {key: sums[key] + tf.cast(values[key], tf.float32) for key in METRICS}
+        return generate(generator, z_eval, y_eval), {key: v / tf.cast(k, tf.float32) for key, v in sums.items()}
 
-    result = ToyRun(config)
+    result = ToyRun(config, loss=loss)
     start, done = time.perf_counter(), 0
     points = generate(generator, z_eval, y_eval).numpy()
     result.steps.append(0)
@@ -192,7 +215,10 @@ def train_toy(
     result.coverage.append(_coverage(points, mixture))
     while done < config.steps:
         k = min(every, config.steps - done)
-        points = run(tf.constant(k)).numpy()
+        points, means = run(tf.constant(k))
+        points = points.numpy()
+        for key, value in means.items():
+            result.losses[key].append(float(value))
         done += k
         result.steps.append(done)
         result.snapshots.append(points)

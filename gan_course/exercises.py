@@ -2,7 +2,7 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
-Used in lessons 01, 02, 03, 04 and 05.
+Used in lessons 01, 02, 03, 04, 05 and 06.
 """
 
 from __future__ import annotations
@@ -473,3 +473,98 @@ def check_low_metric(answer) -> bool:
             "sneaker does. What about the real shirts and bags: is any generated image near them?",
         )
     return _report(False, f'answer "precision" or "recall", got {answer!r}')
+
+
+# ----------------------------------------------------------------- lesson 06
+
+
+def check_hinge_optimum(fn) -> bool:
+    """Lesson 06: ``fn(p_data, p_g)`` must return the hinge discriminator's best output at each point.
+
+    Pointwise D minimises ``p_data·relu(1 - D) + p_g·relu(1 + D)``: D* = 1 where p_data > p_g,
+    -1 where p_data < p_g, anything in [-1, 1] where they are equal. Introduced in lesson 06.
+    """
+    x = np.linspace(-4, 8, 241)
+    p_data, p_g = norm.pdf(x, 0, 1), norm.pdf(x, 3, 1.5)
+    got, error = _call(fn, p_data.copy(), p_g.copy())
+    if error:
+        return _report(False, error)
+    if got.shape != x.shape:
+        return _report(False, f"return one value per point, shape {x.shape}; got shape {got.shape}")
+    want = np.sign(p_data - p_g)
+    clear = ~np.isclose(p_data, p_g, rtol=1e-6, atol=1e-12)
+    if np.allclose(got[clear], want[clear]) and np.all(np.abs(got[~clear]) <= 1):
+        return _report(
+            True,
+            "D* = +1 where data are likelier, -1 where fakes are: only the sign of p_data - p_g matters, "
+            "so unlike the BCE discriminator the hinge D says nothing about how much likelier",
+        )
+    if np.allclose(got[clear], (p_data / (p_data + p_g))[clear], atol=1e-6):
+        return _report(False, "that is the BCE discriminator's optimum; minimise p_data·relu(1 - D) + p_g·relu(1 + D)")
+    if np.allclose(got[clear], -want[clear]):
+        return _report(False, "the sign is swapped: D should score real-looking points high (+1)")
+    if np.allclose(got[clear], (p_data - p_g)[clear]):
+        return _report(False, "the loss is piecewise linear in D: its minimum sits at a corner, D = -1 or D = +1")
+    return _report(
+        False,
+        "for D in [-1, 1] the loss is p_data + p_g + D·(p_g - p_data): a straight line in D; which end is lower?",
+    )
+
+
+def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
+    """Lesson 06: the weight a moving average with ``decay`` still gives its start after ``steps`` updates.
+
+    Introduced in lesson 06.
+    """
+    values, error = _numbers(my_weight=answer)
+    if error:
+        return _report(False, error)
+    (got,) = values
+    want = decay**steps
+    if np.isclose(got, want, rtol=1e-3):
+        return _report(
+            True,
+            f"{decay}^{steps} = {want:.3f}: after {steps} steps the average still holds {want:.0%} of the "
+            "untrained generator, so sample from it only once training has run several times 1/(1 - decay) steps",
+        )
+    if np.isclose(got, 1 - want, rtol=1e-3):
+        return _report(False, "that is the weight of all the updates together; the start keeps the rest")
+    if np.isclose(got, (1 - decay) ** steps, rtol=1e-3) or np.isclose(got, 1 - decay, rtol=1e-3):
+        return _report(
+            False, "each update keeps `decay` of the old average: the start is multiplied by decay each time"
+        )
+    if np.isclose(got, decay * steps, rtol=1e-3) or np.isclose(got, 1 - steps * (1 - decay), rtol=1e-3):
+        return _report(False, "the start's weight is multiplied by decay at every step: a power, not a product")
+    return _report(False, "after one update the start keeps `decay` of its weight; after two, decay²; after k?")
+
+
+def check_unstable_run(answer, curves: dict) -> bool:
+    """Lesson 06: which of the runs in ``curves`` (label -> per-step D loss) had D win outright?
+
+    The truth is computed from the curves given: the run whose D loss spent the largest share of its
+    second half below a tenth of its loss's "cannot tell" reference. Introduced in lesson 06.
+    """
+    if answer is None:
+        return _report(False, f"`my_answer` is still None: write one of {sorted(curves)}")
+    if not isinstance(curves, dict) or len(curves) < 2:
+        raise ValueError("curves must be a dict label -> (loss reference, per-step D losses) with two or more runs")
+    shares = {}
+    for label, (reference, values) in curves.items():
+        values = np.asarray(values, dtype=np.float64)
+        late = values[len(values) // 2 :]
+        shares[label] = float(np.mean(late < 0.1 * reference))
+    truth = max(shares, key=shares.get)
+    key = str(answer).strip()
+    if key not in curves:
+        return _report(False, f"answer with one of the labels {sorted(curves)}, got {answer!r}")
+    if key == truth:
+        return _report(
+            True,
+            f"run {truth}'s D loss sat near 0 for {shares[truth]:.0%} of its second half: D separates real from fake "
+            "almost perfectly, so G's gradient carries little information",
+        )
+    return _report(
+        False,
+        f"run {key}'s D loss stays near its reference for most of the run; "
+        "look for the curve that falls to 0 and stays",
+    )

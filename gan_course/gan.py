@@ -4,7 +4,10 @@ Its ``train_step`` is the loop of lesson 02 (``gan_course.training.gan_step``), 
 the Keras progress bar, the ``History`` object and every Keras callback. Unconditional pairs
 train on images, conditional pairs (G takes ``[z, y]``, D takes ``[x, y]``) on ``(images, labels)``.
 
-Used in lessons 03 and 05.
+With ``ema`` it also keeps an exponential moving average of the generator's weights
+(``generator_ema``), which ``sampler`` returns for sampling and FID (lesson 06).
+
+Used in lessons 03, 05 and 06.
 """
 
 from __future__ import annotations
@@ -36,16 +39,35 @@ class GAN(keras.Model):
     ``tf.random.Generator``), so a run after ``setup(seed)`` repeats exactly on a CPU. Reports
     ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake`` (mean of D's output on real and generated
     samples, read as the loss says) per epoch. ``d_steps`` discriminator steps are taken per
-    generator step. Introduced in lesson 03.
+    generator step.
+
+    ``ema`` (a decay in (0, 1), e.g. 0.999) keeps ``generator_ema``, a copy of the generator whose
+    weights follow ``d · average + (1 - d) · weights`` after every generator step (Yazıcı et al.
+    2019; BatchNorm statistics are copied as they are). As in ``tf.train.ExponentialMovingAverage``
+    with ``num_updates``, the decay warms up: ``d = min(ema, (1 + t) / (10 + t))`` at update t, so
+    early on the average forgets the untrained start quickly. ``sampler`` is the network to sample
+    from: the average when there is one, else the generator. Sample grids, FID and checkpoints use it.
+    Introduced in lesson 03.
     """
 
-    def __init__(self, generator, discriminator, seed: int = 0, d_steps: int = 1, **kwargs):
+    def __init__(self, generator, discriminator, seed: int = 0, d_steps: int = 1, ema=None, **kwargs):
         super().__init__(**kwargs)
         self.d_steps = _int(d_steps, "d_steps (D steps per G step)")
         seed = _int(seed, "seed", minimum=0)
         self.spec = check_gan_pair(generator, discriminator)
+        if ema is not None and (isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 < ema < 1):
+            raise ValueError(
+                f"ema (the moving average's decay) must be a number in (0, 1) such as 0.999, or None; got {ema!r}"
+            )
+        self.ema = None if ema is None else float(ema)
         self.generator = generator
         self.discriminator = discriminator
+        self.generator_ema = None
+        if self.ema is not None:
+            self.generator_ema = keras.models.clone_model(generator)
+            self.generator_ema.set_weights(generator.get_weights())
+            self.generator_ema.trainable = False
+            self.ema_updates = tf.Variable(0, dtype=tf.int64, trainable=False, name="ema_updates")
         self.data_shape = self.spec.sample_shape
         self.z_dim = self.spec.z_dim
         self.noise = tf.random.Generator.from_seed(seed)
@@ -74,16 +96,33 @@ class GAN(keras.Model):
         self.gan_loss, self.d_optimizer, self.g_optimizer = gan_loss, d_optimizer, g_optimizer
 
     @property
+    def sampler(self):
+        """The network to sample from: ``generator_ema`` when the GAN keeps one, else ``generator``."""
+        return self.generator if self.generator_ema is None else self.generator_ema
+
+    def _update_ema(self):
+        # tf.train.ExponentialMovingAverage's warm-up, written out: that class keeps its averages in
+        # its own slot variables, outside the model that Checkpoint, SampleGrid and FID sample from.
+        t = tf.cast(self.ema_updates, tf.float32)
+        decay = tf.minimum(self.ema, (1.0 + t) / (10.0 + t))
+        self.ema_updates.assign_add(1)
+        for average, weight in zip(self.generator_ema.weights, self.generator.weights):
+            if weight.trainable:
+                average.assign(decay * average + (1.0 - decay) * weight)
+            else:  # BatchNorm's moving statistics: copied
+                average.assign(weight)
+
+    @property
     def metrics(self):
         return list(self.trackers.values())
 
     def call(self, inputs, training=False):
-        """Generate samples from noise z (batch, z_dim), or from ``[z, y]`` for a conditional GAN."""
+        """Generate samples (from ``sampler``) from noise z (batch, z_dim), or from ``[z, y]`` for a conditional GAN."""
         if self.conditional:
             if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
                 raise ValueError("this GAN is conditional: call it with [z, labels]")
-            return generate(self.generator, inputs[0], inputs[1], training=training)
-        return generate(self.generator, inputs, training=training)
+            return generate(self.sampler, inputs[0], inputs[1], training=training)
+        return generate(self.sampler, inputs, training=training)
 
     def train_step(self, data):
         real, labels = split_batch(data)
@@ -107,6 +146,8 @@ class GAN(keras.Model):
             self.gan_loss,
             self.d_steps,
         )
+        if self.generator_ema is not None:
+            self._update_ema()
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
@@ -182,6 +223,9 @@ class GAN(keras.Model):
         return arr
 
 
+OPTIMIZERS = ("adam", "rmsprop")
+
+
 def build_gan(
     generator,
     discriminator,
@@ -192,21 +236,52 @@ def build_gan(
     g_lr=None,
     d_steps: int = 1,
     seed: int = 0,
+    beta_2: float | None = None,
+    clipnorm: float | None = None,
+    ema: float | None = None,
+    optimizer: str = "adam",
 ) -> GAN:
     """A compiled ``GAN``: both networks with ``training.default_optimizer`` and the given loss.
 
     ``lr`` (default 2e-4) and ``beta_1`` (default 0.5) apply to both networks; ``d_lr`` / ``g_lr``
-    set one network's rate (two time-scales). Replaces the build-and-compile block of lessons
-    03 and 05. Introduced in lesson 03.
+    set one network's rate (two time-scales, TTUR). Lesson 06 adds ``beta_2`` (Adam's second
+    moment, default 0.999), ``clipnorm`` (each gradient's norm clipped to this, Keras' own
+    option), ``ema`` (a moving average of G for sampling, see ``GAN``) and ``optimizer="rmsprop"``
+    (the original WGAN's). Replaces the build-and-compile block of lessons 03 and 05.
+    Introduced in lesson 03.
     """
     from gan_course.training import DEFAULT_BETA_1, DEFAULT_LR
 
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(map(repr, OPTIMIZERS))}")
+    extra = {}
+    if clipnorm is not None:
+        if isinstance(clipnorm, bool) or not isinstance(clipnorm, (int, float)) or not clipnorm > 0:
+            raise ValueError(f"clipnorm (the largest gradient norm) must be a number > 0 such as 1.0, got {clipnorm!r}")
+        extra["clipnorm"] = float(clipnorm)
+    if beta_2 is not None:
+        if optimizer != "adam":
+            raise ValueError("beta_2 is Adam's setting: drop it, or use optimizer='adam'")
+        if isinstance(beta_2, bool) or not isinstance(beta_2, (int, float)) or not 0 <= beta_2 < 1:
+            raise ValueError(
+                f"beta_2 (Adam's second-moment decay) must be a number in [0, 1), e.g. 0.999, got {beta_2!r}"
+            )
+        extra["beta_2"] = float(beta_2)
+    if beta_1 is not None and optimizer != "adam":
+        raise ValueError("beta_1 is Adam's setting: drop it, or use optimizer='adam'")
     lr = DEFAULT_LR if lr is None else lr
     beta_1 = DEFAULT_BETA_1 if beta_1 is None else beta_1
-    gan = GAN(generator, discriminator, seed=seed, d_steps=d_steps)
+
+    def make(rate):
+        if optimizer == "rmsprop":
+            default_optimizer(rate)  # the same check of the rate
+            return keras.optimizers.RMSprop(rate, **extra)
+        return default_optimizer(rate, beta_1, **extra)
+
+    gan = GAN(generator, discriminator, seed=seed, d_steps=d_steps, ema=ema)
     gan.compile(
-        d_optimizer=default_optimizer(lr if d_lr is None else d_lr, beta_1),
-        g_optimizer=default_optimizer(lr if g_lr is None else g_lr, beta_1),
+        d_optimizer=make(lr if d_lr is None else d_lr),
+        g_optimizer=make(lr if g_lr is None else g_lr),
         loss=loss,
     )
     return gan

@@ -3,18 +3,23 @@ which keeps each objective's meaning next to its formulas.
 
 The discriminator outputs a logit ``l`` and ``D(x) = sigmoid(l)``. With that,
 ``-log D = softplus(-l)`` and ``-log(1 - D) = softplus(l)``, which TensorFlow computes
-without overflow. A Wasserstein critic's output is a raw score instead: ``GANLoss.output``
-says which, and the training step and the plots ask it rather than assume a probability.
+without overflow. A Wasserstein critic's, a least-squares or a hinge discriminator's output is
+a raw score instead: ``GANLoss.output`` says which, and the training step and the plots ask it
+rather than assume a probability.
 
-Used in lessons 01 (formulas), 02 (code), 03 (``GANLoss`` in ``GAN.compile``), 04 (WGAN-GP)
-and 05.
+The loss zoo of lesson 06 is registered by name in ``LOSSES``: ``non_saturating``, ``minimax``,
+``least_squares`` (LSGAN), ``wgan_clip`` (WGAN with weight clipping), ``wgan_gp`` and ``hinge``.
+``with_r1`` adds the R1 penalty and ``with_label_smoothing`` one-sided label smoothing to a loss.
+
+Used in lessons 01 (formulas), 02 (code), 03 (``GANLoss`` in ``GAN.compile``), 04 (WGAN-GP),
+05 and 06 (the zoo).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tensorflow as tf
 
@@ -59,7 +64,8 @@ class GANLoss:
     ``discriminator(real_out, fake_out)`` and ``generator(fake_out)`` return scalars.
     ``penalty(discriminator, real, fake)``, if given, is added to the discriminator's loss
     (a gradient penalty such as WGAN-GP's). ``penalty`` is called with the discriminator's
-    inputs: a tensor, or ``[x, y]`` for a conditional discriminator.
+    inputs: a tensor, or ``[x, y]`` for a conditional discriminator. ``constraint(discriminator)``,
+    if given, runs after every discriminator update (WGAN's weight clipping).
 
     The rest is what the step's metrics and the plots ask instead of assuming binary
     cross-entropy:
@@ -69,10 +75,12 @@ class GANLoss:
       (reported as is; only the gap between real and fake scores means something).
     - ``d_loss_reference``: D's loss at the equilibrium where it cannot tell real from fake
       (log 4 for binary cross-entropy), drawn as a dashed line; ``None`` draws none.
+    - ``score_reference``: for a score output, the score of a D that cannot tell real from fake,
+      if the loss fixes one (0.5 for least squares, 0 for hinge); a Wasserstein critic has none.
     - ``healthy``: one sentence on what healthy numbers look like for this loss.
 
-    Later lessons register LSGAN and hinge losses here without touching the training step.
-    Introduced in lesson 03.
+    Lesson 06 registers the least-squares, weight-clipping and hinge losses here without touching
+    the training step. Introduced in lesson 03.
     """
 
     name: str
@@ -83,6 +91,8 @@ class GANLoss:
     d_loss_reference: float | None = None
     d_loss_reference_label: str = ""
     healthy: str = ""
+    constraint: Callable | None = None
+    score_reference: float | None = None
 
     def __post_init__(self):
         if self.output not in OUTPUTS:
@@ -94,6 +104,8 @@ class GANLoss:
             raise ValueError(
                 f"GANLoss penalty must be None or a function (discriminator, real, fake), got {self.penalty!r}"
             )
+        if self.constraint is not None and not callable(self.constraint):
+            raise ValueError(f"GANLoss constraint must be None or a function (discriminator), got {self.constraint!r}")
 
     def read(self, outputs):
         """What the step reports as "D's output": sigmoid(logits) for probabilities, the raw score otherwise."""
@@ -106,8 +118,13 @@ class GANLoss:
 
     @property
     def output_reference(self) -> float | None:
-        """The value of ``read`` for a D that cannot tell real from fake (1/2), if it has one."""
-        return 0.5 if self.output == "probability" else None
+        """The value of ``read`` for a D that cannot tell real from fake (1/2, or ``score_reference``), if any."""
+        return 0.5 if self.output == "probability" else self.score_reference
+
+    @property
+    def bce(self) -> bool:
+        """True for the binary cross-entropy family (minimax, non-saturating), whose D outputs a probability."""
+        return self.output == "probability"
 
 
 _BCE_HEALTHY = (
@@ -176,6 +193,138 @@ def wgan_gp(weight: float = 10.0) -> GANLoss:
     )
 
 
+def _positive(value, what: str, example: str, allow_zero: bool = False) -> float:
+    ok = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+    if not ok or value < 0 or (value == 0 and not allow_zero):
+        least = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{what} must be a number {least} ({example}), got {value!r}")
+    return float(value)
+
+
+def discriminator_loss_least_squares(real_scores, fake_scores):
+    """LSGAN discriminator loss (Mao et al. 2017): ``½ mean (D(x) - 1)² + ½ mean D(G(z))²``.
+
+    Targets 1 for real and 0 for fake; a D that cannot tell outputs 1/2 everywhere and scores
+    ``½·¼ + ½·¼ = 0.25``. Introduced in lesson 06.
+    """
+    return 0.5 * tf.reduce_mean(tf.square(real_scores - 1.0)) + 0.5 * tf.reduce_mean(tf.square(fake_scores))
+
+
+def generator_loss_least_squares(fake_scores):
+    """LSGAN generator loss: ``½ mean (D(G(z)) - 1)²``, pulling fakes towards D's "real" target.
+
+    Unlike the sigmoid's, its gradient grows with the distance from the target, so fakes far on the
+    real side of D's boundary still move. Introduced in lesson 06.
+    """
+    return 0.5 * tf.reduce_mean(tf.square(fake_scores - 1.0))
+
+
+def discriminator_loss_hinge(real_scores, fake_scores):
+    """Hinge discriminator loss (Lim & Ye 2017; Miyato et al. 2018): ``mean relu(1 - D(x)) + mean relu(1 + D(G(z)))``.
+
+    Only samples inside the margin (real scored below 1, fake above -1) give D a gradient. A D that
+    cannot tell real from fake does best with any score in [-1, 1] and scores 2. Introduced in lesson 06.
+    """
+    return tf.reduce_mean(tf.nn.relu(1.0 - real_scores)) + tf.reduce_mean(tf.nn.relu(1.0 + fake_scores))
+
+
+def clip_weights(discriminator, clip: float) -> None:
+    """Clip every trainable weight of ``discriminator`` to [-clip, clip] (WGAN, Arjovsky et al. 2017).
+
+    The original WGAN's crude way to keep the critic Lipschitz. Introduced in lesson 06.
+    """
+    for variable in discriminator.trainable_variables:
+        variable.assign(tf.clip_by_value(variable, -clip, clip))
+
+
+def wgan_clip(clip: float = 0.01) -> GANLoss:
+    """The original WGAN: Wasserstein critic and generator losses, the critic's weights clipped to [-clip, clip].
+
+    The paper uses clip 0.01 with RMSprop(5e-5) and 5 critic steps per generator step
+    (``stability.paper_settings("wgan_clip")``). Introduced in lesson 06.
+    """
+    clip = _positive(clip, "the weight-clipping bound clip", "the paper uses 0.01")
+    return GANLoss(
+        "wgan_clip",
+        critic_loss_wasserstein,
+        generator_loss_wasserstein,
+        output="score",
+        d_loss_reference=0.0,
+        d_loss_reference_label="0: critic cannot separate",
+        healthy=(
+            "the critic loss is negative and shrinks towards 0 as G improves; with clipped weights the "
+            "critic's scores stay small, so the estimate is a scaled Wasserstein distance"
+        ),
+        constraint=lambda d: clip_weights(d, clip),
+    )
+
+
+def _input_gradients(discriminator, inputs):
+    labels = None
+    if isinstance(inputs, (list, tuple)):
+        inputs, labels = inputs
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        scores = discriminator(inputs if labels is None else [inputs, labels], training=True)
+    return tf.reshape(tape.gradient(scores, inputs), (tf.shape(inputs)[0], -1))
+
+
+def r1_penalty(discriminator, real, fake=None, gamma: float = 10.0):
+    """R1 penalty (Mescheder et al. 2018): ``γ/2 · mean ‖∇ₓ D(x)‖²`` over the real samples.
+
+    It stops D from growing a steep slope around the real data, which makes the game converge
+    locally. For a linear D(x) = w·x + b it is ``γ/2 · ‖w‖²``. ``fake`` is not used (the signature
+    is that of ``GANLoss.penalty``); a conditional D's ``[x, y]`` is differentiated with respect to x.
+    Introduced in lesson 06.
+    """
+    grads = _input_gradients(discriminator, real)
+    return 0.5 * gamma * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
+
+
+def with_r1(loss, gamma: float = 10.0) -> GANLoss:
+    """``loss`` (a name or ``GANLoss``) with the R1 penalty ``r1_penalty(gamma)`` added to D's loss.
+
+    Refused for a loss that already restrains D (WGAN-GP's penalty, WGAN's weight clipping):
+    two restraints of one critic are not what any paper tested. Introduced in lesson 06.
+    """
+    loss = get_loss(loss)
+    gamma = _positive(gamma, "the R1 weight gamma", "Mescheder et al. use 0.1 to 10", allow_zero=True)
+    if loss.penalty is not None or loss.constraint is not None:
+        what = "a gradient penalty" if loss.penalty is not None else "weight clipping"
+        raise ValueError(
+            f"the {loss.name!r} loss already restrains D with {what}: add R1 to a loss without one "
+            "(non_saturating, minimax, least_squares, hinge)"
+        )
+    return replace(loss, name=f"{loss.name}+r1", penalty=lambda d, real, fake: r1_penalty(d, real, fake, gamma))
+
+
+def with_label_smoothing(loss, smoothing: float = 0.1) -> GANLoss:
+    """``loss`` with one-sided label smoothing: D's target for real samples is ``1 - smoothing``, fakes keep 0.
+
+    Salimans et al. 2016 (target 0.9). Smoothing only the real side keeps D from rewarding fakes
+    in regions without data. Only for binary cross-entropy losses, whose D outputs a probability.
+    Introduced in lesson 06.
+    """
+    loss = get_loss(loss)
+    ok = not isinstance(smoothing, bool) and isinstance(smoothing, (int, float)) and 0 < smoothing < 0.5
+    if not ok:
+        raise ValueError(f"label smoothing must be a number in (0, 0.5), e.g. 0.1 (real target 0.9), got {smoothing!r}")
+    if not loss.bce:
+        raise ValueError(
+            f"label smoothing changes a probability's target; the {loss.name!r} loss's D outputs a score: "
+            "use it with 'non_saturating' or 'minimax'"
+        )
+    s = float(smoothing)
+    base = loss.discriminator
+
+    def smoothed(real_logits, fake_logits):
+        # (1 - s)·(-log D(x)) + s·(-log(1 - D(x))): cross-entropy against the target 1 - s
+        correction = s * (tf.reduce_mean(tf.nn.softplus(real_logits)) - tf.reduce_mean(tf.nn.softplus(-real_logits)))
+        return base(real_logits, fake_logits) + correction
+
+    return replace(loss, name=f"{loss.name}+ls{s:g}", discriminator=smoothed)
+
+
 LOG4 = math.log(4.0)
 
 #: The losses by name; ``get_loss`` looks them up.
@@ -196,12 +345,39 @@ LOSSES = {
         d_loss_reference_label="log 4: D cannot tell",
         healthy=_BCE_HEALTHY,
     ),
+    "least_squares": GANLoss(
+        "least_squares",
+        discriminator_loss_least_squares,
+        generator_loss_least_squares,
+        output="score",
+        d_loss_reference=0.25,
+        d_loss_reference_label="0.25: D cannot tell (outputs 1/2)",
+        score_reference=0.5,
+        healthy=(
+            "D loss near 0.25 with D's outputs near 1/2 on both sides; D loss near 0 with real scores "
+            "near 1 and fake scores near 0 means D has won"
+        ),
+    ),
+    "hinge": GANLoss(
+        "hinge",
+        discriminator_loss_hinge,
+        generator_loss_wasserstein,
+        output="score",
+        d_loss_reference=2.0,
+        d_loss_reference_label="2: D cannot tell",
+        score_reference=0.0,
+        healthy=(
+            "D loss below 2 but not near 0; real scores above fake ones with both inside [-1, 1] most of the "
+            "time; D loss at 0 means every sample is outside the margin and D has won"
+        ),
+    ),
+    "wgan_clip": wgan_clip(),
     "wgan_gp": wgan_gp(),
 }
 
 
 def get_loss(name) -> GANLoss:
-    """A ``GANLoss`` by name (``"minimax"``, ``"non_saturating"``, ``"wgan_gp"``), or a ``GANLoss`` as is.
+    """A ``GANLoss`` by name (a key of ``LOSSES``, e.g. ``"non_saturating"``, ``"hinge"``), or a ``GANLoss`` as is.
 
     Introduced in lesson 03.
     """

@@ -181,21 +181,33 @@ def dcgan_lean_generator(z_dim: int = 100, image_shape=(28, 28, 1), width: int =
     )
 
 
-def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64) -> keras.Model:
+def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, spectral_norm: bool = False) -> keras.Model:
     """The lean generator's partner: Conv2D width/2 4×4 s2 -> LeakyReLU(0.2) -> Conv2D width 4×4 s2
-    -> LeakyReLU(0.2) -> Flatten -> Dense(1) logit. Introduced in lesson 03."""
+    -> LeakyReLU(0.2) -> Flatten -> Dense(1) logit.
+
+    With ``spectral_norm`` (lesson 06) every Conv2D and Dense is wrapped in Keras' own
+    ``layers.SpectralNormalization`` (Miyato et al. 2018): each weight matrix is divided by its
+    largest singular value, estimated by one power iteration per training step, so each layer
+    stretches its input by at most 1. Introduced in lesson 03.
+    """
     _dcgan_start(image_shape)
+    if not isinstance(spectral_norm, bool):
+        raise ValueError(f"spectral_norm must be True or False, got {spectral_norm!r}")
+
+    def sn(layer):
+        return layers.SpectralNormalization(layer) if spectral_norm else layer
+
     return keras.Sequential(
         [
             keras.Input(tuple(image_shape)),
-            layers.Conv2D(width // 2, 4, strides=2, padding="same"),
+            sn(layers.Conv2D(width // 2, 4, strides=2, padding="same")),
             layers.LeakyReLU(negative_slope=0.2),
-            layers.Conv2D(width, 4, strides=2, padding="same"),
+            sn(layers.Conv2D(width, 4, strides=2, padding="same")),
             layers.LeakyReLU(negative_slope=0.2),
             layers.Flatten(),
-            layers.Dense(1),
+            sn(layers.Dense(1)),
         ],
-        name="dcgan_lean_discriminator",
+        name="dcgan_lean_discriminator_sn" if spectral_norm else "dcgan_lean_discriminator",
     )
 
 
@@ -206,13 +218,16 @@ def layer_macs(layer) -> int:
     Conv2DTranspose: input pixels × k_h × k_w × C_in × C_out (each input pixel is spread
     over a k_h × k_w patch of every output channel). Introduced in lesson 03.
     """
+    outer = layer  # a SpectralNormalization wrapper is called in the graph, the layer it wraps is not
+    if isinstance(layer, layers.SpectralNormalization):
+        layer = layer.layer
     if isinstance(layer, layers.Dense):
         return int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
     if isinstance(layer, layers.Conv2DTranspose):  # before Conv2D: it may be a subclass
-        _, h, w, c_in = layer.input.shape
+        _, h, w, c_in = outer.input.shape
     elif isinstance(layer, layers.Conv2D):
-        _, h, w, _ = layer.output.shape
-        c_in = layer.input.shape[-1]
+        _, h, w, _ = outer.output.shape
+        c_in = outer.input.shape[-1]
     else:
         return 0
     kh, kw = layer.kernel_size

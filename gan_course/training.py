@@ -205,7 +205,8 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, bat
     high. Each tape differentiates only its own network's variables, so the G step never changes
     D (the bug of the combined-model recipe, lesson 02). ``loss`` is a ``losses.GANLoss``: it
     gives both losses, an optional penalty on D, and how D's output is read for the reported
-    ``d_real`` / ``d_fake`` (a probability for BCE losses, a raw score for a Wasserstein critic).
+    ``d_real`` / ``d_fake`` (a probability for BCE losses, a raw score for a Wasserstein critic),
+    and an optional constraint applied to D after each of its updates (WGAN's weight clipping).
     Each D step draws fresh fakes against the same real batch. Returns d_loss, g_loss, d_real and
     d_fake of the last D step. Introduced in lesson 02.
     """
@@ -221,6 +222,8 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, bat
                 d_loss += loss.penalty(discriminator, _with_labels(real, labels), _with_labels(fake, labels))
         grads = tape.gradient(d_loss, discriminator.trainable_variables)
         d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+        if loss.constraint is not None:  # e.g. WGAN's weight clipping, after every D update
+            loss.constraint(discriminator)
 
     with tf.GradientTape() as tape:
         fake = generate(generator, rng.normal((n, z_dim)), labels, training=True)

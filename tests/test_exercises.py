@@ -170,6 +170,7 @@ def test_check_low_metric(capsys):
         ex.check_high_quality_share,
         ex.check_pack,
         ex.check_frechet_1d,
+        ex.check_hinge_optimum,
     ],
 )
 def test_every_function_check_names_none_and_a_missing_return(check, capsys):
@@ -187,3 +188,34 @@ def test_conv_macs_for_another_layer():
     # Conv2D(48, 3, strides=2) on 16x16x32: 8x8 output pixels x 3x3 x 32 x 48
     assert ex.check_conv_macs(8 * 8 * 3 * 3 * 32 * 48, size=16, c_in=32, c_out=48, kernel=3, stride=2)
     assert not ex.check_conv_macs(16 * 16 * 3 * 3 * 32 * 48, size=16, c_in=32, c_out=48, kernel=3, stride=2)
+
+
+def test_check_hinge_optimum(capsys):
+    _verdict(capsys, True, ex.check_hinge_optimum(lambda p, q: np.sign(p - q)), "only the sign")
+    _verdict(capsys, True, ex.check_hinge_optimum(lambda p, q: np.where(p > q, 1.0, -1.0)), "only the sign")
+    _verdict(capsys, False, ex.check_hinge_optimum(lambda p, q: p / (p + q)), "BCE discriminator's optimum")
+    _verdict(capsys, False, ex.check_hinge_optimum(lambda p, q: np.sign(q - p)), "sign is swapped")
+    _verdict(capsys, False, ex.check_hinge_optimum(lambda p, q: p - q), "minimum sits at a corner")
+    _verdict(capsys, False, ex.check_hinge_optimum(lambda p, q: np.zeros(3)), "one value per point")
+
+
+def test_check_ema_weight(capsys):
+    _verdict(capsys, True, ex.check_ema_weight(0.999**1000), "still holds 37%")
+    _verdict(capsys, True, ex.check_ema_weight(0.9**10, decay=0.9, steps=10), "0.349")
+    _verdict(capsys, False, ex.check_ema_weight(1 - 0.999**1000), "all the updates together")
+    _verdict(capsys, False, ex.check_ema_weight(0.001), "multiplied by decay each time")
+    _verdict(capsys, False, ex.check_ema_weight(999.0), "a power, not a product")
+    _verdict(capsys, False, ex.check_ema_weight(None), "`my_weight` is still None")
+
+
+def test_check_unstable_run_finds_the_truth_in_the_curves_it_is_given(capsys):
+    steps = np.arange(200)
+    healthy = (1.386, 1.386 + 0.05 * np.sin(steps))
+    won = (1.386, np.where(steps < 80, 1.2, 0.02))  # D wins early and stays winning
+    curves = {"A": healthy, "B": won, "C": (2.0, np.full(200, 1.7))}
+    _verdict(capsys, True, ex.check_unstable_run("B", curves), "near 0 for 100% of its second half")
+    _verdict(capsys, False, ex.check_unstable_run("A", curves), "falls to 0 and stays")
+    _verdict(capsys, False, ex.check_unstable_run("D", curves), "one of the labels")
+    _verdict(capsys, False, ex.check_unstable_run(None, curves), "still None")
+    swapped = {"A": won, "B": healthy, "C": curves["C"]}
+    _verdict(capsys, True, ex.check_unstable_run("A", swapped), "run A's D loss")

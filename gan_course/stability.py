@@ -1,0 +1,224 @@
+"""Training recipes: a loss and its stabilisers, checked together before training, and built into a ``GAN``.
+
+A ``Recipe`` names everything lesson 06 compares on one budget: the loss (``losses.LOSSES``),
+spectral normalisation of D (Keras' ``SpectralNormalization``), the R1 penalty, one-sided label
+smoothing, two time-scales (``g_lr`` and ``d_lr``), gradient clipping (Keras' ``clipnorm``), a
+moving average of G (``GAN(ema=...)``) and D steps per G step. ``recipe(**settings)`` checks the
+names and the combinations at once; ``paper_settings(loss)`` gives each loss the optimizer
+settings its authors used, so no loss is compared in another's settings. ``image_trial`` trains
+the lean DCGAN with a recipe for a number of seconds and scores it, one row for
+``experiments.run``.
+
+Used in lesson 06.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, fields, replace
+
+import numpy as np
+
+from gan_course import losses as gan_losses
+
+#: What each setting of a ``Recipe`` does, for error messages and the lesson's table.
+STABILISERS = {
+    "loss": "the objective, a name in losses.LOSSES",
+    "spectral_norm": "wrap D's layers in keras.layers.SpectralNormalization (Miyato et al. 2018)",
+    "r1": "R1 penalty weight gamma on real samples (Mescheder et al. 2018), None for none",
+    "label_smoothing": "one-sided label smoothing: D's real target is 1 - s (Salimans et al. 2016), BCE losses only",
+    "g_lr": "G's learning rate",
+    "d_lr": "D's learning rate (a different d_lr is the two time-scale rule, Heusel et al. 2017)",
+    "beta_1": "Adam's beta_1",
+    "beta_2": "Adam's beta_2",
+    "clipnorm": "clip each gradient's norm to this (Keras' clipnorm), None for none",
+    "ema": "decay of a moving average of G's weights used for sampling (Yazıcı et al. 2019), None for none",
+    "d_steps": "D steps per G step",
+    "optimizer": "'adam' or 'rmsprop' (the original WGAN's)",
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A loss and its stabilisers; every field is checked when the recipe is made.
+
+    Defaults are the lean DCGAN of lesson 03: non-saturating loss, Adam(2e-4, 0.5, 0.999) for both
+    networks, nothing else. ``STABILISERS`` says what each field does. Introduced in lesson 06.
+    """
+
+    loss: str = "non_saturating"
+    spectral_norm: bool = False
+    r1: float | None = None
+    label_smoothing: float | None = None
+    g_lr: float = 2e-4
+    d_lr: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    clipnorm: float | None = None
+    ema: float | None = None
+    d_steps: int = 1
+    optimizer: str = "adam"
+
+    def __post_init__(self):
+        if not isinstance(self.loss, str) or self.loss not in gan_losses.LOSSES:
+            known = ", ".join(map(repr, gan_losses.LOSSES))
+            raise ValueError(f"unknown loss {self.loss!r}: choose one of {known}")
+        if not isinstance(self.spectral_norm, bool):
+            raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}")
+        if self.optimizer not in ("adam", "rmsprop"):
+            raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {self.optimizer!r}")
+        for name in ("g_lr", "d_lr"):
+            _number(getattr(self, name), name, "e.g. 2e-4", low=0.0, low_open=True)
+        for name in ("beta_1", "beta_2"):
+            _number(getattr(self, name), name, "e.g. 0.5 and 0.999", low=0.0, high=1.0)
+        if isinstance(self.d_steps, bool) or not isinstance(self.d_steps, (int, np.integer)) or self.d_steps < 1:
+            raise ValueError(f"d_steps (D steps per G step) must be an integer >= 1, got {self.d_steps!r}")
+        if self.ema is not None:
+            _number(self.ema, "ema", "a decay such as 0.999", low=0.0, high=1.0, low_open=True)
+        if self.clipnorm is not None:
+            _number(self.clipnorm, "clipnorm", "e.g. 1.0", low=0.0, low_open=True)
+        self.gan_loss()  # R1 and label smoothing are checked against the loss here
+
+    def gan_loss(self) -> gan_losses.GANLoss:
+        """The ``losses.GANLoss`` this recipe trains with: the named loss plus R1 and label smoothing."""
+        loss = gan_losses.get_loss(self.loss)
+        if self.r1 is not None:
+            loss = gan_losses.with_r1(loss, self.r1)
+        if self.label_smoothing is not None:
+            loss = gan_losses.with_label_smoothing(loss, self.label_smoothing)
+        return loss
+
+    def describe(self) -> str:
+        """The settings that differ from the lean DCGAN's, e.g. ``"hinge, SN, EMA 0.999"``."""
+        default = Recipe()
+        parts = [self.loss]
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "loss" or value == getattr(default, f.name):
+                continue
+            if f.name == "spectral_norm":
+                parts.append("SN")
+            else:
+                parts.append(f"{f.name} {value:g}" if _is_num(value) else str(value))
+        return ", ".join(parts)
+
+    def build(self, image_shape=(28, 28, 1), z_dim: int = 100, width: int = 64, seed: int = 0):
+        """The lean DCGAN pair of lesson 03 (D with spectral norm if asked) in a compiled ``gan.GAN``."""
+        import keras
+
+        from gan_course import gan, models
+
+        keras.utils.set_random_seed(seed)
+        generator = models.dcgan_lean_generator(z_dim, image_shape, width)
+        discriminator = models.dcgan_lean_discriminator(image_shape, width, spectral_norm=self.spectral_norm)
+        return gan.build_gan(
+            generator,
+            discriminator,
+            loss=self.gan_loss(),
+            g_lr=self.g_lr,
+            d_lr=self.d_lr,
+            beta_1=self.beta_1 if self.optimizer == "adam" else None,
+            beta_2=self.beta_2 if self.optimizer == "adam" else None,
+            clipnorm=self.clipnorm,
+            ema=self.ema,
+            d_steps=self.d_steps,
+            optimizer=self.optimizer,
+            seed=seed,
+        )
+
+
+def _is_num(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(value, name, example, low=None, high=None, low_open=False):
+    if not _is_num(value) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a number ({example}), got {value!r}")
+    if (low is not None and (value < low or (low_open and value == low))) or (high is not None and value >= high):
+        lo = "(" if low_open else "["
+        raise ValueError(
+            f"{name} must be in {lo}{low}, {high if high is not None else 'inf'}) ({example}), got {value!r}"
+        )
+
+
+def recipe(base: Recipe | None = None, **settings) -> Recipe:
+    """A ``Recipe`` from ``base`` (default: the lean DCGAN's) with ``settings`` changed.
+
+    Unknown names list the valid ones; the combination is checked before any training.
+    Introduced in lesson 06.
+    """
+    unknown = sorted(set(settings) - set(STABILISERS))
+    if unknown:
+        raise ValueError(f"unknown setting(s) {unknown}: a recipe has {', '.join(STABILISERS)}")
+    return replace(base or Recipe(), **settings)
+
+
+#: Each loss with the optimizer settings its authors used (for networks like ours):
+#: DCGAN (Radford et al. 2016) for the BCE losses and LSGAN (Mao et al. 2017 used the same);
+#: WGAN (Arjovsky et al. 2017): RMSprop 5e-5, 5 critic steps, clip 0.01 (the loss's default);
+#: WGAN-GP (Gulrajani et al. 2017, their released code): Adam(1e-4, 0.5, 0.9), 5 critic steps;
+#: hinge with spectral normalisation (Miyato et al. 2018, setting C of their table 1).
+PAPER_SETTINGS = {
+    "non_saturating": {},
+    "minimax": {},
+    "least_squares": {},
+    "wgan_clip": {"optimizer": "rmsprop", "g_lr": 5e-5, "d_lr": 5e-5, "d_steps": 5},
+    "wgan_gp": {"g_lr": 1e-4, "d_lr": 1e-4, "beta_2": 0.9, "d_steps": 5},
+    "hinge": {"spectral_norm": True},
+}
+
+
+def paper_settings(loss: str, **settings) -> Recipe:
+    """A ``Recipe`` for ``loss`` with its authors' optimizer settings (``PAPER_SETTINGS``), then ``settings``.
+
+    Introduced in lesson 06.
+    """
+    if loss not in PAPER_SETTINGS:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {', '.join(map(repr, PAPER_SETTINGS))}")
+    return recipe(**{"loss": loss, **PAPER_SETTINGS[loss], **settings})
+
+
+def image_trial(
+    data,
+    seed: int = 0,
+    seconds: float = 60.0,
+    batch_size: int = 64,
+    classifier=None,
+    real_features=None,
+    n_eval: int = 2000,
+    width: int = 64,
+    **settings,
+) -> dict:
+    """Train the lean DCGAN with ``recipe(**settings)`` on ``data`` for ``seconds``; score it.
+
+    A row for ``experiments.run``: ``fid`` against ``real_features`` (features of real images from
+    ``classifier``, a ``features.DomainClassifier``), ``precision`` and ``recall`` (k = 3), the
+    ``steps`` trained, ``train_seconds`` and ``samples`` (64 images from fixed noise, for grids).
+    The recipe is checked before anything is built. Introduced in lesson 06.
+    """
+    from gan_course import callbacks, metrics
+    from gan_course import data as gan_data
+
+    r = recipe(**settings)
+    if classifier is None or real_features is None:
+        raise ValueError("image_trial needs classifier= (features.load_classifier()) and real_features= of real images")
+    gan = r.build(tuple(data.shape[1:]), width=width, seed=seed)
+    budget = callbacks.TimeBudget(seconds)
+    dataset = gan_data.make_dataset(data, batch_size, shuffle=True, seed=seed)
+    start = time.perf_counter()
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=10**9, callbacks=[budget], verbose=0)
+    train_seconds = time.perf_counter() - start
+    z = np.random.default_rng(10_000 + seed).normal(size=(n_eval, gan.z_dim)).astype(np.float32)
+    fake = np.concatenate([gan.sampler(z[i : i + 500], training=False).numpy() for i in range(0, n_eval, 500)])
+    fake_features = classifier.features(fake)
+    precision, recall = metrics.precision_recall(real_features[:n_eval], fake_features)
+    return {
+        "fid": metrics.fid_from_features(real_features, fake_features),
+        "precision": precision,
+        "recall": recall,
+        "steps": budget.steps,
+        "train_seconds": train_seconds,
+        "samples": fake[:64],
+        "recipe": asdict(r),
+    }
