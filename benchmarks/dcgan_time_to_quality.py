@@ -1,52 +1,94 @@
-"""Seed DCGAN vs lean DCGAN after the same number of CPU minutes: domain FID and sample grids.
+"""Seed DCGAN, lean DCGAN and lesson 06's recipe after the same CPU minutes: domain FID, spread over seeds.
 
-Trains each model with GAN.fit on Fashion-MNIST until its wall-clock budget is spent (default
-10 minutes each), then computes the FID of N = 10 000 generated images against 10 000 real
-training images in the feature space of the course's domain classifier, prints both and the
-ratio lean / seed, and saves each model's samples from the same noise under outputs/benchmarks/.
-Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--samples N]
+Every model × seed is trained on Fashion-MNIST (batch 128; the recipe uses its own batch size, 64)
+with Keras' compiled train step for the same wall-clock budget (default 10 minutes each). They
+take turns in short slices (default 20 s; each keeps its weights, optimizer state and data
+iterator between turns), so a change of the machine's speed during the run hits every model
+alike. Then the FID of N = 10 000 generated images (from each model's sampler: the moving average
+of G for the recipe) against 10 000 real training images is computed in the feature space of the
+course's domain classifier. Prints each run's steps and FID, each model's mean ± std over seeds,
+and the ratios to the lean DCGAN; writes a CSV and each model's samples from the same noise under
+outputs/benchmarks/.
+
+Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--seeds 0 1] [--samples N]
 """
 
 import argparse
+import csv
+import time
 from pathlib import Path
 
 import numpy as np
 
 import gan_course
-from gan_course import callbacks, data, features, metrics, models, viz
-from gan_course.gan import GAN
+from gan_course import benchmark, data, features, metrics, models, stability, viz
+from gan_course.gan import build_gan
+
+
+def build(name: str, seed: int):
+    gan_course.setup(seed, verbose=False)
+    if name == "recipe":
+        return stability.RECIPE.build(seed=seed)
+    build_g, build_d = models.DCGANS[name]
+    return build_gan(build_g(100), build_d(), seed=seed)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10.0, help="training budget per model")
+    parser.add_argument("--minutes", type=float, default=10.0, help="training budget per model and seed")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--models", default="seed,lean,recipe", help="comma-separated: seed, lean, recipe")
     parser.add_argument("--samples", type=int, default=10_000, help="images per side for the FID")
+    parser.add_argument("--slice", type=float, default=20.0, help="seconds per turn")
     parser.add_argument("--out", type=Path, default=Path("outputs/benchmarks"))
     args = parser.parse_args()
+    names = args.models.split(",")
     images = data.load_images("fashion_mnist", "train", verbose=False).images
     classifier = features.load_classifier("fashion_mnist")
     real_features = classifier.features(images[np.random.default_rng(1).permutation(len(images))[: args.samples]])
     z_grid = np.random.default_rng(0).normal(size=(36, 100)).astype("float32")
     z_fid = np.random.default_rng(2).normal(size=(args.samples, 100)).astype("float32")
     args.out.mkdir(parents=True, exist_ok=True)
-    fids = {}
-    for name, (build_g, build_d) in models.DCGANS.items():
-        gan_course.setup(42, verbose=False)
-        gan = GAN(build_g(100), build_d(), seed=42)
-        gan.compile()
-        budget = callbacks.TimeBudget(args.minutes * 60)
-        gan.fit(data.make_dataset(images, 128, seed=42), epochs=10_000, callbacks=[budget], verbose=0)
-        fake = gan.generator.predict(z_fid, batch_size=500, verbose=0)
-        fids[name] = metrics.fid_from_features(real_features, classifier.features(fake))
-        grid = gan.generator(z_grid, training=False).numpy()
-        path = viz.save_png(grid, args.out / f"{name}_{args.minutes:g}min.png", 9)
-        epochs = budget.steps * 128 / len(images)
+    print(f"recipe: {stability.RECIPE.describe()}", flush=True)
+
+    gans = {(name, seed): build(name, seed) for name in names for seed in args.seeds}
+    start = time.perf_counter()
+    keyed = {f"{name}/{seed}": gan for (name, seed), gan in gans.items()}
+    batches = {f"{name}/{seed}": stability.RECIPE.batch_size if name == "recipe" else 128 for name, seed in gans}
+    state = benchmark.race(keyed, images, args.minutes * 60, slice_seconds=args.slice, batch_size=batches)
+    print(f"trained {len(gans)} runs in {(time.perf_counter() - start) / 60:.1f} min, taking turns", flush=True)
+
+    rows = []
+    for (name, seed), gan in gans.items():
+        key = f"{name}/{seed}"
+        fake = gan.sampler.predict(z_fid, batch_size=500, verbose=0)
+        fid = metrics.fid_from_features(real_features, classifier.features(fake))
+        path = viz.save_png(gan.sampler(z_grid, training=False).numpy(), args.out / f"{name}_seed{seed}.png", 9)
+        rows.append({"model": name, "seed": seed, "minutes": args.minutes, **state[key], "fid": fid})
         print(
-            f"{name} DCGAN: {budget.steps} steps, {epochs:.2f} epochs in {args.minutes:g} min; "
-            f"domain FID (N = {args.samples}) {fids[name]:.2f}; samples {path}",
+            f"{key:<10} {state[key]['steps']:>6} steps in {state[key]['seconds'] / 60:.1f} min, "
+            f"domain FID (N = {args.samples}) {fid:.2f}; samples {path}",
             flush=True,
         )
-    print(f"FID ratio lean / seed: {fids['lean'] / fids['seed']:.2f}")
+
+    means = {}
+    for name in names:
+        fids = np.array([r["fid"] for r in rows if r["model"] == name])
+        steps = [r["steps"] for r in rows if r["model"] == name]
+        means[name] = fids.mean()
+        print(
+            f"{name:<7} FID {fids.mean():.2f} ± {fids.std(ddof=1) if len(fids) > 1 else 0:.2f} "
+            f"(min {fids.min():.2f}, max {fids.max():.2f}) over {len(fids)} seeds; steps {steps}"
+        )
+    if "lean" in means:
+        for name in names:
+            if name != "lean":
+                print(f"FID ratio {name} / lean: {means[name] / means['lean']:.2f}")
+    with open(args.out / "time_to_quality.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {args.out / 'time_to_quality.csv'}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ remedy only changes the discriminator or the loss that step is given:
 - ``"instance_noise"``: Gaussian noise added to every D input (Sønderby et al. 2017).
 
 ``toy_trial`` turns one run into a row for ``experiments.run``; ``train_ring`` is what the
-ring-lab panel (``widgets.ring_lab``) trains. Plots of runs live in ``viz``. Used in lesson 04.
+ring-lab panel (``widgets.ring_lab``) trains. Plots of runs live in ``viz``.
+Used in lessons 04 and 06 (every loss on the ring and grid).
 """
 
 from __future__ import annotations
@@ -238,14 +239,26 @@ def _coverage(points, mixture):
     return metrics.mode_coverage(points, mixture.centers, mixture.std)
 
 
-def toy_trial(mixture, seed: int = 0, **settings) -> dict:
+def toy_trial(mixture, seed: int = 0, every: int | None = None, **settings) -> dict:
     """One toy run scored at its end, as a row for ``experiments.run``: modes, total, hq (0–1),
     all_modes (1 if every mode is covered), kl, seconds, and the final points.
 
-    ``settings`` are ``ToyConfig`` fields. Introduced in lesson 04.
+    ``settings`` are ``ToyConfig`` fields. With ``every`` (lesson 06) the run is also scored every
+    ``every`` steps and the row carries ``curve``: steps, the mean D loss since the previous
+    snapshot, modes covered and the high-quality share at each snapshot, and the run's ``loss``.
+    Introduced in lesson 04.
     """
-    run = train_toy(mixture, seed=seed, every=settings.get("steps", ToyConfig.steps), **settings)
+    run = train_toy(mixture, seed=seed, every=every or settings.get("steps", ToyConfig.steps), **settings)
     c = run.final
+    extra = {}
+    if every:
+        extra["curve"] = {
+            "steps": np.array(run.steps[1:]),
+            "d_loss": np.array(run.losses["d_loss"]),
+            "modes": run.curve("modes_covered")[1:],
+            "hq": run.curve("high_quality_fraction")[1:],
+            "loss": run.loss,
+        }
     return {
         "modes": c.modes_covered,
         "total": c.n_modes,
@@ -254,6 +267,7 @@ def toy_trial(mixture, seed: int = 0, **settings) -> dict:
         "kl": c.kl_to_uniform,
         "seconds": run.seconds,
         "points": run.snapshots[-1],
+        **extra,
     }
 
 

@@ -14,7 +14,7 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Introduced in lesson 02; used in lessons 02, 03, 04 and 05 (and by ``python -m gan_course doctor``).
+Introduced in lesson 02; used in lessons 02, 03, 04, 05 and 06 (and by ``python -m gan_course doctor``).
 """
 
 from __future__ import annotations

@@ -536,35 +536,3 @@ def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
     if np.isclose(got, decay * steps, rtol=1e-3) or np.isclose(got, 1 - steps * (1 - decay), rtol=1e-3):
         return _report(False, "the start's weight is multiplied by decay at every step: a power, not a product")
     return _report(False, "after one update the start keeps `decay` of its weight; after two, decay²; after k?")
-
-
-def check_unstable_run(answer, curves: dict) -> bool:
-    """Lesson 06: which of the runs in ``curves`` (label -> per-step D loss) had D win outright?
-
-    The truth is computed from the curves given: the run whose D loss spent the largest share of its
-    second half below a tenth of its loss's "cannot tell" reference. Introduced in lesson 06.
-    """
-    if answer is None:
-        return _report(False, f"`my_answer` is still None: write one of {sorted(curves)}")
-    if not isinstance(curves, dict) or len(curves) < 2:
-        raise ValueError("curves must be a dict label -> (loss reference, per-step D losses) with two or more runs")
-    shares = {}
-    for label, (reference, values) in curves.items():
-        values = np.asarray(values, dtype=np.float64)
-        late = values[len(values) // 2 :]
-        shares[label] = float(np.mean(late < 0.1 * reference))
-    truth = max(shares, key=shares.get)
-    key = str(answer).strip()
-    if key not in curves:
-        return _report(False, f"answer with one of the labels {sorted(curves)}, got {answer!r}")
-    if key == truth:
-        return _report(
-            True,
-            f"run {truth}'s D loss sat near 0 for {shares[truth]:.0%} of its second half: D separates real from fake "
-            "almost perfectly, so G's gradient carries little information",
-        )
-    return _report(
-        False,
-        f"run {key}'s D loss stays near its reference for most of the run; "
-        "look for the curve that falls to 0 and stays",
-    )

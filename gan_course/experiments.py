@@ -3,8 +3,9 @@
 ``run`` calls a trial function for every combination and collects one row per run;
 ``summarize`` groups the rows by method and setting and gives each numeric result's mean,
 standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes the summary as
-a Markdown table with settings side by side. Used in lesson 04 (remedies for mode collapse
-on the ring and the grid) and meant for every later lesson that compares methods.
+a Markdown table with settings side by side. Used in lessons 04 (remedies for mode collapse
+on the ring and the grid) and 06 (losses and stabilisers), and meant for every later lesson that compares
+methods.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def run(trial, methods: dict, settings: dict, seeds=(0, 1, 2), verbose: bool = T
             rows += group
             if verbose:
                 print(
-                    f"{label:<28} {setting_label:<6} {len(group)} seeds, "
+                    f"{label:<28} {setting_label:<6} {len(group)} seed{'' if len(group) == 1 else 's'}, "
                     f"{np.mean([r['seconds'] for r in group]):.1f} s per run"
                 )
     return rows

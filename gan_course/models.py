@@ -1,7 +1,8 @@
 """Generator and discriminator builders, and the layers they use. Discriminators output one logit per input.
 
 Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
-counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``) and 05.
+counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05 and 06 (spectral
+normalisation).
 """
 
 from __future__ import annotations

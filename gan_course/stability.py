@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -35,6 +35,7 @@ STABILISERS = {
     "clipnorm": "clip each gradient's norm to this (Keras' clipnorm), None for none",
     "ema": "decay of a moving average of G's weights used for sampling (Yazıcı et al. 2019), None for none",
     "d_steps": "D steps per G step",
+    "batch_size": "images per step (a smaller batch buys more steps per CPU second)",
     "optimizer": "'adam' or 'rmsprop' (the original WGAN's)",
 }
 
@@ -44,7 +45,7 @@ class Recipe:
     """A loss and its stabilisers; every field is checked when the recipe is made.
 
     Defaults are the lean DCGAN of lesson 03: non-saturating loss, Adam(2e-4, 0.5, 0.999) for both
-    networks, nothing else. ``STABILISERS`` says what each field does. Introduced in lesson 06.
+    networks, batch 128, nothing else. ``STABILISERS`` says what each field does. Introduced in lesson 06.
     """
 
     loss: str = "non_saturating"
@@ -59,6 +60,7 @@ class Recipe:
     ema: float | None = None
     d_steps: int = 1
     optimizer: str = "adam"
+    batch_size: int = 128
 
     def __post_init__(self):
         if not isinstance(self.loss, str) or self.loss not in gan_losses.LOSSES:
@@ -72,8 +74,10 @@ class Recipe:
             _number(getattr(self, name), name, "e.g. 2e-4", low=0.0, low_open=True)
         for name in ("beta_1", "beta_2"):
             _number(getattr(self, name), name, "e.g. 0.5 and 0.999", low=0.0, high=1.0)
-        if isinstance(self.d_steps, bool) or not isinstance(self.d_steps, (int, np.integer)) or self.d_steps < 1:
-            raise ValueError(f"d_steps (D steps per G step) must be an integer >= 1, got {self.d_steps!r}")
+        for name in ("d_steps", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} ({STABILISERS[name]}) must be an integer >= 1, got {value!r}")
         if self.ema is not None:
             _number(self.ema, "ema", "a decay such as 0.999", low=0.0, high=1.0, low_open=True)
         if self.clipnorm is not None:
@@ -169,6 +173,12 @@ PAPER_SETTINGS = {
 }
 
 
+#: The course's recipe for the lean DCGAN on a CPU, from lesson 06's comparison: the non-saturating
+#: loss with a four times higher learning rate, batch 64 (more steps per CPU second) and a moving
+#: average of G. benchmarks/dcgan_time_to_quality.py checks it against the lean DCGAN over ten minutes.
+RECIPE = Recipe(g_lr=8e-4, d_lr=8e-4, batch_size=64, ema=0.999)
+
+
 def paper_settings(loss: str, **settings) -> Recipe:
     """A ``Recipe`` for ``loss`` with its authors' optimizer settings (``PAPER_SETTINGS``), then ``settings``.
 
@@ -179,46 +189,72 @@ def paper_settings(loss: str, **settings) -> Recipe:
     return recipe(**{"loss": loss, **PAPER_SETTINGS[loss], **settings})
 
 
-def image_trial(
-    data,
-    seed: int = 0,
+def compare_on_images(
+    recipes: dict,
+    images,
+    classifier,
+    real_features,
+    seeds=(0, 1),
     seconds: float = 60.0,
-    batch_size: int = 64,
-    classifier=None,
-    real_features=None,
+    slice_seconds: float = 20.0,
     n_eval: int = 2000,
     width: int = 64,
-    **settings,
-) -> dict:
-    """Train the lean DCGAN with ``recipe(**settings)`` on ``data`` for ``seconds``; score it.
+    verbose: bool = True,
+) -> list:
+    """Train the lean DCGAN with every recipe × seed for ``seconds`` each, taking turns; score each run.
 
-    A row for ``experiments.run``: ``fid`` against ``real_features`` (features of real images from
-    ``classifier``, a ``features.DomainClassifier``), ``precision`` and ``recall`` (k = 3), the
-    ``steps`` trained, ``train_seconds`` and ``samples`` (64 images from fixed noise, for grids).
-    The recipe is checked before anything is built. Introduced in lesson 06.
+    ``recipes`` maps a label to a ``Recipe`` or a dict of its settings; every recipe is checked
+    before anything trains, and each trains with its own ``batch_size``. The runs take turns in
+    slices of ``slice_seconds`` (``benchmark.race``), so a change of the machine's speed hits them
+    all alike. Each run is scored on ``n_eval`` images from its ``sampler`` (the moving average of G
+    when the recipe keeps one): ``fid`` against ``real_features`` (features of real images from
+    ``classifier``, a ``features.DomainClassifier``), ``precision`` and ``recall`` (k = 3).
+    Returns one row per run for ``experiments.summarize``: ``method``, ``setting`` ("images"),
+    ``seed``, ``fid``, ``precision``, ``recall``, ``steps``, ``seconds`` and ``samples`` (36 images
+    from the same noise for every run). Introduced in lesson 06.
     """
-    from gan_course import callbacks, metrics
-    from gan_course import data as gan_data
+    from gan_course import benchmark, metrics
 
-    r = recipe(**settings)
-    if classifier is None or real_features is None:
-        raise ValueError("image_trial needs classifier= (features.load_classifier()) and real_features= of real images")
-    gan = r.build(tuple(data.shape[1:]), width=width, seed=seed)
-    budget = callbacks.TimeBudget(seconds)
-    dataset = gan_data.make_dataset(data, batch_size, shuffle=True, seed=seed)
-    start = time.perf_counter()
-    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=10**9, callbacks=[budget], verbose=0)
-    train_seconds = time.perf_counter() - start
-    z = np.random.default_rng(10_000 + seed).normal(size=(n_eval, gan.z_dim)).astype(np.float32)
-    fake = np.concatenate([gan.sampler(z[i : i + 500], training=False).numpy() for i in range(0, n_eval, 500)])
-    fake_features = classifier.features(fake)
-    precision, recall = metrics.precision_recall(real_features[:n_eval], fake_features)
-    return {
-        "fid": metrics.fid_from_features(real_features, fake_features),
-        "precision": precision,
-        "recall": recall,
-        "steps": budget.steps,
-        "train_seconds": train_seconds,
-        "samples": fake[:64],
-        "recipe": asdict(r),
+    if not isinstance(recipes, dict) or not recipes:
+        raise ValueError(f"recipes must be a non-empty dict label -> Recipe or dict of settings, got {recipes!r}")
+    checked = {label: r if isinstance(r, Recipe) else recipe(**r) for label, r in recipes.items()}
+    real_features = metrics.check_features(real_features, "real_features")
+    seeds = [int(s) for s in seeds]
+    shape = tuple(np.asarray(images).shape[1:])
+    gans = {
+        f"{label} / seed {seed}": r.build(shape, width=width, seed=seed)
+        for label, r in checked.items()
+        for seed in seeds
     }
+    start = time.perf_counter()
+    batches = {f"{label} / seed {seed}": r.batch_size for label, r in checked.items() for seed in seeds}
+    state = benchmark.race(gans, images, seconds, slice_seconds=slice_seconds, batch_size=batches)
+    if verbose:
+        print(
+            f"{len(gans)} runs of {seconds:g} s each, in turns of {slice_seconds:g} s: "
+            f"{(time.perf_counter() - start) / 60:.1f} min"
+        )
+    z = np.random.default_rng(12345).normal(size=(n_eval, 100 if not gans else next(iter(gans.values())).z_dim))
+    z = z.astype(np.float32)
+    rows = []
+    for label in checked:
+        for seed in seeds:
+            key = f"{label} / seed {seed}"
+            sampler = gans[key].sampler
+            fake = np.concatenate([sampler(z[i : i + 500], training=False).numpy() for i in range(0, n_eval, 500)])
+            fake_features = classifier.features(fake)
+            precision, recall = metrics.precision_recall(real_features[:n_eval], fake_features)
+            rows.append(
+                {
+                    "method": label,
+                    "setting": "images",
+                    "seed": seed,
+                    "fid": metrics.fid_from_features(real_features, fake_features),
+                    "precision": precision,
+                    "recall": recall,
+                    "steps": state[key]["steps"],
+                    "seconds": state[key]["seconds"],
+                    "samples": fake[:36],
+                }
+            )
+    return rows

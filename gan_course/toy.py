@@ -2,7 +2,7 @@
 
 Each sampler returns the samples together with the centres and the standard deviation,
 so a learner can change them and ``metrics.mode_coverage`` can score a generator against
-them. Introduced in lesson 04; used in lesson 04 (and by ``collapse`` and ``widgets``).
+them. Introduced in lesson 04; used in lessons 04 and 06 (and by ``collapse`` and ``widgets``).
 """
 
 from __future__ import annotations

@@ -206,16 +206,3 @@ def test_check_ema_weight(capsys):
     _verdict(capsys, False, ex.check_ema_weight(0.001), "multiplied by decay each time")
     _verdict(capsys, False, ex.check_ema_weight(999.0), "a power, not a product")
     _verdict(capsys, False, ex.check_ema_weight(None), "`my_weight` is still None")
-
-
-def test_check_unstable_run_finds_the_truth_in_the_curves_it_is_given(capsys):
-    steps = np.arange(200)
-    healthy = (1.386, 1.386 + 0.05 * np.sin(steps))
-    won = (1.386, np.where(steps < 80, 1.2, 0.02))  # D wins early and stays winning
-    curves = {"A": healthy, "B": won, "C": (2.0, np.full(200, 1.7))}
-    _verdict(capsys, True, ex.check_unstable_run("B", curves), "near 0 for 100% of its second half")
-    _verdict(capsys, False, ex.check_unstable_run("A", curves), "falls to 0 and stays")
-    _verdict(capsys, False, ex.check_unstable_run("D", curves), "one of the labels")
-    _verdict(capsys, False, ex.check_unstable_run(None, curves), "still None")
-    swapped = {"A": won, "B": healthy, "C": curves["C"]}
-    _verdict(capsys, True, ex.check_unstable_run("A", swapped), "run A's D loss")

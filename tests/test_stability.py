@@ -238,6 +238,7 @@ def test_paper_settings_give_each_loss_its_authors_optimizer():
     assert isinstance(gan.d_optimizer, keras.optimizers.RMSprop) and gan.d_steps == 5
     assert gan.gan_loss.constraint is not None
     assert stability.recipe(r1=1.0, label_smoothing=0.1).gan_loss().name == "non_saturating+r1+ls0.1"
+    assert stability.RECIPE.describe() == "non_saturating, g_lr 0.0008, d_lr 0.0008, ema 0.999, batch_size 64"
 
 
 @pytest.mark.parametrize(
@@ -255,6 +256,7 @@ def test_paper_settings_give_each_loss_its_authors_optimizer():
         ({"clipnorm": -1.0}, "clipnorm must be in"),
         ({"d_lr": 0.0}, "d_lr must be in"),
         ({"d_steps": 0}, "d_steps"),
+        ({"batch_size": 0}, "batch_size"),
         ({"beta_2": 1.0}, "beta_2 must be in"),
         ({"optimizer": "sgd"}, "'adam' or 'rmsprop'"),
         ({"spectral_norm": 1}, "spectral_norm must be True or False"),
