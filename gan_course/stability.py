@@ -70,6 +70,8 @@ class Recipe:
             raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}")
         if self.optimizer not in ("adam", "rmsprop"):
             raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {self.optimizer!r}")
+        if self.optimizer == "rmsprop" and (self.beta_1, self.beta_2) != (Recipe.beta_1, Recipe.beta_2):
+            raise ValueError("beta_1 and beta_2 are Adam's settings: drop them, or use optimizer='adam'")
         for name in ("g_lr", "d_lr"):
             _number(getattr(self, name), name, "e.g. 2e-4", low=0.0, low_open=True)
         for name in ("beta_1", "beta_2"):
@@ -94,7 +96,7 @@ class Recipe:
         return loss
 
     def describe(self) -> str:
-        """The settings that differ from the lean DCGAN's, e.g. ``"hinge, SN, EMA 0.999"``."""
+        """The settings that differ from the lean DCGAN's, e.g. ``"hinge, SN, ema 0.999"``."""
         default = Recipe()
         parts = [self.loss]
         for f in fields(self):

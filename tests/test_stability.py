@@ -259,6 +259,7 @@ def test_paper_settings_give_each_loss_its_authors_optimizer():
         ({"batch_size": 0}, "batch_size"),
         ({"beta_2": 1.0}, "beta_2 must be in"),
         ({"optimizer": "sgd"}, "'adam' or 'rmsprop'"),
+        ({"optimizer": "rmsprop", "beta_2": 0.9}, "beta_1 and beta_2 are Adam's settings"),
         ({"spectral_norm": 1}, "spectral_norm must be True or False"),
     ],
 )
