@@ -1,7 +1,7 @@
 """Speed measurements: training throughput of a compiled ``GAN``, and models trained in alternating slices.
 
-Used in lessons 03 (and benchmarks/dcgan_throughput.py) and 06 (``race``, and
-benchmarks/dcgan_time_to_quality.py).
+Used in lessons 03 (and benchmarks/dcgan_throughput.py), 06 (``race``, and
+benchmarks/dcgan_time_to_quality.py) and 07 (``race`` with labels).
 """
 
 from __future__ import annotations
@@ -49,7 +49,16 @@ class _StepCounter(keras.callbacks.Callback):
         self.steps += 1
 
 
-def race(gans: dict, data, seconds: float, slice_seconds: float = 20.0, batch_size: int = 128, seed: int = 0):
+def race(
+    gans: dict,
+    data,
+    seconds: float,
+    slice_seconds: float = 20.0,
+    batch_size: int = 128,
+    seed: int = 0,
+    labels=None,
+    after_slice=None,
+):
     """Train several compiled ``GAN``s for ``seconds`` each, in alternating slices of ``slice_seconds``.
 
     This machine's speed can change two- or threefold from one ten-minute block to the next, so a
@@ -59,7 +68,15 @@ def race(gans: dict, data, seconds: float, slice_seconds: float = 20.0, batch_si
     calls once per batch) on the model's iterator until the slice's time is up, so no turn pays for a
     new ``fit`` or a refilled shuffle buffer. Each model's first step, which traces its step
     function, runs before the clock starts. ``data`` is the images (N, H, W, C) in [-1, 1], or a dict
-    with one array per model; ``batch_size`` an integer, or a dict with one per model. Returns
+    with one array per model; ``batch_size`` an integer, or a dict with one per model.
+
+    Conditional GANs (lesson 07) need ``labels``: one array, the labels of ``data`` (one class index
+    per image), used by every conditional GAN in the race while unconditional ones train on the
+    images alone; or a dict with one array per conditional model. Every model's data and labels are
+    checked (``GAN.check_labels``) before any model takes a step; a conditional GAN without labels,
+    or a dict entry for an unconditional one, is an error. ``after_slice(name, gan, state)`` is
+    called after each of a model's turns, outside the clock, e.g. to score the model (FID, class
+    fidelity) as it trains; ``state`` is a copy of that model's entry of the result so far. Returns
     ``{name: {"steps": ..., "seconds": ..., "slices": ...}}``; the GANs are trained in place.
     Introduced in lesson 06.
     """
@@ -68,19 +85,26 @@ def race(gans: dict, data, seconds: float, slice_seconds: float = 20.0, batch_si
     for name, value in (("seconds", seconds), ("slice_seconds", slice_seconds)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-    iterators, steps = {}, {}
-    for name, gan in gans.items():
+    if after_slice is not None and not callable(after_slice):
+        raise ValueError(f"after_slice must be a function (name, gan, state), got {after_slice!r}")
+    takes_labels = any(getattr(gan, "conditional", False) for gan in gans.values())
+    if labels is not None and not isinstance(labels, dict) and not takes_labels:
+        raise ValueError("labels= were given but none of the GANs takes labels: drop labels, or add a conditional GAN")
+    datasets, iterators, steps = {}, {}, {}
+    for name, gan in gans.items():  # every check before any model trains
         if not hasattr(gan, "gan_loss"):
             raise ValueError(f"GAN {name!r} is not compiled: use gan.build_gan(...) or gan.compile(...) first")
         batch = _int(batch_size[name] if isinstance(batch_size, dict) else batch_size, f"batch_size of {name!r}")
         images = gan._check(np.asarray(data[name] if isinstance(data, dict) else data))
-        iterators[name] = iter(make_dataset(images, batch, seed=seed).repeat())
+        datasets[name] = make_dataset(images, batch, seed=seed, labels=_labels_of(name, gan, labels, len(images)))
+    for name, gan in gans.items():
+        iterators[name] = iter(datasets[name].repeat())
         gan.make_train_function()
         steps[name] = gan.train_function
         steps[name](iterators[name])  # the first call traces the step: one step outside the clock, for every model
     state = {name: {"steps": 1, "seconds": 0.0, "slices": 0} for name in gans}
     while any(s["seconds"] < seconds for s in state.values()):
-        for name in gans:
+        for name, gan in gans.items():
             s = state[name]
             if s["seconds"] >= seconds:
                 continue
@@ -91,4 +115,21 @@ def race(gans: dict, data, seconds: float, slice_seconds: float = 20.0, batch_si
                 s["steps"] += 1
             s["seconds"] += time.perf_counter() - start
             s["slices"] += 1
+            if after_slice is not None:  # outside the clock
+                after_slice(name, gan, dict(s))
     return state
+
+
+def _labels_of(name, gan, labels, n):
+    """The labels ``race`` feeds to GAN ``name`` (None for an unconditional one), checked before training."""
+    own = labels.get(name) if isinstance(labels, dict) else labels
+    if not gan.conditional:
+        if isinstance(labels, dict) and own is not None:
+            raise ValueError(f"labels[{name!r}] was given but GAN {name!r} takes no labels: drop that entry")
+        return None
+    if own is None:
+        raise ValueError(
+            f"GAN {name!r} is conditional (its networks take [z, y] and [x, y]): give race(..., labels=...), "
+            "the class index of every image"
+        )
+    return gan.check_labels(own, n)

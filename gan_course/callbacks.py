@@ -1,7 +1,7 @@
 """Keras callbacks for GAN training: sample grids, checkpoints with resume, a NaN guard, FID, a time budget.
 
 Use them with ``gan_course.gan.GAN`` and ``fit``; they work for unconditional and conditional
-generators. Used in lessons 03 and 05.
+generators. Used in lessons 03, 05 and 07 (label checks).
 """
 
 from __future__ import annotations
@@ -42,8 +42,14 @@ def _check_inputs(model, z_width, n, labels, what: str):
         )
     if not spec.conditional and labels is not None:
         raise ValueError(f"{what}: labels= were given but the generator takes no labels")
-    if labels is not None and len(labels) != n:
+    if labels is None:
+        return None
+    if len(labels) != n:
         raise ValueError(f"{what}: {n} noise vectors but {len(labels)} labels: give one label per vector")
+    try:  # the same checks as GAN.fit's: class range, whole numbers, label shape (lesson 07)
+        return model.check_labels(labels, n)
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
 
 
 def _sampler(model):
@@ -78,7 +84,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.epochs: list[int] = []
 
     def on_train_begin(self, logs=None):
-        _check_inputs(self.model, self.z.shape[1], len(self.z), self.labels, "SampleGrid")
+        self.labels = _check_inputs(self.model, self.z.shape[1], len(self.z), self.labels, "SampleGrid")
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1  # Keras counts epochs from 0; people count from 1
@@ -428,7 +434,8 @@ class FIDTracker(keras.callbacks.Callback):
         self.history: list[tuple[int, float]] = []
 
     def on_train_begin(self, logs=None):
-        _check_inputs(self.model, None, self.n_samples, self.labels, "FIDTracker")  # its noise is drawn to fit
+        # its noise is drawn to fit, so only the labels are checked
+        self.labels = _check_inputs(self.model, None, self.n_samples, self.labels, "FIDTracker")
 
     def on_epoch_end(self, epoch, logs=None):
         from gan_course import metrics

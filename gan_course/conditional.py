@@ -16,7 +16,7 @@ import numpy as np
 import scipy.spatial
 from keras import layers
 
-from gan_course.data import _array
+from gan_course.data import _array, class_indices
 from gan_course.metrics import check_features, fid_from_features
 
 #: The discriminator's two ways of reading the label (``conditional_lean_discriminator(mode=...)``).
@@ -152,40 +152,75 @@ def conditional_lean_discriminator(
     return keras.Model([x, y], logit, name=f"conditional_lean_discriminator_{mode}")
 
 
+# ------------------------------------------------------------------- between two classes
+
+
+def _label_embedding(generator):
+    """The ``Embedding`` that reads a conditional generator's label input, and the layer that joins its output to z."""
+    inputs = list(getattr(generator, "inputs", None) or [])
+    if len(inputs) != 2:
+        raise ValueError(
+            "interpolate_classes needs a conditional generator that takes [z, y], e.g. "
+            f"conditional_lean_generator(); this one takes {len(inputs)} input(s)"
+        )
+    found = [layer for layer in generator.layers if isinstance(layer, layers.Embedding) and layer.input is inputs[1]]
+    joins = [layer for layer in generator.layers if isinstance(layer, layers.Concatenate)]
+    if len(found) != 1 or not joins:
+        raise ValueError(
+            "interpolate_classes needs a generator whose label goes through one Embedding that is joined to z "
+            "(as in conditional_lean_generator): it blends two rows of that embedding"
+        )
+    return found[0], joins[0]
+
+
+def label_vector_generator(generator) -> keras.Model:
+    """``generator`` with its label lookup cut off: ``[z, e]`` -> images, e (batch, embed_dim) a label vector.
+
+    A ``conditional_lean_generator`` turns the class index y into e_y, row y of its label
+    embedding, and joins it to z; this model takes e directly, so e may lie between two rows.
+    It shares the generator's layers and weights (nothing is copied). Introduced in lesson 07.
+    """
+    _, join = _label_embedding(generator)
+    z_input, label_vector = join.input  # the noise and the flattened embedding row, as the generator joins them
+    return keras.Model([z_input, label_vector], generator.outputs[0], name=f"{generator.name}_from_label_vectors")
+
+
+def interpolate_classes(generator, z, class_a: int, class_b: int, steps: int = 8) -> np.ndarray:
+    """From class ``class_a`` to ``class_b`` with the noise fixed: G(z, (1 - t)·e_a + t·e_b) for ``steps`` t in [0, 1].
+
+    ``z`` is one noise vector (z_dim,); e_a and e_b are rows of the generator's label embedding, so
+    the first image is G(z, class_a) and the last G(z, class_b) exactly, and in between the
+    generator sees label vectors it was never trained on. Returns float32 (steps, H, W, C) in
+    [-1, 1]. Introduced in lesson 07.
+    """
+    embedding, _ = _label_embedding(generator)
+    n_classes = int(embedding.input_dim)
+    z_dim = int(generator.inputs[0].shape[-1])
+    a = _int_arg(class_a, "class_a", 0, f"a class index in [0, {n_classes})")
+    b = _int_arg(class_b, "class_b", 0, f"a class index in [0, {n_classes})")
+    for name, k in (("class_a", a), ("class_b", b)):
+        if k >= n_classes:
+            raise ValueError(f"{name} must lie in [0, {n_classes}) (the generator's classes), got {k}")
+    steps = _int_arg(steps, "steps", 2, "e.g. 8")
+    z = _array(z, "z").astype(np.float32)
+    if z.size != z_dim:
+        raise ValueError(f"z must be one noise vector of length {z_dim} (the generator's z_dim), got shape {z.shape}")
+    rows = np.asarray(embedding.embeddings)
+    t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    vectors = ((1 - t) * rows[a] + t * rows[b]).astype(np.float32)
+    noise = np.repeat(z.reshape(1, z_dim), steps, axis=0)
+    return np.asarray(label_vector_generator(generator)([noise, vectors], training=False))
+
+
 # ------------------------------------------------------------------- class fidelity
 
 
 def _labels(labels, name: str, n_classes: int, n: int | None = None, what: str = "images") -> np.ndarray:
     """Class indices (N,) or (N, 1) as int64 (N,) in [0, n_classes), or a ValueError naming ``name``."""
     try:
-        arr = _array(labels, name)
-    except TypeError as err:
+        arr = class_indices(labels, name, n_classes)
+    except TypeError as err:  # _array's "could not be turned into one array"
         raise ValueError(str(err)) from None
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be one class index per sample, shape (N,) or (N, 1), got shape {arr.shape}: "
-            "for one-hot labels or scores pass x.argmax(axis=1)"
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} are empty: pass at least one label")
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise ValueError(f"{name} must be integer class indices, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating):
-        bad = arr[~(np.isfinite(arr) & (arr == np.round(arr)))]
-        if bad.size:
-            raise ValueError(
-                f"{name} must be integer class indices, got non-integer values such as {bad[0]!r}: "
-                "for scores or probabilities pass x.argmax(axis=1)"
-            )
-    arr = arr.astype(np.int64)
-    if arr.min() < 0 or arr.max() >= n_classes:
-        bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
-        raise ValueError(
-            f"{name} must lie in [0, {n_classes}), got {bad}: class indices count from 0; is n_classes "
-            f"({n_classes}) right?"
-        )
     if n is not None and len(arr) != n:
         raise ValueError(f"{name} has {len(arr)} labels but there are {n} {what}: give one label per sample")
     return arr

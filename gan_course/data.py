@@ -14,7 +14,7 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Introduced in lesson 02; used in lessons 02, 03, 04, 05 and 06 (and by ``python -m gan_course doctor``).
+Introduced in lesson 02; used in lessons 02, 03, 04, 05, 06 and 07 (and by ``python -m gan_course doctor``).
 """
 
 from __future__ import annotations
@@ -178,6 +178,45 @@ def _array(values, name: str) -> np.ndarray:
         raise TypeError(
             f"{name} could not be turned into a numeric array (got dtype object from {type(values).__name__}): "
             "pass a NumPy array of numbers whose rows all have the same shape"
+        )
+    return arr
+
+
+def class_indices(labels, name: str, n_classes: int, dtype_error=ValueError, hint: str | None = None) -> np.ndarray:
+    """``labels`` as int64 class indices (N,) in ``[0, n_classes)``, or an error naming ``name`` and the fix.
+
+    Takes (N,) or (N, 1), integers or whole floats. Refuses one-hot or score rows, empty input,
+    fractions (a cast would truncate them silently) and indices out of range (a GPU's embedding
+    lookup returns zeros for a row that does not exist, and Keras wraps -1 round to the last class).
+    A non-numeric dtype raises ``dtype_error`` (``metrics`` keeps its TypeError). ``hint`` ends the
+    out-of-range message. Shared by ``metrics.class_distribution`` (lesson 04),
+    ``conditional.class_fidelity`` and ``gan.GAN.check_labels`` (lesson 07). Introduced in lesson 07.
+    """
+    arr = _array(labels, name)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be one class index per sample, shape (N,) or (N, 1), got shape {arr.shape}: "
+            "for one-hot labels, logits or probabilities pass x.argmax(axis=1)"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} are empty: pass at least one label")
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise dtype_error(f"{name} must be integer class indices, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating):
+        bad = arr[~(np.isfinite(arr) & (arr == np.round(arr)))]
+        if bad.size:
+            raise ValueError(
+                f"{name} must be integer class indices (whole numbers), got {float(bad[0])!r}: a cast would "
+                "truncate it; for scores or probabilities pass x.argmax(axis=1)"
+            )
+    arr = arr.astype(np.int64)
+    if arr.min() < 0 or arr.max() >= n_classes:
+        bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
+        raise ValueError(
+            f"{name} must lie in [0, {n_classes}), got {bad}: class indices count from 0; "
+            + (hint or f"is n_classes ({n_classes}) right?")
         )
     return arr
 

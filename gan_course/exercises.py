@@ -2,7 +2,7 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
-Used in lessons 01, 02, 03, 04, 05 and 06.
+Used in lessons 01, 02, 03, 04, 05, 06 and 07.
 """
 
 from __future__ import annotations
@@ -536,3 +536,186 @@ def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
     if np.isclose(got, decay * steps, rtol=1e-3) or np.isclose(got, 1 - steps * (1 - decay), rtol=1e-3):
         return _report(False, "the start's weight is multiplied by decay at every step: a power, not a product")
     return _report(False, "after one update the start keeps `decay` of its weight; after two, decay²; after k?")
+
+
+# ----------------------------------------------------------------- lesson 07
+
+
+def check_projection_logit(fn) -> bool:
+    """Lesson 07: ``fn(phi, w, b, embedding, y)`` must return the projection discriminator's logits.
+
+    phi (N, d) are D's features of N images, w (d,) and b the unconditional head, embedding
+    (n_classes, d) one row per class, y (N,) the class indices: D(x, y) = w·phi + b + e_y·phi,
+    shape (N,) or (N, 1). Introduced in lesson 07.
+    """
+    rng = np.random.default_rng(7)
+    n, d, k = 6, 5, 3
+    phi, w, b = rng.normal(size=(n, d)), rng.normal(size=d), 0.3
+    embedding = rng.normal(size=(k, d))
+    y = np.array([0, 2, 1, 2, 0, 1])
+    got, error = _call(fn, phi.copy(), w.copy(), b, embedding.copy(), y.copy())
+    if error:
+        return _report(False, error)
+    if got.shape == (n, n):
+        return _report(
+            False,
+            f"you paired every image with every label, shape {got.shape}: image i needs only row y[i] of the "
+            "embedding, embedding[y], multiplied with phi element by element and summed over the features",
+        )
+    if got.shape == (n, k):
+        return _report(
+            False,
+            f"that is every class's score for every image (phi @ embedding.T), shape {got.shape}: keep only the "
+            "class asked for, row y[i] of the embedding for image i",
+        )
+    if got.size != n:
+        return _report(False, f"return one logit per image, shape ({n},) or ({n}, 1); got shape {got.shape}")
+    got = got.reshape(n)
+    unconditional = phi @ w + b
+    projection = np.sum(embedding[y] * phi, axis=1)
+    if np.allclose(got, unconditional + projection, rtol=1e-5, atol=1e-8):
+        return _report(
+            True,
+            "D(x, y) = w·φ(x) + b + e_y·φ(x): the first terms ask whether x looks real at all, the last whether it "
+            "looks like class y; conditional_lean_discriminator(mode='projection') computes exactly this",
+        )
+    if np.allclose(got, phi @ w + projection, rtol=1e-5):
+        return _report(False, "almost: add the bias b of the unconditional head")
+    if np.allclose(got, projection, rtol=1e-5) or np.allclose(got, projection + b, rtol=1e-5):
+        return _report(
+            False,
+            "keep the unconditional term w·φ(x) + b: without it D can only say whether x fits class y, "
+            "not whether x looks real",
+        )
+    if np.allclose(got, unconditional, rtol=1e-5):
+        return _report(False, "the label is missing: add e_y·φ(x), row y of the embedding dotted with φ(x)")
+    if np.allclose(got, unconditional + (phi @ embedding.T).sum(axis=1), rtol=1e-5):
+        return _report(False, "you added every class's term: use only the row of the class asked for, embedding[y]")
+    if np.allclose(got, unconditional - projection, rtol=1e-5):
+        return _report(False, "the sign of the projection term: D(x, y) adds e_y·φ(x)")
+    return _report(
+        False,
+        "compute w·φ(x) + b for each image (phi @ w + b), then add the dot product of φ(x) with row y of the "
+        "embedding: np.sum(embedding[y] * phi, axis=1)",
+    )
+
+
+def check_label_parameters(
+    one_hot, embedding, n_classes: int = 10, embed_dim: int = 50, units: int = 7 * 7 * 64, z_dim: int = 100
+) -> bool:
+    """Lesson 07: parameters a label adds to the conditional lean generator, as a one-hot vector and
+    as ``Embedding(n_classes, embed_dim)``.
+
+    The label is joined to z before the first ``Dense(units, use_bias=False)`` layer (units =
+    7·7·64 for the lean generator), so a one-hot label adds n_classes·units weights and an embedding
+    adds its table, n_classes·embed_dim, plus embed_dim·units. Introduced in lesson 07.
+    """
+    values, error = _numbers(my_one_hot=one_hot, my_embedding=embedding)
+    if error:
+        return _report(False, error)
+    got_oh, got_emb = values
+    want_oh = n_classes * units
+    want_emb = n_classes * embed_dim + embed_dim * units
+    if got_oh == want_oh and got_emb == want_emb:
+        default = n_classes * n_classes + n_classes * units
+        return _report(
+            True,
+            f"one-hot {want_oh:,}, Embedding({n_classes}, {embed_dim}) {want_emb:,}. A label takes only "
+            f"{n_classes} values, so whatever its size, all it can add to the first layer is {n_classes} vectors "
+            f"of {units}: {want_oh:,} numbers. The larger embedding costs {want_emb / want_oh:.1f} times as much "
+            f"and can express nothing more; the package's default, embed_dim = n_classes, costs {default:,}",
+        )
+    if got_oh == want_emb and got_emb == want_oh:
+        return _report(False, "the two answers are swapped: which design has a table of its own?")
+    if got_oh == (z_dim + n_classes) * units or got_emb == (z_dim + embed_dim) * units + n_classes * embed_dim:
+        return _report(
+            False,
+            f"count only what the label adds: z's {z_dim}·{units} weights are there without a label too",
+        )
+    if got_oh == want_oh + units or got_emb == want_emb + units:
+        return _report(
+            False,
+            "this Dense layer has no bias (use_bias=False, BatchNorm follows), and a bias would not grow with "
+            "the label anyway",
+        )
+    if got_oh != want_oh:
+        if got_oh in (0, n_classes):
+            return _report(
+                False,
+                f"a one-hot vector has no parameters of its own, but each of its {n_classes} entries is one more "
+                f"input of the first Dense layer, with {units} weights",
+            )
+        return _report(
+            False,
+            f"a Dense layer from a inputs to b outputs has a·b weights; a one-hot label adds {n_classes} inputs "
+            f"to G's first Dense layer, which has {units} outputs",
+        )
+    if got_emb == embed_dim * units:
+        return _report(False, f"add the embedding table itself: {n_classes} rows of {embed_dim} numbers")
+    if got_emb == n_classes * embed_dim:
+        return _report(
+            False,
+            f"the table is only the start: its {embed_dim} outputs each connect to all {units} units of the "
+            "first Dense layer",
+        )
+    return _report(
+        False,
+        f"Embedding({n_classes}, {embed_dim}) holds a table of {n_classes}·{embed_dim} numbers and adds "
+        f"{embed_dim} inputs to the first Dense layer ({units} outputs): add the two",
+    )
+
+
+def check_ignored_label_fidelity(all_classes, only_sneakers, n_classes: int = 10, accuracy: float = 0.913) -> bool:
+    """Lesson 07: the class fidelity of a generator that ignores its label, every class requested equally often.
+
+    ``all_classes``: it draws every class equally often; ``only_sneakers``: it draws one class only.
+    Both are 1 / n_classes: P(drawn = requested) = Σ_k P(requested k)·P(drawn k) = (1/n)·Σ_k P(drawn k).
+    ``accuracy`` is the classifier's accuracy on real images, for the hint. Introduced in lesson 07.
+    """
+    values, error = _numbers(my_all_classes=all_classes, my_only_sneakers=only_sneakers)
+    if error:
+        return _report(False, error)
+    want = 1 / n_classes
+    close = lambda v, target: np.isclose(v, target, rtol=0.02, atol=1e-9)
+    got_all, got_one = values
+    if close(got_all, want) and close(got_one, want):
+        return _report(
+            True,
+            f"{want:.0%} both times: P(drawn = requested) = Σ_k P(requested k)·P(drawn k) = (1/{n_classes})·Σ_k "
+            f"P(drawn k) = 1/{n_classes}, whatever G draws and whatever the classifier gets wrong. Its samples "
+            "may still be perfect and its FID as good as any: FID compares p_g(x) with p_data(x), and only a "
+            "score that looks at the label can catch this generator",
+        )
+    if any(close(v, 100 * want) for v in values):
+        return _report(False, "give the share as a fraction between 0 and 1 (0.25 for 25 %), not a percentage")
+    if any(close(v, accuracy) for v in values):
+        return _report(
+            False,
+            "that is the classifier's accuracy on real images, the most a *perfect* generator can expect; "
+            "this one does not even try",
+        )
+    if got_one == 0:
+        return _report(
+            False,
+            f"the requests for sneakers, one in {n_classes}, are all met by a generator that draws only sneakers",
+        )
+    if got_all == 0:
+        return _report(
+            False, "it cannot miss every time: whatever it draws is, now and then, the class that was asked for"
+        )
+    if got_one == 1 or got_all == 1:
+        return _report(
+            False,
+            "class fidelity asks whether an image is the class that was *requested*, not whether it is a good image",
+        )
+    if any(close(v, want**2) for v in values):
+        return _report(
+            False,
+            f"that is one class's term, P(asked k)·P(drew k) = 1/{n_classes}²; add the terms of all "
+            f"{n_classes} classes",
+        )
+    return _report(
+        False,
+        "the image does not depend on the request: P(drawn = requested) = Σ_k P(requested k)·P(drawn k), with "
+        f"P(requested k) = 1/{n_classes} for every k",
+    )

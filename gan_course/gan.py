@@ -7,7 +7,7 @@ train on images, conditional pairs (G takes ``[z, y]``, D takes ``[x, y]``) on `
 With ``ema`` it also keeps an exponential moving average of the generator's weights
 (``generator_ema``), which ``sampler`` returns for sampling and FID (lesson 06).
 
-Used in lessons 03, 05 and 06.
+Used in lessons 03, 05, 06 and 07.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course.data import check_images
+from gan_course.data import check_images, class_indices
 from gan_course.losses import get_loss
 from gan_course.training import (
     METRICS,
@@ -169,7 +169,10 @@ class GAN(keras.Model):
             self._check_spec(x.element_spec)
         elif x is not None:
             x = self._check(np.asarray(x))
-            self._check_labels(y, len(x))
+            if (y is not None) != self.conditional:
+                raise ValueError(self._label_mismatch(y is not None))
+            if y is not None:
+                y = self.check_labels(y, len(x))
         return super().fit(x, y, *args, **kwargs)
 
     def _check_spec(self, spec):
@@ -201,19 +204,36 @@ class GAN(keras.Model):
             return "the data carry labels but this GAN's networks take none: build a conditional pair or drop labels"
         return "this GAN's networks take labels ([z, y] and [x, y]): give fit (images, labels)"
 
-    def _check_labels(self, y, n):
-        if (y is not None) != self.conditional:
-            raise ValueError(self._label_mismatch(y is not None))
-        if y is not None:
+    def check_labels(self, y, n: int) -> np.ndarray:
+        """Labels for ``n`` training samples, checked before any step: (n, *label_shape) in the networks' dtype.
+
+        One label per sample, of the networks' label shape; class indices must be whole numbers in
+        ``[0, spec.n_classes)`` when an embedding reads them (a GPU's lookup returns zeros for a row
+        that does not exist, and Keras wraps -1 round to the last class, so neither would fail).
+        Each error names the fix. Introduced in lesson 07.
+        """
+        if not self.conditional:
+            raise ValueError(self._label_mismatch(True))
+        try:
             y = np.asarray(y)
-            if len(y) != n:
-                raise ValueError(f"got {n} images but {len(y)} labels: give one label per image")
-            per_label = int(np.prod(self.spec.label_shape))
-            if y[0].size != per_label:
-                raise ValueError(
-                    f"each label must have {per_label} value(s) (label shape {self.spec.label_shape}), "
-                    f"got labels of shape {y.shape}"
-                )
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"labels must be an array of class indices, got {type(y).__name__}: {err}") from None
+        if y.ndim == 0 or len(y) != n:
+            raise ValueError(f"got {n} images but {y.size if y.ndim == 0 else len(y)} labels: give one label per image")
+        per_label = int(np.prod(self.spec.label_shape))
+        if y[0].size != per_label:
+            fix = ": for one-hot labels pass y.argmax(axis=1)" if per_label == 1 and y.ndim == 2 else ""
+            raise ValueError(
+                f"each label must have {per_label} value(s) (label shape {self.spec.label_shape}), "
+                f"got labels of shape {y.shape}{fix}"
+            )
+        if y.dtype == bool or not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+            raise ValueError(f"labels must be numbers (class indices), got dtype {y.dtype}")
+        if self.spec.n_classes is not None:  # an embedding reads the label: whole indices within its rows
+            n_classes = self.spec.n_classes
+            hint = f"the networks' label embeddings have {n_classes} rows: is n_classes right?"
+            class_indices(y.reshape(-1), "labels", n_classes, hint=hint)
+        return y.reshape(n, *self.spec.label_shape).astype(self.spec.label_dtype)
 
     def _check(self, arr):
         if arr.ndim == 4:

@@ -1,7 +1,7 @@
 """Walking through the latent space: linear and spherical interpolation between noise vectors,
 and the noise and labels of a class × z grid for conditional generators.
 
-Used in lesson 03 (and by ``widgets``' latent-walk slider); ``class_rows`` is for lesson 07.
+Used in lessons 03 and 07 (``class_rows``), and by ``widgets``' latent-walk slider.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ precision and recall, and for toy data and class labels, mode coverage and the c
 distribution. Features are (N, d) arrays from any extractor.
 
 Introduced in lesson 05 (FID, KID, classifier score, precision and recall); lesson 04
-introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 02 (FID of the [0, 1] bug), 04
-and 05.
+introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 02 (FID of the [0, 1] bug), 04,
+05 and 07.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import scipy.linalg.blas
 import scipy.spatial
 import scipy.special
 
-from gan_course.data import _array, _integer, _number
+from gan_course.data import _array, _integer, _number, class_indices
 
 # A covariance is positive semi-definite; rounding can make its smallest eigenvalues
 # slightly negative, by about 1e-16 (float64) or 1e-7 (float32) of its size. Anything more
@@ -547,34 +547,6 @@ def class_distribution(predicted_labels, n_classes: int) -> ClassDistribution:
     Introduced in lesson 04.
     """
     n_classes = _integer(n_classes, "n_classes", minimum=1)
-    labels = _array(predicted_labels, "predicted_labels")
-    if labels.ndim == 2 and labels.shape[1] > 1:
-        raise ValueError(
-            f"predicted_labels must be one label per sample (N,), got shape {labels.shape}: for logits or "
-            "probabilities pass x.argmax(axis=1)"
-        )
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if labels.ndim != 1:
-        raise ValueError(f"predicted_labels must have shape (N,), got {labels.shape}")
-    if labels.size == 0:
-        raise ValueError("predicted_labels are empty: pass at least one label")
-    if labels.dtype == bool or not (
-        np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)
-    ):
-        raise TypeError(f"predicted_labels must be integer class labels, got dtype {labels.dtype}")
-    if np.issubdtype(labels.dtype, np.floating):
-        if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-            raise ValueError(
-                "predicted_labels must be whole numbers (class indices); got non-integer values: "
-                "for scores or probabilities pass x.argmax(axis=1)"
-            )
-    labels = labels.astype(np.int64)
-    if labels.min() < 0 or labels.max() >= n_classes:
-        bad = int(labels.min()) if labels.min() < 0 else int(labels.max())
-        raise ValueError(
-            f"predicted_labels must lie in [0, {n_classes}), got {bad}: labels count from 0; is n_classes "
-            f"({n_classes}) right?"
-        )
+    labels = class_indices(predicted_labels, "predicted_labels", n_classes, dtype_error=TypeError)
     counts = np.bincount(labels, minlength=n_classes)
     return ClassDistribution(counts, counts / counts.sum(), _kl_to_uniform(counts))

@@ -6,7 +6,7 @@ or conditional (G takes ``[z, y]``, D takes ``[x, y]``), with any ``losses.GANLo
 Lesson 02 writes the loop out by hand and shows that ``train`` gives the same losses on a fixed
 seed (tests/test_training.py checks it too).
 
-Used in lessons 01, 02, 03, 04 and 05.
+Used in lessons 01, 02, 03, 04, 05 and 07 (``PairSpec.n_classes``).
 """
 
 from __future__ import annotations
@@ -74,13 +74,16 @@ class PairSpec:
 
     ``label_shape`` is ``None`` for an unconditional pair (G takes z, D takes x); for a conditional
     one it is the shape of one label as both networks take it, e.g. ``(1,)`` for an integer class
-    index or ``(10,)`` for a one-hot vector. Introduced in lesson 03.
+    index or ``(10,)`` for a one-hot vector. ``n_classes`` is how many class indices the networks can
+    look up (the rows of the ``Embedding`` layers that read the label input; lesson 07), None when no
+    embedding reads it. Introduced in lesson 03.
     """
 
     z_dim: int
     sample_shape: tuple
     label_shape: tuple | None = None
     label_dtype: str | None = None
+    n_classes: int | None = None
 
     @property
     def conditional(self) -> bool:
@@ -110,6 +113,14 @@ def generator_inputs(generator) -> tuple[int, tuple | None]:
     return int(z_shape[0]), (tuple(inputs[1].shape[1:]) if len(inputs) == 2 else None)
 
 
+def _label_rows(net) -> list[int]:
+    """Rows of every ``Embedding`` layer that reads ``net``'s label input (its second input) directly."""
+    label = net.inputs[1]
+    return [
+        layer.input_dim for layer in net.layers if isinstance(layer, keras.layers.Embedding) and layer.input is label
+    ]
+
+
 def check_gan_pair(generator, discriminator, data_shape=None) -> PairSpec:
     """Check that G and D fit together (and the data, if ``data_shape`` is given); return a ``PairSpec``.
 
@@ -130,7 +141,7 @@ def check_gan_pair(generator, discriminator, data_shape=None) -> PairSpec:
             "to neither"
         )
     z_dim, _ = generator_inputs(generator)
-    label_shape = label_dtype = None
+    label_shape = label_dtype = n_classes = None
     if len(g_inputs) == 2:
         label_shape = tuple(g_inputs[1].shape[1:])
         d_label_shape = tuple(d_inputs[1].shape[1:])
@@ -140,6 +151,8 @@ def check_gan_pair(generator, discriminator, data_shape=None) -> PairSpec:
                 "give both the same labels (e.g. keras.Input((1,), dtype='int32') for class indices)"
             )
         label_dtype = str(g_inputs[1].dtype)
+        rows = _label_rows(generator) + _label_rows(discriminator)
+        n_classes = min(rows) if rows else None
     out = tuple(generator.outputs[0].shape[1:])
     d_in = tuple(d_inputs[0].shape[1:])
     if out != d_in:
@@ -155,7 +168,7 @@ def check_gan_pair(generator, discriminator, data_shape=None) -> PairSpec:
     d_out = tuple(discriminator.outputs[0].shape[1:])
     if d_out != (1,):
         raise ValueError(f"the discriminator must output one logit per sample, shape (batch, 1); got {d_out}")
-    return PairSpec(z_dim, out, label_shape, label_dtype)
+    return PairSpec(z_dim, out, label_shape, label_dtype, n_classes)
 
 
 def split_batch(batch):

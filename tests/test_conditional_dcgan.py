@@ -39,7 +39,7 @@ def test_every_public_name_says_lesson_07():
 def test_both_modes_make_a_conditional_pair_with_the_right_shapes(mode):
     g, d = _pair(mode)
     spec = training.check_gan_pair(g, d, data_shape=SHAPE)
-    assert spec == training.PairSpec(Z_DIM, SHAPE, (1,), "int32") and spec.conditional
+    assert spec == training.PairSpec(Z_DIM, SHAPE, (1,), "int32", n_classes=N_CLASSES) and spec.conditional
     z = np.random.default_rng(0).normal(size=(6, Z_DIM)).astype(np.float32)
     y = np.array([[0], [1], [2], [0], [1], [2]], np.int32)
     images = np.asarray(g([z, y], training=False))

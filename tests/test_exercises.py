@@ -171,6 +171,7 @@ def test_check_low_metric(capsys):
         ex.check_pack,
         ex.check_frechet_1d,
         ex.check_hinge_optimum,
+        ex.check_projection_logit,
     ],
 )
 def test_every_function_check_names_none_and_a_missing_return(check, capsys):
@@ -206,3 +207,82 @@ def test_check_ema_weight(capsys):
     _verdict(capsys, False, ex.check_ema_weight(0.001), "multiplied by decay each time")
     _verdict(capsys, False, ex.check_ema_weight(999.0), "a power, not a product")
     _verdict(capsys, False, ex.check_ema_weight(None), "`my_weight` is still None")
+
+
+# ----------------------------------------------------------------- lesson 07
+
+
+def _right(phi, w, b, embedding, y):
+    return phi @ w + b + np.sum(embedding[y] * phi, axis=1)
+
+
+def test_check_projection_logit(capsys):
+    _verdict(capsys, True, ex.check_projection_logit(_right), "looks like class y")
+    column = lambda phi, w, b, e, y: _right(phi, w, b, e, y)[:, None]
+    _verdict(capsys, True, ex.check_projection_logit(column), "looks like class y")  # (N, 1) is fine too
+    no_bias = lambda phi, w, b, e, y: phi @ w + np.sum(e[y] * phi, axis=1)
+    _verdict(capsys, False, ex.check_projection_logit(no_bias), "add the bias b")
+    only_label = lambda phi, w, b, e, y: np.sum(e[y] * phi, axis=1)
+    _verdict(capsys, False, ex.check_projection_logit(only_label), "keep the unconditional term")
+    no_label = lambda phi, w, b, e, y: phi @ w + b
+    _verdict(capsys, False, ex.check_projection_logit(no_label), "the label is missing")
+    every_class = lambda phi, w, b, e, y: phi @ w + b + (phi @ e.T).sum(axis=1)
+    _verdict(capsys, False, ex.check_projection_logit(every_class), "every class's term")
+    minus = lambda phi, w, b, e, y: phi @ w + b - np.sum(e[y] * phi, axis=1)
+    _verdict(capsys, False, ex.check_projection_logit(minus), "sign")
+    all_pairs = lambda phi, w, b, e, y: e[y] @ phi.T
+    _verdict(capsys, False, ex.check_projection_logit(all_pairs), "every image with every label")
+    all_scores = lambda phi, w, b, e, y: phi @ e.T
+    _verdict(capsys, False, ex.check_projection_logit(all_scores), "every class's score for every image")
+    _verdict(capsys, False, ex.check_projection_logit(lambda phi, w, b, e, y: np.zeros(3)), "one logit per image")
+    _verdict(capsys, False, ex.check_projection_logit(lambda phi, w, b, e, y: 1 / 0), "ZeroDivisionError")
+    _verdict(capsys, False, ex.check_projection_logit(None), "you passed None")
+
+    def forgot_return(phi, w, b, e, y):
+        _right(phi, w, b, e, y)
+
+    _verdict(capsys, False, ex.check_projection_logit(forgot_return), "did you forget `return`?")
+
+
+def test_check_projection_logit_takes_tensorflow_results(capsys):
+    import tensorflow as tf
+
+    as_tensor = lambda phi, w, b, e, y: tf.constant(_right(phi, w, b, e, y))
+    _verdict(capsys, True, ex.check_projection_logit(as_tensor), "looks like class y")
+
+
+def test_check_label_parameters(capsys):
+    units = 7 * 7 * 64
+    one_hot, emb = 10 * units, 10 * 50 + 50 * units
+    assert (one_hot, emb) == (31_360, 157_300)
+    _verdict(capsys, True, ex.check_label_parameters(one_hot, emb), "31,460")  # the default embed_dim = 10
+    _verdict(capsys, False, ex.check_label_parameters(emb, one_hot), "swapped")
+    _verdict(capsys, False, ex.check_label_parameters(110 * units, emb), "z's 100")
+    _verdict(capsys, False, ex.check_label_parameters(one_hot + units, emb), "no bias")
+    _verdict(capsys, False, ex.check_label_parameters(0, emb), "no parameters of its own")
+    _verdict(capsys, False, ex.check_label_parameters(12345, emb), "a·b weights")
+    _verdict(capsys, False, ex.check_label_parameters(one_hot, 50 * units), "add the embedding table")
+    _verdict(capsys, False, ex.check_label_parameters(one_hot, 500), "only the start")
+    _verdict(capsys, False, ex.check_label_parameters(one_hot, 12345), "add the two")
+    _verdict(capsys, False, ex.check_label_parameters(None, emb), "`my_one_hot` is still None")
+    _verdict(capsys, False, ex.check_label_parameters(one_hot, "many"), "`my_embedding` should be a number")
+
+
+def test_check_label_parameters_for_other_sizes(capsys):
+    # MNIST-sized lean generator with width 32: Dense(7·7·32), Embedding(10, 16)
+    units = 7 * 7 * 32
+    _verdict(capsys, True, ex.check_label_parameters(10 * units, 160 + 16 * units, embed_dim=16, units=units), "")
+
+
+def test_check_ignored_label_fidelity(capsys):
+    _verdict(capsys, True, ex.check_ignored_label_fidelity(0.1, 0.1), "whatever G draws")
+    _verdict(capsys, True, ex.check_ignored_label_fidelity(1 / 10, 0.1), "FID")
+    _verdict(capsys, True, ex.check_ignored_label_fidelity(0.25, 0.25, n_classes=4), "25%")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(10, 10), "not a percentage")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0.1, 0.913), "classifier's accuracy")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0.1, 0), "are all met")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0, 0.1), "cannot miss every time")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0.1, 1), "*requested*")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0.01, 0.1), "add the terms")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(0.5, 0.1), "does not depend on the request")
+    _verdict(capsys, False, ex.check_ignored_label_fidelity(None, 0.1), "`my_all_classes` is still None")
