@@ -43,7 +43,7 @@ def in_colab() -> bool:
     return "google.colab" in sys.modules
 
 
-def setup(seed: int = 42, quiet: bool = True, verbose: bool = True) -> dict:
+def setup(seed: int = 42, quiet: bool = True, verbose: bool = True, deterministic: bool | None = None) -> dict:
     """Make a lesson reproducible and readable; call it once in the Setup cell.
 
     Seeds Python, NumPy, TensorFlow and Keras with ``seed``; turns on TensorFlow's
@@ -51,10 +51,14 @@ def setup(seed: int = 42, quiet: bool = True, verbose: bool = True) -> dict:
     so GPU runs are repeatable only up to floating-point order); sets plot
     defaults; quiets TensorFlow's log noise. Returns a dict describing the
     environment (versions, GPUs, smoke mode) and prints it when ``verbose``.
-    Introduced in lesson 01.
+    ``deterministic`` overrides the choice of op determinism: ``False`` leaves it as it is, which
+    lesson 10 needs for XLA (Keras keeps ``jit_compile`` off while determinism is on; TensorFlow
+    cannot turn determinism off again, so choose before the first ``setup``). Introduced in lesson 01.
     """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if deterministic is not None and not isinstance(deterministic, bool):
+        raise ValueError(f"deterministic must be True, False or None (on when there is no GPU), got {deterministic!r}")
     seed = int(seed)
     import keras
     import tensorflow as tf
@@ -71,7 +75,8 @@ def setup(seed: int = 42, quiet: bool = True, verbose: bool = True) -> dict:
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
     gpus = tf.config.list_physical_devices("GPU")
-    deterministic = not gpus
+    if deterministic is None:
+        deterministic = not gpus
     if deterministic:
         tf.config.experimental.enable_op_determinism()
     _plot_defaults()

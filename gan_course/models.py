@@ -1,8 +1,8 @@
 """Generator and discriminator builders, and the layers they use. Discriminators output one logit per input.
 
 Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
-counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05 and 06 (spectral
-normalisation).
+counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05, 06 (spectral
+normalisation) and 10 (mixed precision: discriminators' logits in float32).
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
+
+#: The dtype of every course discriminator's last layer: its logit stays float32 under a
+#: mixed-precision policy (Keras' advice for a model's output; lesson 10). Under the default
+#: float32 policy it changes nothing.
+LOGIT_DTYPE = "float32"
 
 
 def _check_z_dim(z_dim) -> int:
@@ -61,7 +66,7 @@ def mlp_discriminator(image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model
             layers.Flatten(),
             layers.Dense(hidden),
             layers.LeakyReLU(negative_slope=0.01),
-            layers.Dense(1),
+            layers.Dense(1, dtype=LOGIT_DTYPE),
         ],
         name="mlp_discriminator",
     )
@@ -150,7 +155,7 @@ def dcgan_seed_discriminator(image_shape=(28, 28, 1)) -> keras.Model:
             layers.LeakyReLU(),
             layers.Dropout(0.3),
             layers.Flatten(),
-            layers.Dense(1),
+            layers.Dense(1, dtype=LOGIT_DTYPE),
         ],
         name="dcgan_seed_discriminator",
     )
@@ -195,8 +200,8 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, spectral_
     if not isinstance(spectral_norm, bool):
         raise ValueError(f"spectral_norm must be True or False, got {spectral_norm!r}")
 
-    def sn(layer):
-        return layers.SpectralNormalization(layer) if spectral_norm else layer
+    def sn(layer):  # the wrapper computes in its layer's dtype (it casts the output to its input's dtype)
+        return layers.SpectralNormalization(layer, dtype=layer.dtype_policy) if spectral_norm else layer
 
     return keras.Sequential(
         [
@@ -206,7 +211,7 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, spectral_
             sn(layers.Conv2D(width, 4, strides=2, padding="same")),
             layers.LeakyReLU(negative_slope=0.2),
             layers.Flatten(),
-            sn(layers.Dense(1)),
+            sn(layers.Dense(1, dtype=LOGIT_DTYPE)),
         ],
         name="dcgan_lean_discriminator_sn" if spectral_norm else "dcgan_lean_discriminator",
     )

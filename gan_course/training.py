@@ -4,9 +4,10 @@
 ``collapse.train_toy`` (lesson 04): one step for every GAN, unconditional (G takes z, D takes x)
 or conditional (G takes ``[z, y]``, D takes ``[x, y]``), with any ``losses.GANLoss``.
 Lesson 02 writes the loop out by hand and shows that ``train`` gives the same losses on a fixed
-seed (tests/test_training.py checks it too).
+seed (tests/test_training.py checks it too). Lesson 10 runs the same step under ``tf.distribute``
+(``scale_for_replicas``, ``draw_noise``) and mixed precision.
 
-Used in lessons 01, 02, 03, 04, 05 and 07 (``PairSpec.n_classes``).
+Used in lessons 01, 02, 03, 04, 05, 07 (``PairSpec.n_classes``) and 10.
 """
 
 from __future__ import annotations
@@ -221,27 +222,38 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, bat
     ``d_real`` / ``d_fake`` (a probability for BCE losses, a raw score for a Wasserstein critic),
     and an optional constraint applied to D after each of its updates (WGAN's weight clipping).
     Each D step draws fresh fakes against the same real batch. Returns d_loss, g_loss, d_real and
-    d_fake of the last D step. Introduced in lesson 02.
+    d_fake of the last D step.
+
+    Under a ``tf.distribute`` strategy (lesson 10) the step runs once per replica on its share of
+    the global batch: the noise is that share's rows of the global batch's draw (``draw_noise``),
+    each loss is divided by the number of replicas before its gradient (``scale_for_replicas``,
+    Keras' rule for its own losses), and the values returned are the replica's own, unscaled. With
+    mixed precision, D's outputs are cast to float32 before any loss, and each loss passes through
+    its optimizer's ``scale_loss`` (a ``keras.optimizers.LossScaleOptimizer``'s dynamic scale for
+    float16; the plain optimizers leave it as it is), as Keras' own ``train_step`` does.
+    Introduced in lesson 02.
     """
     real, labels = split_batch(batch)
     n = tf.shape(real)[0]
     for _ in range(d_steps):
-        fake = generate(generator, rng.normal((n, z_dim)), labels, training=True)
+        fake = generate(generator, draw_noise(rng, n, z_dim), labels, training=True)
         with tf.GradientTape() as tape:
-            real_out = discriminator(_with_labels(real, labels), training=True)
-            fake_out = discriminator(_with_labels(fake, labels), training=True)
+            real_out = _float32(discriminator(_with_labels(real, labels), training=True))
+            fake_out = _float32(discriminator(_with_labels(fake, labels), training=True))
             d_loss = loss.discriminator(real_out, fake_out)
             if loss.penalty is not None:
-                d_loss += loss.penalty(discriminator, _with_labels(real, labels), _with_labels(fake, labels))
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+                d_loss += _float32(loss.penalty(discriminator, _with_labels(real, labels), _with_labels(fake, labels)))
+            scaled = d_optimizer.scale_loss(scale_for_replicas(d_loss))
+        grads = tape.gradient(scaled, discriminator.trainable_variables)
         d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
         if loss.constraint is not None:  # e.g. WGAN's weight clipping, after every D update
             loss.constraint(discriminator)
 
     with tf.GradientTape() as tape:
-        fake = generate(generator, rng.normal((n, z_dim)), labels, training=True)
-        g_loss = loss.generator(discriminator(_with_labels(fake, labels), training=True))
-    grads = tape.gradient(g_loss, generator.trainable_variables)
+        fake = generate(generator, draw_noise(rng, n, z_dim), labels, training=True)
+        g_loss = loss.generator(_float32(discriminator(_with_labels(fake, labels), training=True)))
+        scaled = g_optimizer.scale_loss(scale_for_replicas(g_loss))
+    grads = tape.gradient(scaled, generator.trainable_variables)
     g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
     return {
         "d_loss": d_loss,
@@ -249,6 +261,74 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, bat
         "d_real": tf.reduce_mean(loss.read(real_out)),
         "d_fake": tf.reduce_mean(loss.read(fake_out)),
     }
+
+
+# ------------------------------------------------------------------- replicas and precision (lesson 10)
+
+
+def _float32(x):
+    """``x`` as float32: D's outputs and the losses stay float32 under a mixed-precision policy."""
+    dtype = getattr(x, "dtype", None)  # a penalty may return a Python number
+    return x if dtype is None or dtype == tf.float32 else tf.cast(x, tf.float32)
+
+
+def replicas_in_sync() -> int:
+    """How many replicas take part in the running step: 1 outside a ``tf.distribute`` strategy.
+
+    Inside ``strategy.run`` (where Keras' ``fit`` calls ``train_step``) it is the replica context's
+    count, across all worker processes of a ``MultiWorkerMirroredStrategy``. Introduced in lesson 10.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context: inside strategy.scope() but outside strategy.run
+        return tf.distribute.get_strategy().num_replicas_in_sync
+    return context.num_replicas_in_sync
+
+
+def scale_for_replicas(loss):
+    """A replica's loss divided by the number of replicas, so that summed gradients are the global batch's.
+
+    Under a strategy each replica computes its loss as a mean over its own share of the global batch,
+    and the Keras optimizer adds the replicas' gradients together (an all-reduce SUM) before it
+    updates the mirrored weights. Dividing each replica's loss by the number of replicas R turns that
+    sum into the mean of the replicas' gradients: the gradient of the loss over the whole global
+    batch, as one device would compute it. Keras 3 does exactly this to its built-in losses
+    (``scale_loss_for_distribution`` in ``keras/src/losses/loss.py``, which is not in Keras' public
+    API) and reports the unscaled values, as ``gan_step`` does. Without it the summed gradient is R
+    times too large: with SGD that is an R times larger learning rate; Adam and RMSprop divide by
+    the gradients' own size, so they would hardly notice (only through their epsilon), which is why
+    a test needs tight tolerances to see it. Outside a strategy (R = 1) the loss is returned as it
+    is. Introduced in lesson 10.
+    """
+    replicas = replicas_in_sync()
+    if replicas == 1:
+        return loss
+    return loss * tf.cast(1.0 / replicas, loss.dtype)
+
+
+def draw_noise(rng, n, z_dim):
+    """Noise z (n, z_dim) from ``rng`` (a ``tf.random.Generator``) for the running step's n samples.
+
+    Outside a strategy this is ``rng.normal((n, z_dim))``. Inside ``strategy.run`` with R replicas,
+    n is the replica's share of the global batch: the R·n rows of the global batch are drawn once,
+    as one device would draw them, and replica i takes rows i·n to (i + 1)·n. So replicas never
+    share a z, and a run on R devices draws exactly the noise of a run on one device with the same
+    global batch (lesson 10 checks that the two give the same losses and weights).
+
+    TensorFlow's own way would be to call ``rng`` in each replica: a generator created in
+    ``strategy.scope()`` then folds the replica's id into its key, which gives every replica an
+    independent stream but none of them the one-device stream, so a run on two devices could only
+    be compared with one device statistically (tests/test_distribute.py shows the streams differ).
+    Here the global draw is made once per worker in cross-replica context
+    (``ReplicaContext.merge_call``, where the generator folds nothing in) and sliced.
+    Introduced in lesson 10.
+    """
+    context = tf.distribute.get_replica_context()
+    if not tf.distribute.has_strategy() or context is None:
+        return rng.normal((n, z_dim))
+    n = tf.cast(n, tf.int32)
+    everyone = context.merge_call(lambda _: rng.normal((n * context.num_replicas_in_sync, z_dim)))
+    start = tf.cast(context.replica_id_in_sync_group, tf.int32) * n
+    return everyone[start : start + n]
 
 
 @dataclass
