@@ -14,7 +14,7 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Introduced in lesson 02; used in lessons 02, 03, 04, 05, 06 and 07 (and by ``python -m gan_course doctor``).
+Introduced in lesson 02; used in lessons 02, 03, 04, 05, 06, 07 and 08 (and by ``python -m gan_course doctor``).
 """
 
 from __future__ import annotations
@@ -621,6 +621,88 @@ def fetch(name: str = "fashion_mnist") -> str:
 
 
 # ------------------------------------------------------------------------ pipelines
+
+
+#: The image files ``keras.utils.image_dataset_from_directory`` reads.
+IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+
+
+def load_image_folder(path, image_size=None, color_mode: str = "grayscale", verbose: bool = True) -> np.ndarray:
+    """Your own images: every image file under ``path`` (subfolders too) as (N, H, W, C) float32 in [-1, 1].
+
+    Read with ``keras.utils.image_dataset_from_directory`` (no labels, files in sorted order),
+    resized to ``image_size`` = (H, W) (default: the images' own size, which must then be the same
+    for all), ``color_mode`` "grayscale" (C = 1, like Fashion-MNIST) or "rgb" (C = 3), scaled
+    from [0, 255] to [-1, 1]. Every file is opened first, so an empty folder, an unreadable file or
+    mixed sizes without ``image_size`` are errors that name the files and the fix, before any
+    TensorFlow work. Introduced in lesson 08.
+    """
+    folder = _check_path(path)
+    if folder is None:
+        raise ValueError("path is None: give the folder that holds your images")
+    if not folder.exists():
+        raise ValueError(f"{folder} does not exist: give the folder that holds your images")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is a file, not a folder: give the folder that holds your images")
+    if color_mode not in ("grayscale", "rgb"):
+        raise ValueError(f"color_mode must be 'grayscale' or 'rgb', got {color_mode!r}")
+    if image_size is not None:
+        if (
+            not isinstance(image_size, (tuple, list))
+            or len(image_size) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in image_size)
+        ):
+            raise ValueError(
+                f"image_size must be (height, width), two positive integers, e.g. (28, 28); got {image_size!r}"
+            )
+        image_size = (int(image_size[0]), int(image_size[1]))
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_FORMATS)
+    if not files:
+        others = sum(1 for p in folder.rglob("*") if p.is_file())
+        raise ValueError(
+            f"no image files ({', '.join(IMAGE_FORMATS)}) in {folder} or its subfolders"
+            + (f" (it holds {others} other file(s))" if others else " (it is empty)")
+            + ": put your images there, or give the folder that holds them"
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    sizes, bad = {}, []
+    for file in files:
+        try:
+            with Image.open(file) as image:
+                image.load()
+                sizes.setdefault((image.height, image.width), []).append(file.name)
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as err:
+            bad.append(f"{file.relative_to(folder)} ({type(err).__name__})")
+    if bad:
+        raise CorruptDataError(
+            f"{len(bad)} of {len(files)} image file(s) in {folder} cannot be read: {', '.join(bad[:5])}"
+            + (" ..." if len(bad) > 5 else "")
+            + ": delete or replace them"
+        )
+    if image_size is None:
+        if len(sizes) > 1:
+            listed = "; ".join(f"{h}x{w} ({len(names)}, e.g. {names[0]})" for (h, w), names in list(sizes.items())[:4])
+            raise ValueError(
+                f"the images in {folder} have {len(sizes)} different sizes ({listed}): pass image_size=(H, W), "
+                "e.g. (28, 28), to resize them all"
+            )
+        image_size = next(iter(sizes))
+    import keras
+
+    dataset = keras.utils.image_dataset_from_directory(
+        str(folder),
+        labels=None,
+        color_mode=color_mode,
+        image_size=image_size,
+        batch_size=None,
+        shuffle=False,
+        verbose=False,
+    )
+    images = np.stack([np.asarray(x) for x in dataset.as_numpy_iterator()]).astype(np.float32) / 127.5 - 1.0
+    if verbose:
+        print(f"{len(images)} images from {folder}, {color_mode}, {image_size[0]}x{image_size[1]}, scaled to [-1, 1]")
+    return images
 
 
 def check_images(images, name: str = "images", shape: tuple | None = None) -> np.ndarray:

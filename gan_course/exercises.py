@@ -2,7 +2,7 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
-Used in lessons 01, 02, 03, 04, 05, 06 and 07.
+Used in lessons 01, 02, 03, 04, 05, 06, 07 and 08.
 """
 
 from __future__ import annotations
@@ -718,4 +718,94 @@ def check_ignored_label_fidelity(all_classes, only_sneakers, n_classes: int = 10
         False,
         "the image does not depend on the request: P(drawn = requested) = Σ_k P(requested k)·P(drawn k), with "
         f"P(requested k) = 1/{n_classes} for every k",
+    )
+
+
+# ----------------------------------------------------------------- lesson 08
+
+
+def check_overfitting_signals(fn) -> bool:
+    """Lesson 08: ``fn(train_logits, heldout_logits)`` must return ADA's r_t and D's train / held-out gap.
+
+    r_t = mean(sign(train_logits)); gap = mean(sigmoid(train_logits)) - mean(sigmoid(heldout_logits)),
+    as ``transfer.DiscriminatorOverfitting`` logs them for a BCE loss. Introduced in lesson 08.
+    """
+    train = np.array([2.0, 1.0, -0.5, 3.0, 0.1, -2.0, 4.0, 0.0, 1.5, 2.5])
+    heldout = np.array([0.5, -1.0, -0.2, 1.0, -3.0, 0.3, 0.0, -0.7])
+    got, error = _call(fn, train.copy(), heldout.copy())
+    if error:
+        return _report(False, error)
+    if got.size != 2:
+        return _report(False, f"return two numbers, r_t and the gap; got {got.size} value(s)")
+    rt, gap = (float(v) for v in got.reshape(-1))
+    sigmoid = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    want_rt = float(np.mean(np.sign(train)))
+    want_gap = float(np.mean(sigmoid(train)) - np.mean(sigmoid(heldout)))
+    close = lambda a, b: np.isclose(a, b, rtol=1e-6, atol=1e-9)  # noqa: E731
+    rt_ok, gap_ok = close(rt, want_rt), close(gap, want_gap)
+    if rt_ok and gap_ok:
+        return _report(
+            True,
+            f"r_t = {want_rt:.2f}, gap = {want_gap:.3f}. r_t counts D's votes, not its confidence: one logit of +4 "
+            "weighs no more than +0.1. The gap compares D's outputs on real images only, so it grows when D "
+            "has learned *which* real images it trained on, not what real images look like",
+        )
+    if not rt_ok:
+        if close(rt, np.mean(train > 0)) or close(rt, np.mean(train >= 0)):
+            return _report(False, "that is the share of positive logits; sign() also counts each negative one as -1")
+        if close(rt, np.mean(sigmoid(train))):
+            return _report(False, "r_t takes the sign of each logit, not the probability sigmoid(logit)")
+        if close(rt, np.mean(train)):
+            return _report(False, "r_t averages the *sign* of each logit (+1, 0 or -1), not the logit itself")
+        if close(rt, np.mean(np.sign(np.concatenate([train, heldout])))):
+            return _report(False, "r_t uses D's outputs on its training images only")
+        return _report(False, "r_t = the mean of np.sign(train_logits)")
+    if close(gap, -want_gap):
+        return _report(False, "the gap is train minus held-out: positive when D favours its own training images")
+    if close(gap, np.mean(train) - np.mean(heldout)):
+        return _report(False, "read the logits as probabilities first: sigmoid(logit), then average")
+    if close(gap, sigmoid(np.mean(train)) - sigmoid(np.mean(heldout))):
+        return _report(False, "average the probabilities, not the logits: mean(sigmoid(l)), not sigmoid(mean(l))")
+    return _report(False, "gap = mean(sigmoid(train_logits)) - mean(sigmoid(heldout_logits))")
+
+
+def check_freezed_parameters(frozen, training, channels: int = 1, widths=(32, 64), kernel: int = 4) -> bool:
+    """Lesson 08: parameters of the lean discriminator that ``freeze_lower_blocks(d, 1)`` freezes, and the rest.
+
+    The first convolution (kernel·kernel·channels·widths[0] weights plus widths[0] biases) is frozen;
+    the second convolution and the Dense head on the 7·7·widths[1] features still train.
+    Introduced in lesson 08.
+    """
+    values, error = _numbers(my_frozen=frozen, my_training=training)
+    if error:
+        return _report(False, error)
+    got_frozen, got_training = values
+    first = kernel * kernel * channels * widths[0] + widths[0]
+    second = kernel * kernel * widths[0] * widths[1] + widths[1]
+    head = 7 * 7 * widths[1] + 1
+    if got_frozen == first and got_training == second + head:
+        return _report(
+            True,
+            f"{first:,} frozen, {second + head:,} training: FreezeD keeps only {first / (first + second + head):.1%} "
+            "of this D fixed. The first layer's filters (edges, blobs) carry over between domains; in a deeper D "
+            "one freezes more blocks, and the share grows",
+        )
+    if got_frozen == second + head and got_training == first:
+        return _report(False, "the two answers are swapped: the *first* convolution is frozen, the rest trains")
+    if got_frozen == first - widths[0] or got_training == second + head - widths[1] - 1:
+        return _report(False, "count the biases too: one per output channel of each convolution, one for the Dense")
+    if got_frozen == first + second:
+        return _report(False, "k = 1 freezes one convolution, the first; the second still trains")
+    if got_frozen == second:
+        return _report(False, "the frozen block is the first convolution (on the image), not the second")
+    if got_frozen != first:
+        return _report(
+            False,
+            f"a Conv2D with a {kernel}x{kernel} kernel from C_in to C_out channels has {kernel}·{kernel}·C_in·C_out "
+            "weights plus C_out biases; the first has C_in = 1",
+        )
+    return _report(
+        False,
+        f"the rest: the second convolution ({widths[0]} -> {widths[1]} channels) and the Dense head on the "
+        f"flattened 7·7·{widths[1]} features, each with biases",
     )

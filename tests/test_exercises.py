@@ -172,6 +172,7 @@ def test_check_low_metric(capsys):
         ex.check_frechet_1d,
         ex.check_hinge_optimum,
         ex.check_projection_logit,
+        ex.check_overfitting_signals,
     ],
 )
 def test_every_function_check_names_none_and_a_missing_return(check, capsys):
@@ -286,3 +287,52 @@ def test_check_ignored_label_fidelity(capsys):
     _verdict(capsys, False, ex.check_ignored_label_fidelity(0.01, 0.1), "add the terms")
     _verdict(capsys, False, ex.check_ignored_label_fidelity(0.5, 0.1), "does not depend on the request")
     _verdict(capsys, False, ex.check_ignored_label_fidelity(None, 0.1), "`my_all_classes` is still None")
+
+
+# ----------------------------------------------------------------- lesson 08
+
+
+def _signals(train, heldout):
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    return np.mean(np.sign(train)), np.mean(sig(train)) - np.mean(sig(heldout))
+
+
+def test_check_overfitting_signals(capsys):
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    _verdict(capsys, True, ex.check_overfitting_signals(_signals), "counts D's votes")
+    as_list = lambda t, h: list(_signals(t, h))
+    _verdict(capsys, True, ex.check_overfitting_signals(as_list), "counts D's votes")
+    share = lambda t, h: (np.mean(t > 0), _signals(t, h)[1])
+    _verdict(capsys, False, ex.check_overfitting_signals(share), "share of positive logits")
+    probs = lambda t, h: (np.mean(sig(t)), _signals(t, h)[1])
+    _verdict(capsys, False, ex.check_overfitting_signals(probs), "not the probability")
+    raw = lambda t, h: (np.mean(t), _signals(t, h)[1])
+    _verdict(capsys, False, ex.check_overfitting_signals(raw), "not the logit itself")
+    both = lambda t, h: (np.mean(np.sign(np.concatenate([t, h]))), _signals(t, h)[1])
+    _verdict(capsys, False, ex.check_overfitting_signals(both), "training images only")
+    flipped = lambda t, h: (_signals(t, h)[0], -_signals(t, h)[1])
+    _verdict(capsys, False, ex.check_overfitting_signals(flipped), "train minus held-out")
+    logit_gap = lambda t, h: (_signals(t, h)[0], np.mean(t) - np.mean(h))
+    _verdict(capsys, False, ex.check_overfitting_signals(logit_gap), "as probabilities first")
+    sig_of_mean = lambda t, h: (_signals(t, h)[0], sig(np.mean(t)) - sig(np.mean(h)))
+    _verdict(capsys, False, ex.check_overfitting_signals(sig_of_mean), "not sigmoid(mean(l))")
+    _verdict(capsys, False, ex.check_overfitting_signals(lambda t, h: 0.5), "two numbers")
+    _verdict(capsys, False, ex.check_overfitting_signals(None), "you passed None")
+
+
+def test_check_freezed_parameters_agrees_with_the_lean_discriminator(capsys):
+    from gan_course import models, transfer
+
+    d = models.dcgan_lean_discriminator()
+    transfer.freeze_lower_blocks(d, 1)
+    training = sum(int(np.prod(w.shape)) for w in d.trainable_weights)
+    frozen = sum(int(np.prod(w.shape)) for w in d.non_trainable_weights)
+    assert (frozen, training) == (544, 35_969)
+    _verdict(capsys, True, ex.check_freezed_parameters(frozen, training), "544 frozen")
+    _verdict(capsys, False, ex.check_freezed_parameters(training, frozen), "swapped")
+    _verdict(capsys, False, ex.check_freezed_parameters(512, training), "biases")
+    _verdict(capsys, False, ex.check_freezed_parameters(544 + 32_832, 3_137), "the second still trains")
+    _verdict(capsys, False, ex.check_freezed_parameters(32_832, 3_681), "not the second")
+    _verdict(capsys, False, ex.check_freezed_parameters(1000, training), "C_in = 1")
+    _verdict(capsys, False, ex.check_freezed_parameters(544, 1000), "the Dense head")
+    _verdict(capsys, False, ex.check_freezed_parameters(None, training), "`my_frozen` is still None")
