@@ -5,7 +5,7 @@ network trained on the real domain. The course ships a small CNN trained on
 Fashion-MNIST (weights inside the package, trained by ``python -m gan_course.features``,
 deterministic on a CPU); for MNIST the same script trains one on first use and caches it
 in the Keras cache folder. Used in lessons 02 (FID of the [0, 1] bug), 03 (classes of interpolation
-endpoints), 04 (class histograms), 05 (FID), 06 and 07 (class fidelity).
+endpoints), 04 (class histograms), 05 (FID), 06, 07 (class fidelity) and 08.
 """
 
 from __future__ import annotations

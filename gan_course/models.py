@@ -2,7 +2,7 @@
 
 Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
 counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05, 06 (spectral
-normalisation) and 10 (mixed precision: discriminators' logits in float32).
+normalisation), 08 (the pretrained lean DCGAN) and 10 (mixed precision: discriminators' logits in float32).
 """
 
 from __future__ import annotations

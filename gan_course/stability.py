@@ -9,7 +9,7 @@ settings its authors used, so no loss is compared in another's settings. ``image
 the lean DCGAN with a recipe for a number of seconds and scores it, one row for
 ``experiments.run``.
 
-Used in lessons 06 and 07 (``RECIPE``).
+Used in lessons 06, 07 and 08 (``RECIPE``).
 """
 
 from __future__ import annotations

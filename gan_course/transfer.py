@@ -2,8 +2,9 @@
 
 - ``load_pretrained()``: the lean DCGAN of lesson 03 trained (``PRETRAIN_SETTINGS``) on the eight
   classes other than ``HELD_OUT`` (sandal and ankle boot), shipped in ``gan_course/weights`` with a
-  JSON of how it was trained and its FID; ``python -m gan_course.transfer`` retrains it
-  deterministically (CPU). The two held-out classes are lesson 08's "new, small data set".
+  JSON of how it was trained and its FID; ``python -m gan_course.transfer`` retrains it with the
+  same seed and TensorFlow's op determinism (CPU). The two held-out classes are lesson 08's "new,
+  small data set".
 - ``freeze_lower_blocks(discriminator, k)``: FreezeD (Mo et al. 2020), D's first k convolutions
   (and any BatchNormalization after them) kept as pretrained while the rest fine-tunes.
 - ``DiscriminatorOverfitting``: a callback logging ADA's r_t = E[sign D(x_train)] (Karras et al.
@@ -93,7 +94,7 @@ def load_pretrained():
 def pretrain(steps: int = PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, verbose: bool = True) -> dict:
     """Train the shipped GAN: the lean DCGAN on the ``PRETRAIN_CLASSES`` of the training set, ``PRETRAIN_SETTINGS``.
 
-    Deterministic on a CPU (``gan_course.setup`` turns on op determinism). Saves both networks'
+    Seeded, with TensorFlow's op determinism on a CPU (``gan_course.setup``), as in the lessons. Saves both networks'
     weights and a JSON (settings, steps, seconds, FID of ``n_eval`` samples against as many
     test images of the same classes, in the course classifier's features) into ``gan_course/weights``
     and returns that JSON as a dict. Introduced in lesson 08.
