@@ -318,6 +318,11 @@ class Checkpoint(keras.callbacks.Callback):
         for epoch, path in reversed(list_checkpoints(self.directory)):
             try:
                 restored = load_checkpoint(gan, path)
+            except tf.errors.NotFoundError:
+                # listed a moment ago, gone now: another process is rewriting it (save_checkpoint removes the
+                # old index first), so it is neither damaged nor ours to wait for; the previous one is used
+                print(f"skipping {path.name}: another process is rewriting it")
+                continue
             except CheckpointError as err:
                 if "different architecture" in str(err):
                     raise

@@ -169,6 +169,26 @@ WRITER = textwrap.dedent(
 )
 
 
+def test_restore_skips_a_checkpoint_that_vanishes_while_another_process_rewrites_it(tmp_path, monkeypatch, capsys):
+    import tensorflow as tf
+
+    gan = _gan()
+    callbacks.save_checkpoint(gan, tmp_path / "epoch-0001", 1)
+    callbacks.save_checkpoint(gan, tmp_path / "epoch-0002", 2)
+    real_load = callbacks.load_checkpoint
+
+    def load(gan, path):  # epoch 2's index vanishes between the listing and TensorFlow's read, as in the race
+        if path.name == "epoch-0002":
+            raise tf.errors.NotFoundError(None, None, f"Failed to find any matching files for {path}")
+        return real_load(gan, path)
+
+    monkeypatch.setattr(callbacks, "load_checkpoint", load)
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    assert checkpoint.restore(_gan()) == 1
+    assert "epoch-0002: another process is rewriting it" in capsys.readouterr().out
+    assert checkpoint.damaged == set()  # not damaged: rewritten
+
+
 def test_two_writers_on_one_folder_never_break_each_other(tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
