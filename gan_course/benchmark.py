@@ -1,7 +1,8 @@
 """Speed measurements: training throughput of a compiled ``GAN``, and models trained in alternating slices.
 
 Used in lessons 03 (and benchmarks/dcgan_throughput.py), 06 (``race``, and
-benchmarks/dcgan_time_to_quality.py) and 07 (``race`` with labels).
+benchmarks/dcgan_time_to_quality.py), 07 (``race`` with labels), 09 (``race`` of the fixed seed programs,
+and benchmarks/seed_programs.py) and 10 (``measure_throughput`` of each precision, XLA and device setting).
 """
 
 from __future__ import annotations

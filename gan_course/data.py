@@ -14,7 +14,8 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Introduced in lesson 02; used in lessons 02, 03, 04, 05, 06, 07 and 08 (and by ``python -m gan_course doctor``).
+Introduced in lesson 02; used in lessons 02 to 10 (02, 03, 04, 05, 06, 07, 08, 09, 10) and by
+``python -m gan_course doctor``.
 """
 
 from __future__ import annotations

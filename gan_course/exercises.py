@@ -2,7 +2,7 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
-Used in lessons 01, 02, 03, 04, 05, 06, 07 and 08.
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -808,4 +808,377 @@ def check_freezed_parameters(frozen, training, channels: int = 1, widths=(32, 64
         False,
         f"the rest: the second convolution ({widths[0]} -> {widths[1]} channels) and the Dense head on the "
         f"flattened 7·7·{widths[1]} features, each with biases",
+    )
+
+
+# ----------------------------------------------------------------- lesson 09
+
+#: Exercise 1's networks: G 64 -> Dense(256) -> LeakyReLU -> Dense(784, tanh) -> (28, 28, 1); D the mirror image.
+_SETUP_Z_DIM = 64
+_SETUP_G_PARAMS = 64 * 256 + 256 + 256 * 784 + 784
+_SETUP_D_PARAMS = 784 * 256 + 256 + 256 + 1
+
+
+def _setup_pixels() -> np.ndarray:
+    pixels = np.random.default_rng(9).integers(0, 256, size=(64, 28, 28, 1)).astype(np.uint8)
+    pixels[0, 0, 0, 0], pixels[0, 0, 1, 0] = 0, 255
+    return pixels
+
+
+def check_clinic_setup(fn) -> bool:
+    """Lesson 09, exercise 1: ``fn(pixels)`` repairs a broken GAN setup.
+
+    ``pixels`` are uint8 images (N, 28, 28, 1) in [0, 255]; ``fn`` must return
+    ``(generator, discriminator, images, loss, d_optimizer, g_optimizer)`` for the exercise's MLP GAN
+    (z of 64 numbers, one hidden layer of 256 units in each network), with the same layer sizes, the
+    images as the networks will be trained on them, and ``clinic.diagnose`` finding nothing.
+    Introduced in lesson 09.
+    """
+    import keras
+
+    from gan_course.clinic import diagnose
+
+    pixels = _setup_pixels()
+    if fn is None:
+        return _report(False, "you passed None: define your function (def my_...(...): ...) and pass it by name")
+    if not callable(fn):
+        return _report(False, f"expected a function, got {type(fn).__name__} {fn!r}")
+    try:
+        result = fn(pixels.copy())
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    if result is None:
+        return _report(False, "your function returned None: did you forget `return`?")
+    if not isinstance(result, (tuple, list)) or len(result) != 6:
+        return _report(
+            False, "return six things, in this order: generator, discriminator, images, loss, d_optimizer, g_optimizer"
+        )
+    generator, discriminator, images, loss, d_optimizer, g_optimizer = result
+    for name, model in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(model, keras.Model):
+            return _report(False, f"the {name} must be a keras.Model, got {type(model).__name__}")
+    if d_optimizer is None or g_optimizer is None:
+        return _report(False, "return both optimizers: diagnose reads their settings, and training needs them")
+    try:
+        arr = np.asarray(images, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _report(False, f"images must be an array of images, got {type(images).__name__}")
+    if arr.shape != pixels.shape:
+        return _report(False, f"return the given images, rescaled: shape {pixels.shape}, got {arr.shape}")
+    raw = pixels.astype(np.float64)
+    if not np.allclose(arr, raw / 127.5 - 1.0, atol=1e-4):
+        if np.allclose(arr, raw / 255.0, atol=1e-4):
+            hint = "the images are still in [0, 1] (x / 255), and G's tanh makes [-1, 1]: scale them with x / 127.5 - 1"
+        elif np.allclose(arr, raw, atol=1e-4):
+            hint = "these are the raw pixels in [0, 255]: scale them with x / 127.5 - 1"
+        elif np.allclose(arr, 1.0 - raw / 127.5, atol=1e-4):
+            hint = "the sign is flipped (255 became -1): x / 127.5 - 1 maps 0 to -1 and 255 to 1"
+        else:
+            hint = "scale the given pixels so that 0 becomes -1 and 255 becomes 1: x / 127.5 - 1"
+        return _report(False, hint)
+    z_dim = generator.inputs[0].shape[-1] if getattr(generator, "inputs", None) else None
+    if (
+        z_dim != _SETUP_Z_DIM
+        or generator.count_params() != _SETUP_G_PARAMS
+        or discriminator.count_params() != _SETUP_D_PARAMS
+    ):
+        return _report(
+            False,
+            "keep the networks' sizes (z of 64 numbers, one hidden layer of 256 units each) and change only what "
+            "diagnose reports: an output activation is not a layer with weights",
+        )
+    try:
+        report = diagnose(
+            generator, discriminator, arr.astype(np.float32), loss, d_optimizer=d_optimizer, g_optimizer=g_optimizer
+        )
+    except ValueError as err:
+        return _report(False, f"diagnose refused the setup: {err}")
+    if report.findings:
+        order = ("error", "warning", "info")
+        first = sorted(report.findings, key=lambda f: order.index(f.severity))[0]
+        more = f" (and {len(report.findings) - 1} more)" if len(report.findings) > 1 else ""
+        return _report(False, f"diagnose still finds {first.check}{more}: {first.found}. Fix: {first.fix}")
+    return _report(
+        True,
+        "diagnose finds nothing: the images fill G's [-1, 1], D hands a logit to a loss on logits, and each "
+        "network has its own optimizer with settings known to work",
+    )
+
+
+def _step_networks():
+    """Two tiny networks with fixed weights (no BatchNorm or dropout: training= changes nothing)."""
+    import keras
+    from keras import layers
+
+    init = keras.initializers.GlorotUniform
+    generator = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(6, activation="tanh", kernel_initializer=init(seed=1)),
+            layers.Dense(8, activation="tanh", kernel_initializer=init(seed=2), bias_initializer="ones"),
+            layers.Reshape((2, 2, 2)),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [
+            keras.Input((2, 2, 2)),
+            layers.Flatten(),
+            layers.Dense(6, kernel_initializer=init(seed=3), bias_initializer="ones"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Dense(1, kernel_initializer=init(seed=4)),
+        ]
+    )
+    return generator, discriminator
+
+
+def _flat(variables) -> np.ndarray:
+    return np.concatenate([np.ravel(np.asarray(v)) for v in variables])
+
+
+def check_gan_step(fn) -> bool:
+    """Lesson 09, exercise 2: ``fn(generator, discriminator, d_optimizer, g_optimizer, real, z)`` is one GAN step.
+
+    D's logits, binary cross-entropy on logits: D's update must lower softplus(-D(x)) + softplus(D(G(z)))
+    (real -> 1, fake -> 0), G's must lower -log sigmoid(D(G(z))) (the non-saturating loss) and change G only;
+    G's gradient may be taken before or after D's update. ``fn`` returns ``(d_loss, g_loss)``. The check runs
+    it once on two tiny networks with plain SGD and compares every weight with the step done right.
+    Introduced in lesson 09.
+    """
+    import keras
+    import tensorflow as tf
+
+    if fn is None:
+        return _report(False, "you passed None: define your function (def my_...(...): ...) and pass it by name")
+    if not callable(fn):
+        return _report(False, f"expected a function, got {type(fn).__name__} {fn!r}")
+    lr = 0.5
+    rng = np.random.default_rng(5)
+    real = tf.constant(rng.uniform(-1, 1, (8, 2, 2, 2)), tf.float32)
+    z = tf.constant(rng.normal(size=(8, 4)), tf.float32)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    # the reference, on networks of their own
+    g, d = _step_networks()
+    g0, d0 = _flat(g.trainable_variables), _flat(d.trainable_variables)
+
+    def d_grads(real_label, fake_label):
+        with tf.GradientTape() as tape:
+            fake_logits, real_logits = d(g(z)), d(real)
+            loss = bce(tf.fill(tf.shape(real_logits), real_label), real_logits) + bce(
+                tf.fill(tf.shape(fake_logits), fake_label), fake_logits
+            )
+        return loss, _flat(tape.gradient(loss, d.trainable_variables))
+
+    def g_side(loss_of):
+        with tf.GradientTape(persistent=True) as tape:
+            loss = loss_of(d(g(z)))
+        return (_flat(tape.gradient(loss, g.trainable_variables)), _flat(tape.gradient(loss, d.trainable_variables)))
+
+    def non_saturating(logits):
+        return bce(tf.ones_like(logits), logits)
+
+    def minimax(logits):
+        return -bce(tf.zeros_like(logits), logits)
+
+    d_loss_right, grad_d = d_grads(1.0, 0.0)
+    _, grad_d_swapped = d_grads(0.0, 1.0)
+    grad_g, grad_d_from_g = g_side(non_saturating)
+    grad_g_minimax, _ = g_side(minimax)
+    sizes = np.cumsum([v.numpy().size for v in d.trainable_variables])[:-1]
+    for variable, step in zip(d.trainable_variables, np.split(-lr * grad_d, sizes)):
+        variable.assign(variable.numpy() + step.reshape(variable.shape))
+    grad_g_after, _ = g_side(non_saturating)  # G's gradient through the D that has taken its step
+
+    # the learner's step, on fresh copies
+    g, d = _step_networks()
+    try:
+        result = fn(g, d, keras.optimizers.SGD(lr), keras.optimizers.SGD(lr), real, z)
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        return _report(False, f"your function raised {type(err).__name__}: {err}")
+    if result is None:
+        return _report(False, "your function returned None: did you forget `return`?")
+    d_change, g_change = _flat(d.trainable_variables) - d0, _flat(g.trainable_variables) - g0
+
+    def same(a, b):
+        return np.allclose(a, b, rtol=1e-4, atol=1e-6)
+
+    if same(d_change, 0):
+        return _report(
+            False, "D did not change: apply D's gradients to discriminator.trainable_variables with d_optimizer"
+        )
+    if same(d_change, -lr * (grad_d + grad_d_from_g)) or same(d_change, -lr * (grad_d_swapped + grad_d_from_g)):
+        return _report(
+            False,
+            "G's update also moved D, towards calling the fakes real (a combined model that is not frozen, in tape "
+            "form): apply G's gradients to generator.trainable_variables only",
+        )
+    if same(d_change, -lr * grad_d_swapped):
+        return _report(False, "D's labels are swapped: D's loss must push real images towards 1 and fakes towards 0")
+    if same(d_change, lr * grad_d):
+        return _report(False, "D climbs its loss: apply the gradient of the loss itself (the optimizer subtracts it)")
+    if not same(d_change, -lr * grad_d):
+        return _report(
+            False,
+            "D's update is not the step on bce(1, D(x)) + bce(0, D(G(z))) for the given real batch and z: use the z "
+            "you are given, and the loss on D's logits (from_logits=True)",
+        )
+    if same(g_change, 0):
+        return _report(False, "G did not change: apply G's gradients to generator.trainable_variables with g_optimizer")
+    if same(g_change, -lr * grad_g_minimax):
+        return _report(
+            False,
+            "that is the minimax loss log(1 - D(G(z))), which saturates when D rejects the fakes (lesson 01): "
+            "use the non-saturating loss, bce(1, D(G(z)))",
+        )
+    if same(g_change, lr * grad_g) or same(g_change, lr * grad_g_after):
+        return _report(False, "G climbs its loss: apply the gradient of G's loss itself")
+    if not (same(g_change, -lr * grad_g) or same(g_change, -lr * grad_g_after)):
+        return _report(False, "G's update is not the step on bce(1, D(G(z))) for the given z")
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        return _report(False, "the weights are right; now return the two losses, (d_loss, g_loss)")
+    values, error = _numbers(d_loss=result[0], g_loss=result[1])
+    if error:
+        return _report(False, error)
+    if not np.isclose(values[0], float(d_loss_right), rtol=1e-4):
+        return _report(False, "the weights are right; return D's loss as computed before its update")
+    return _report(
+        True,
+        "D learns real -> 1 and fake -> 0, and G's loss changes G only: each tape's gradients go to its own network",
+    )
+
+
+def check_generator_start(answer, size: int = 48, upsamplings: int = 3) -> bool:
+    """Lesson 09, exercise 3: the side of G's first feature map when ``upsamplings`` stride-2 layers make ``size``.
+
+    Introduced in lesson 09.
+    """
+    values, error = _numbers(my_start=answer)
+    if error:
+        return _report(False, error)
+    (got,) = values
+    want = size / 2**upsamplings
+    if np.isclose(got, want):
+        return _report(
+            True,
+            f"{size} / 2^{upsamplings} = {want:g}: Reshape(({want:g}, {want:g}, channels)); every stride-2 layer "
+            "doubles the side",
+        )
+    if np.isclose(got, size / 2 ** (upsamplings - 1)) or np.isclose(got, size / 2 ** (upsamplings + 1)):
+        return _report(False, f"count the stride-2 layers again: there are {upsamplings}, each doubles the side")
+    if np.isclose(got, size / upsamplings) or np.isclose(got, size - 2 * upsamplings):
+        return _report(False, "a stride-2 layer doubles the side (×2 each time), it does not add to it")
+    if np.isclose(got, 4):
+        return _report(False, f"seed 001's 4×4 gives 4 × 2^{upsamplings} = {4 * 2**upsamplings}, not {size}")
+    return _report(False, f"each stride-2 layer doubles the side: start × 2^{upsamplings} must equal {size}")
+
+
+# ----------------------------------------------------------------- lesson 10
+
+
+def check_replica_loss(fn) -> bool:
+    """Lesson 10, exercise 1: ``fn(per_example_losses, global_batch_size)``, the loss one replica minimises.
+
+    Every replica gets its share of the global batch and the optimizer adds the replicas' gradients,
+    so the replicas' losses must add up to the mean over the whole global batch, for any split: the
+    shares need not be equal (the last batch of an epoch). Checked on a global batch of 12 split
+    6 + 6 and of 10 split 4 + 3 + 3. Introduced in lesson 10.
+    """
+    rng = np.random.default_rng(10)
+    cases = []
+    for sizes in ((6, 6), (4, 3, 3)):
+        losses = rng.uniform(0.1, 2.0, sum(sizes))
+        shares = np.split(losses, np.cumsum(sizes)[:-1])
+        cases.append((losses, shares))
+    totals = []
+    for losses, shares in cases:
+        total = 0.0
+        for share in shares:
+            got, error = _call(fn, share.copy(), len(losses))
+            if error:
+                return _report(False, error)
+            if got.size != 1:
+                return _report(False, f"return one number per replica (a scalar), got an array of shape {got.shape}")
+            total += float(got)
+        totals.append(total)
+    (even, uneven) = totals
+    (even_losses, even_shares), (uneven_losses, uneven_shares) = cases
+    if np.isclose(even, even_losses.mean()) and np.isclose(uneven, uneven_losses.mean()):
+        return _report(
+            True,
+            "each replica sums its own losses and divides by the *global* batch, so the replicas' losses add up to "
+            "the global mean for any split: TensorFlow's tf.nn.compute_average_loss does exactly this",
+        )
+    if np.isclose(uneven, sum(s.mean() / len(uneven_shares) for s in uneven_shares)) and np.isclose(
+        even, even_losses.mean()
+    ):
+        return _report(
+            False,
+            "right when the shares are equal (6 + 6), wrong for 4 + 3 + 3: the mean of 4 losses divided by 3 "
+            "weighs those 4 examples less than the others. Divide the sum by the global batch instead",
+        )
+    if np.isclose(even, sum(s.mean() for s in even_shares)):
+        return _report(
+            False,
+            "each replica returns its own mean, and the replicas' gradients are added: with R replicas the step is R "
+            "times too large. Scale so that the replicas' losses add up to the global mean",
+        )
+    if np.isclose(even, even_losses.sum()):
+        return _report(False, "that is the sum of the losses: divide by the global batch size")
+    return _report(False, "the replicas' losses must add up to the mean over the global batch, however it is split")
+
+
+def _lean_step_macs(width: int, size: int) -> int:
+    from gan_course import models
+
+    g = models.dcgan_lean_generator(100, (size, size, 1), width=width)
+    d = models.dcgan_lean_discriminator((size, size, 1), width=width)
+    return models.step_macs(g, d)
+
+
+def check_cost_prediction(answer, measured_rate, width: int = 128, base_width: int = 64, size: int = 28) -> bool:
+    """Lesson 10, exercise 2: predict the lean DCGAN's training images/s at ``width`` from ``measured_rate``
+    (images/s measured at ``base_width``), with the lesson's cost model: a step costs
+    ``models.step_macs`` multiply-adds per image, and time is proportional to multiply-adds.
+
+    Introduced in lesson 10.
+    """
+    values, error = _numbers(my_rate=answer, measured_rate=measured_rate)
+    if error:
+        return _report(False, error)
+    got, rate = values
+    base, new = _lean_step_macs(base_width, size), _lean_step_macs(width, size)
+    want = rate * base / new
+    if np.isclose(got, want, rtol=0.01):
+        return _report(
+            True,
+            f"a step costs {base / 1e6:.1f} M multiply-adds per image at width {base_width} and {new / 1e6:.1f} M at "
+            f"width {width}, so {rate:.0f} × {base / new:.3f} = {want:.0f} images/s. Now measure it: the model is "
+            "right only if the CPU is as efficient on the wider layers",
+        )
+    from gan_course import models
+
+    def forward(w):
+        return models.forward_macs(models.dcgan_lean_generator(100, (size, size, 1), width=w)) + models.forward_macs(
+            models.dcgan_lean_discriminator((size, size, 1), width=w)
+        )
+
+    if np.isclose(got, rate * forward(base_width) / forward(width), rtol=0.01):
+        passes = models.STEP_PASSES
+        return _report(
+            False,
+            "you weighed G and D equally (one forward pass each); a training step runs G about "
+            f"{passes['generator']} and D about {passes['discriminator']} forward passes' worth per image",
+        )
+    if np.isclose(got, rate * base_width / width, rtol=0.01) or np.isclose(got, rate * (base_width / width) ** 2):
+        return _report(
+            False,
+            "not every layer grows alike: a convolution's cost grows with C_in × C_out, but the first D layer has one "
+            "input channel and G's last one output channel. Count the multiply-adds with models.forward_macs",
+        )
+    if np.isclose(got, rate * new / base, rtol=0.01):
+        return _report(False, "more multiply-adds per image means *fewer* images per second: divide, do not multiply")
+    return _report(
+        False,
+        "build both models with models.dcgan_lean_generator / dcgan_lean_discriminator(width=...), count "
+        "4 G + 8 D multiply-adds with models.forward_macs, and scale the measured rate by their ratio",
     )

@@ -5,7 +5,7 @@
 standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes the summary as
 a Markdown table with settings side by side. Used in lessons 04 (remedies for mode collapse
 on the ring and the grid), 06 (losses and stabilisers), 07 (conditional vs unconditional) and
-08 (transfer methods), and meant for every later lesson that compares methods.
+08 (transfer methods) and 09 (the fixed seed programs), and meant for every later lesson that compares methods.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Lesson 10 trains the same model under a ``tf.distribute`` strategy (built and co
 ``strategy.scope()``, ``fit`` on the global batch), with mixed precision and with XLA
 (``jit_compile``); every misuse that would train wrongly is refused before the first step.
 
-Used in lessons 03, 05, 06, 07, 08 and 10.
+Used in lessons 03, 05, 06, 07, 08, 09 (the fixed seed programs) and 10.
 """
 
 from __future__ import annotations

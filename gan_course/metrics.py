@@ -4,7 +4,7 @@ distribution. Features are (N, d) arrays from any extractor.
 
 Introduced in lesson 05 (FID, KID, classifier score, precision and recall); lesson 04
 introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 02 (FID of the [0, 1] bug), 04,
-05, 07 and 08.
+05, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations

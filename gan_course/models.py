@@ -2,7 +2,8 @@
 
 Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
 counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05, 06 (spectral
-normalisation), 08 (the pretrained lean DCGAN) and 10 (mixed precision: discriminators' logits in float32).
+normalisation), 08 (the pretrained lean DCGAN), 09 (the seed DCGAN as S2; MAC counts) and 10 (mixed
+precision: discriminators' logits in float32; ``step_macs``, the cost of a training step).
 """
 
 from __future__ import annotations
@@ -244,6 +245,25 @@ def forward_macs(model) -> int:
     """Multiply-adds of one forward pass for one input, summed over the model's layers
     (Dense and convolutions; the rest is negligible). Introduced in lesson 03."""
     return sum(layer_macs(layer) for layer in model.layers)
+
+
+#: One training step of ``training.gan_step`` costs about this many forward passes of G and of D per image:
+#: G makes a fake for D's update (1) and fresh fakes for its own, forward and backward (3); D scores a real and a
+#: fake image, each forward and backward (2 × 3), then the fakes again for G's update, forward and backward to its
+#: input only (2). A backward pass costs about two forward passes: one product for the gradient with respect to
+#: the layer's input, one for its weights.
+STEP_PASSES = {"generator": 4, "discriminator": 8}
+
+
+def step_macs(generator, discriminator) -> int:
+    """Multiply-adds of one unconditional training step per image: ``STEP_PASSES`` forward passes of each network.
+
+    A model of cost, not a measurement: lesson 10 checks it against measured images per second.
+    Introduced in lesson 10.
+    """
+    return STEP_PASSES["generator"] * forward_macs(generator) + STEP_PASSES["discriminator"] * forward_macs(
+        discriminator
+    )
 
 
 def describe(model) -> str:

@@ -14,7 +14,8 @@ the ``clinic.diagnose`` check that catches it, if one can), ``*_failures()``, wh
 that cannot run as printed and returns each error as Python raised it, the faithful networks and
 loop (the closest program that runs, bugs kept), and the fixed version built from the course's own
 parts (``gan.build_gan``, ``models``, ``losses``). The loops take a number of steps, so a lesson
-can give every program the same budget.
+can give every program the same budget. ``benchmark_results`` reads the ten-minute race of the fixed
+programs that ``benchmarks/seed_programs.py`` measured (shipped in ``results/``).
 
 Introduced in lesson 09.
 """
@@ -1140,7 +1141,7 @@ S0_BUGS = (
     Bug(
         "000 §3.2.2",
         "`epochs = 10000` over 1 875 batches, `generator.predict` in every step",
-        "18.75 million steps, each printing a progress bar: weeks on a CPU",
+        "18.75 million steps, each printing a progress bar: days on a 2-core CPU (lesson 09 measures it)",
         "a budget of steps or minutes; call generator(noise) in the loop",
     ),
     Bug(
@@ -1264,7 +1265,7 @@ S3_BUGS = (
     Bug(
         "003 full example",
         "200 epochs of 600 batches",
-        "120 000 steps: a GPU's hours, a CPU's days",
+        "120 000 steps: hours on a 2-core CPU (lesson 09 measures it)",
         "a budget of steps or minutes",
     ),
 )
@@ -1305,3 +1306,35 @@ SEEDS = {
         ),
     ),
 }
+
+
+# ------------------------------------------------------------------- the longer race (benchmarks/seed_programs.py)
+
+#: The result of ``benchmarks/seed_programs.py`` that ships with the course (its default output path).
+BENCHMARK_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "seed_programs.csv")
+_BENCHMARK_COLUMNS = {"program": str, "seed": int, "seconds": float, "steps": int, "fid": float}
+
+
+def benchmark_results(path=None) -> list[dict]:
+    """The rows of ``benchmarks/seed_programs.py``'s CSV: program, seed, seconds, steps and FID after each turn.
+
+    Without ``path``, the result that ships with the course (``BENCHMARK_CSV``, measured on a
+    2-core CPU for lesson 09). Rows come in the order they were measured, so each program's rows
+    are in order of training time. Introduced in lesson 09.
+    """
+    import csv
+
+    path = BENCHMARK_CSV if path is None else os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"no benchmark result at {path}: run `python benchmarks/seed_programs.py --out {path}` to make one"
+        )
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = set(_BENCHMARK_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path} lacks the column(s) {sorted(missing)}: is it benchmarks/seed_programs.py's CSV?")
+        rows = [{key: kind(row[key]) for key, kind in _BENCHMARK_COLUMNS.items()} for row in reader]
+    if not rows:
+        raise ValueError(f"{path} has a header but no rows: the benchmark did not finish a turn")
+    return rows

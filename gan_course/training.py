@@ -7,7 +7,7 @@ Lesson 02 writes the loop out by hand and shows that ``train`` gives the same lo
 seed (tests/test_training.py checks it too). Lesson 10 runs the same step under ``tf.distribute``
 (``scale_for_replicas``, ``draw_noise``) and mixed precision.
 
-Used in lessons 01, 02, 03, 04, 05, 07 (``PairSpec.n_classes``), 08 and 10.
+Used in lessons 01, 02, 03, 04, 05, 07 (``PairSpec.n_classes``), 08, 09 and 10.
 """
 
 from __future__ import annotations

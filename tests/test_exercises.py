@@ -2,9 +2,11 @@
 
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from keras import layers
 
 from gan_course import exercises as ex
 from gan_course import losses
@@ -173,6 +175,8 @@ def test_check_low_metric(capsys):
         ex.check_hinge_optimum,
         ex.check_projection_logit,
         ex.check_overfitting_signals,
+        ex.check_clinic_setup,
+        ex.check_gan_step,
     ],
 )
 def test_every_function_check_names_none_and_a_missing_return(check, capsys):
@@ -336,3 +340,189 @@ def test_check_freezed_parameters_agrees_with_the_lean_discriminator(capsys):
     _verdict(capsys, False, ex.check_freezed_parameters(1000, training), "C_in = 1")
     _verdict(capsys, False, ex.check_freezed_parameters(544, 1000), "the Dense head")
     _verdict(capsys, False, ex.check_freezed_parameters(None, training), "`my_frozen` is still None")
+
+
+# ------------------------------------------------------------------- lesson 09
+
+# ------------------------------------------------------------------- exercise 1: a broken setup
+
+
+def _setup(scale="right", d_activation=None, shared=False, beta_1=0.5, hidden=256, loss="non_saturating"):
+    def fn(pixels):
+        generator = keras.Sequential(
+            [
+                keras.Input((64,)),
+                layers.Dense(hidden),
+                layers.LeakyReLU(negative_slope=0.2),
+                layers.Dense(784, activation="tanh"),
+                layers.Reshape((28, 28, 1)),
+            ]
+        )
+        discriminator = keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                layers.Flatten(),
+                layers.Dense(256),
+                layers.LeakyReLU(negative_slope=0.2),
+                layers.Dense(1, activation=d_activation),
+            ]
+        )
+        images = {"right": pixels / 127.5 - 1, "unit": pixels / 255.0, "raw": pixels * 1.0}[scale]
+        d_optimizer = keras.optimizers.Adam(2e-4, beta_1=beta_1)
+        g_optimizer = d_optimizer if shared else keras.optimizers.Adam(2e-4, beta_1=beta_1)
+        return generator, discriminator, images.astype("float32"), loss, d_optimizer, g_optimizer
+
+    return fn
+
+
+def test_check_clinic_setup_accepts_the_repair(capsys):
+    _verdict(capsys, True, ex.check_clinic_setup(_setup()), "diagnose finds nothing")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"scale": "unit"}, "still in [0, 1]"),
+        ({"scale": "raw"}, "raw pixels"),
+        ({"d_activation": "sigmoid"}, "output_activation"),
+        ({"shared": True}, "share one optimizer"),
+        ({"beta_1": 0.9}, "beta_1 = 0.9"),
+        ({"hidden": 128}, "keep the networks' sizes"),
+        ({"d_activation": "sigmoid", "loss": "binary_crossentropy"}, "works, but"),  # an info is still a finding
+    ],
+)
+def test_check_clinic_setup_names_what_is_left(capsys, kwargs, hint):
+    _verdict(capsys, False, ex.check_clinic_setup(_setup(**kwargs)), hint)
+
+
+def test_check_clinic_setup_refuses_malformed_answers(capsys):
+    _verdict(capsys, False, ex.check_clinic_setup(lambda pixels: (1, 2)), "return six things")
+    right = _setup()
+    no_opt = lambda pixels: right(pixels)[:4] + (None, None)
+    _verdict(capsys, False, ex.check_clinic_setup(no_opt), "return both optimizers")
+    wrong_images = lambda pixels: right(pixels)[:2] + (pixels[:3] / 127.5 - 1,) + right(pixels)[3:]
+    _verdict(capsys, False, ex.check_clinic_setup(wrong_images), "shape (64, 28, 28, 1)")
+    _verdict(capsys, False, ex.check_clinic_setup(lambda pixels: 1 / 0), "ZeroDivisionError")
+    _verdict(capsys, False, ex.check_clinic_setup(None), "you passed None")
+    _verdict(capsys, False, ex.check_clinic_setup(lambda pixels: None), "did you forget `return`?")
+
+
+# ------------------------------------------------------------------- exercise 2: a broken step
+
+_BCE = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+def _step(swap_labels=False, g_moves_d=False, sequential=False, minimax=False, skip_d=False, returns=True):
+    def fn(generator, discriminator, d_optimizer, g_optimizer, real, z):
+        with tf.GradientTape(persistent=True) as tape:
+            fake = generator(z, training=True)
+            real_logits = discriminator(real, training=True)
+            fake_logits = discriminator(fake, training=True)
+            r, f = (0.0, 1.0) if swap_labels else (1.0, 0.0)
+            d_loss = _BCE(tf.fill(tf.shape(real_logits), r), real_logits) + _BCE(
+                tf.fill(tf.shape(fake_logits), f), fake_logits
+            )
+            if minimax:
+                g_loss = -_BCE(tf.zeros_like(fake_logits), fake_logits)
+            else:
+                g_loss = _BCE(tf.ones_like(fake_logits), fake_logits)
+        d_vars, g_vars = discriminator.trainable_variables, generator.trainable_variables
+        d_grads = tape.gradient(d_loss, d_vars)
+        if not skip_d:
+            d_optimizer.apply_gradients(zip(d_grads, d_vars))
+        if sequential:
+            with tf.GradientTape() as tape2:
+                g_loss = _BCE(tf.ones_like(fake_logits), discriminator(generator(z, training=True), training=True))
+            g_optimizer.apply_gradients(zip(tape2.gradient(g_loss, g_vars), g_vars))
+        elif g_moves_d:
+            both = g_vars + d_vars
+            g_optimizer.apply_gradients(zip(tape.gradient(g_loss, both), both))
+        else:
+            g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+        return (d_loss, g_loss) if returns else [d_loss]
+
+    return fn
+
+
+def test_check_gan_step_accepts_both_orders(capsys):
+    _verdict(capsys, True, ex.check_gan_step(_step()), "its own network")
+    _verdict(capsys, True, ex.check_gan_step(_step(sequential=True)), "its own network")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"swap_labels": True, "g_moves_d": True}, "G's update also moved D"),  # the lesson's broken step
+        ({"g_moves_d": True}, "G's update also moved D"),
+        ({"swap_labels": True}, "labels are swapped"),
+        ({"minimax": True}, "minimax loss"),
+        ({"skip_d": True}, "D did not change"),
+        ({"returns": False}, "return the two losses"),
+    ],
+)
+def test_check_gan_step_hints(capsys, kwargs, hint):
+    _verdict(capsys, False, ex.check_gan_step(_step(**kwargs)), hint)
+
+
+def test_check_gan_step_refuses_failures(capsys):
+    _verdict(capsys, False, ex.check_gan_step(lambda *args: 1 / 0), "ZeroDivisionError")
+    _verdict(capsys, False, ex.check_gan_step(None), "you passed None")
+    _verdict(capsys, False, ex.check_gan_step(lambda *args: None), "did you forget `return`?")
+
+
+# ------------------------------------------------------------------- exercise 3: where G starts
+
+
+def test_check_generator_start(capsys):
+    _verdict(capsys, True, ex.check_generator_start(6), "48 / 2^3 = 6")
+    _verdict(capsys, True, ex.check_generator_start(7, size=28, upsamplings=2), "28 / 2^2 = 7")
+    _verdict(capsys, False, ex.check_generator_start(12), "count the stride-2 layers again")
+    _verdict(capsys, False, ex.check_generator_start(16), "doubles the side")
+    _verdict(capsys, False, ex.check_generator_start(4), "seed 001's 4×4")
+    _verdict(capsys, False, ex.check_generator_start(5), "start × 2^3 must equal 48")
+    _verdict(capsys, False, ex.check_generator_start(None), "`my_start` is still None")
+
+
+# ------------------------------------------------------------------- lesson 10
+
+
+def test_check_replica_loss(capsys):
+    _verdict(capsys, True, ex.check_replica_loss(lambda losses, n: np.sum(losses) / n), "compute_average_loss")
+    _verdict(
+        capsys,
+        True,
+        ex.check_replica_loss(lambda losses, n: tf.nn.compute_average_loss(losses, global_batch_size=n)),
+        "any split",
+    )
+    # mean / R is right for equal shares only; the check's uneven split has 3 replicas
+    _verdict(capsys, False, ex.check_replica_loss(lambda losses, n: np.mean(losses) / (2 if n == 12 else 3)), "4 + 3")
+    _verdict(capsys, False, ex.check_replica_loss(lambda losses, n: np.mean(losses)), "R times too large")
+    _verdict(capsys, False, ex.check_replica_loss(lambda losses, n: np.sum(losses)), "divide by the global batch")
+    _verdict(capsys, False, ex.check_replica_loss(lambda losses, n: losses / n), "a scalar")
+    _verdict(capsys, False, ex.check_replica_loss(lambda losses, n: np.max(losses)), "add up to the mean")
+    _verdict(capsys, False, ex.check_replica_loss(None), "you passed None")
+
+
+def test_check_cost_prediction(capsys):
+    from gan_course import models
+
+    def macs(width, g_passes=4, d_passes=8):
+        g = models.forward_macs(models.dcgan_lean_generator(100, (28, 28, 1), width=width))
+        d = models.forward_macs(models.dcgan_lean_discriminator((28, 28, 1), width=width))
+        return g_passes * g + d_passes * d
+
+    # by hand, for width 64 -> 128 at 28x28: G = 100·7·7·64 + 7·7·64·16·32 + 14·14·32·16·1 (Dense, two transposed
+    # convolutions, counted on their inputs), D = 14·14·16·1·32 + 7·7·16·32·64 + 7·7·64 (two convolutions, Dense)
+    g64 = 100 * 49 * 64 + 49 * 64 * 16 * 32 + 196 * 32 * 16
+    d64 = 196 * 16 * 32 + 49 * 16 * 32 * 64 + 49 * 64
+    assert macs(64, 1, 0) == g64 and macs(64, 0, 1) == d64
+    lean = models.dcgan_lean_generator(100, (28, 28, 1)), models.dcgan_lean_discriminator((28, 28, 1))
+    assert models.step_macs(*lean) == 4 * g64 + 8 * d64  # the cost model: 4 G + 8 D forward passes per image
+    rate = 1000.0
+    want = rate * macs(64) / macs(128)
+    _verdict(capsys, True, ex.check_cost_prediction(want, rate), "images/s")
+    _verdict(capsys, False, ex.check_cost_prediction(rate * macs(64, 1, 1) / macs(128, 1, 1), rate), "weighed G and D")
+    _verdict(capsys, False, ex.check_cost_prediction(rate / 4, rate), "not every layer grows alike")
+    _verdict(capsys, False, ex.check_cost_prediction(rate * macs(128) / macs(64), rate), "divide")
+    _verdict(capsys, False, ex.check_cost_prediction(rate * 0.9, rate), "forward_macs")
+    _verdict(capsys, False, ex.check_cost_prediction(None, rate), "`my_rate` is still None")

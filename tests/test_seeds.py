@@ -254,3 +254,37 @@ def test_resize_and_scale(images):
         seeds.resize_images(images, 0)
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         seeds.s3_train(seeds.s3_generator(), seeds.s3_discriminator(), images, 0)
+
+
+# ------------------------------------------------------------------- the shipped benchmark result
+
+
+def test_the_shipped_benchmark_result_covers_every_program_in_time_order():
+    rows = seeds.benchmark_results()
+    programs = {r["program"] for r in rows}
+    assert programs == {"S0 fixed = lesson 02 MLP", "S1 fixed", "S3 fixed", "lean DCGAN (lesson 03)"}
+    for program in programs:
+        mine = [r for r in rows if r["program"] == program]
+        seconds = [r["seconds"] for r in mine]
+        steps = [r["steps"] for r in mine]
+        assert seconds == sorted(seconds) and steps == sorted(steps) and len(mine) >= 10
+        assert seconds[-1] >= 590  # ten minutes each (the race stops a turn as soon as its time is up)
+        assert all(0 < r["fid"] < 1000 for r in mine)
+
+
+def test_benchmark_results_refuses_a_missing_or_foreign_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="seed_programs.py --out"):
+        seeds.benchmark_results(tmp_path / "none.csv")
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("model,fid\nlean,12.0\n")
+    with pytest.raises(ValueError, match="lacks the column"):
+        seeds.benchmark_results(foreign)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("program,seed,seconds,steps,fid\n")
+    with pytest.raises(ValueError, match="no rows"):
+        seeds.benchmark_results(empty)
+    one = tmp_path / "one.csv"
+    one.write_text("program,seed,seconds,steps,fid\nS1 fixed,0,30.5,12,600.25\n")
+    assert seeds.benchmark_results(one) == [
+        {"program": "S1 fixed", "seed": 0, "seconds": 30.5, "steps": 12, "fid": 600.25}
+    ]
