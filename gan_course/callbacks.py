@@ -318,9 +318,13 @@ class Checkpoint(keras.callbacks.Callback):
         for epoch, path in reversed(list_checkpoints(self.directory)):
             try:
                 restored = load_checkpoint(gan, path)
-            except tf.errors.NotFoundError:
+            except tf.errors.OpError:
                 # listed a moment ago, gone now: another process is rewriting it (save_checkpoint removes the
-                # old index first), so it is neither damaged nor ours to wait for; the previous one is used
+                # old index first), so it is neither damaged nor ours to wait for; the previous one is used.
+                # TensorFlow reports the vanished index as NotFoundError or, from its checkpoint reader, as an
+                # UNKNOWN OpError ("...index; No such file or directory"); any other error is raised
+                if path.with_name(path.name + ".index").exists():
+                    raise
                 print(f"skipping {path.name}: another process is rewriting it")
                 continue
             except CheckpointError as err:

@@ -169,7 +169,8 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_restore_skips_a_checkpoint_that_vanishes_while_another_process_rewrites_it(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("kind", ["NotFoundError", "OpError"])  # TensorFlow reports the vanished index both ways
+def test_restore_skips_a_checkpoint_that_vanishes_while_being_rewritten(tmp_path, monkeypatch, capsys, kind):
     import tensorflow as tf
 
     gan = _gan()
@@ -179,7 +180,11 @@ def test_restore_skips_a_checkpoint_that_vanishes_while_another_process_rewrites
 
     def load(gan, path):  # epoch 2's index vanishes between the listing and TensorFlow's read, as in the race
         if path.name == "epoch-0002":
-            raise tf.errors.NotFoundError(None, None, f"Failed to find any matching files for {path}")
+            (tmp_path / "epoch-0002.index").unlink()
+            message = f"{path}.index; No such file or directory"
+            if kind == "NotFoundError":
+                raise tf.errors.NotFoundError(None, None, message)
+            raise tf.errors.OpError(None, None, message, tf.errors.UNKNOWN)
         return real_load(gan, path)
 
     monkeypatch.setattr(callbacks, "load_checkpoint", load)
@@ -187,6 +192,19 @@ def test_restore_skips_a_checkpoint_that_vanishes_while_another_process_rewrites
     assert checkpoint.restore(_gan()) == 1
     assert "epoch-0002: another process is rewriting it" in capsys.readouterr().out
     assert checkpoint.damaged == set()  # not damaged: rewritten
+
+
+def test_restore_raises_a_tensorflow_error_on_a_checkpoint_that_is_still_there(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    callbacks.save_checkpoint(_gan(), tmp_path / "epoch-0001", 1)
+
+    def load(gan, path):  # the index exists: this error is not the rewrite race, so it must not be hidden
+        raise tf.errors.OpError(None, None, "disk on fire", tf.errors.UNKNOWN)
+
+    monkeypatch.setattr(callbacks, "load_checkpoint", load)
+    with pytest.raises(tf.errors.OpError, match="disk on fire"):
+        callbacks.Checkpoint(tmp_path).restore(_gan())
 
 
 def test_two_writers_on_one_folder_never_break_each_other(tmp_path):
