@@ -1,11 +1,15 @@
 # The course's two commands: `make lab` opens the lessons, `make test` runs every test.
 # Both create .venv on first use (and refresh it when pyproject.toml changes).
+# `make book` renders the executed lessons into a static site, _build/book/ (nothing is re-run, nothing
+# is fetched at build or view time); `make book-check` opens every page in headless Chromium and fails
+# on console errors, images that did not load, unrendered maths and broken internal links.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+BOOK_STAMP := $(VENV)/.installed-book
 
-.PHONY: lab test doctor lint clean
+.PHONY: lab test doctor lint clean book book-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "gan-course needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -23,6 +27,17 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	GAN_COURSE_SMOKE=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600
+
+$(BOOK_STAMP): $(STAMP) pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make book needs Python 3.11 or newer (Sphinx 9); run: make PYTHON=python3.11 clean book")'
+	$(PY) -m pip install --quiet -e ".[book]"
+	@touch $@
+
+book: $(BOOK_STAMP)
+	$(PY) tools/build_book.py
+
+book-check: book
+	$(PY) tools/book_check.py
 
 doctor: $(STAMP)
 	$(PY) -m gan_course doctor

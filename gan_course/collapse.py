@@ -13,11 +13,17 @@ remedy only changes the discriminator or the loss that step is given:
 
 ``toy_trial`` turns one run into a row for ``experiments.run``; ``train_ring`` is what the
 ring-lab panel (``widgets.ring_lab``) trains. Plots of runs live in ``viz``.
+
+On images, ``image_trial`` trains lesson 03's lean DCGAN one epoch, then continues copies of it
+with other learning rates and reads the class mix of each copy's samples with the course's
+classifier; ``image_results`` reads the shipped result of ``benchmarks/image_collapse.py``, which
+repeats it over seeds.
 Used in lessons 04 and 06 (every loss on the ring and grid).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -25,7 +31,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course import metrics, models
+from gan_course import experiments, metrics, models
+from gan_course.data import _integer, check_images
 from gan_course.losses import get_loss, wgan_gp, with_r1
 from gan_course.training import METRICS, build_optimizers, default_optimizer, gan_step, generate
 
@@ -300,3 +307,115 @@ def train_ring(
         beta_1=beta_1,
     )
     return ring, run
+
+
+# ------------------------------------------------------------------- collapse on images (lesson 04, section 5)
+
+#: Lesson 04's second epoch, as (D's, G's) Adam learning rate, after a shared first epoch at 2e-4:
+#: lesson 03's setting, and a D slowed 20 times with a G sped up 10 times.
+IMAGE_SECOND_EPOCH = {"healthy": (2e-4, 2e-4), "collapsed": (1e-5, 2e-3)}
+
+
+def _rate_pair(name, pair):
+    ok = isinstance(pair, (tuple, list)) and len(pair) == 2
+    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1 for v in pair)
+    if not ok:
+        raise ValueError(
+            f"second_epoch[{name!r}] must be a pair (lr_d, lr_g) of learning rates in (0, 1), e.g. (2e-4, 2e-4), "
+            f"got {pair!r}"
+        )
+    return float(pair[0]), float(pair[1])
+
+
+def image_trial(
+    images, classifier, seed: int = 0, second_epoch=None, lr: float = 2e-4, batch_size: int = 128, n_samples=5000
+) -> dict:
+    """Lesson 03's lean DCGAN one epoch on ``images``, then a copy per ``second_epoch`` setting one more epoch.
+
+    The first epoch uses Adam(``lr``, β₁ = 0.5) for both networks; ``second_epoch`` maps a name to
+    (D's, G's) learning rate for the second (default ``IMAGE_SECOND_EPOCH``), each copy starting
+    from the same weights and seeing the same batches. Returns ``{"first epoch": row, name: row, ...}``;
+    each row has ``samples`` (``n_samples`` images from the same fixed noise), ``distribution``
+    (``metrics.ClassDistribution`` of ``classifier``'s predictions), ``classes_used`` (classes with
+    at least 1 % of the samples), ``largest_share``, ``kl`` (to uniform) and ``seconds``.
+    Introduced in lesson 04.
+    """
+    from gan_course import training
+
+    images = check_images(images, "images", shape=(28, 28, 1))
+    seed = _integer(seed, "seed", minimum=0)
+    if not hasattr(classifier, "logits"):
+        raise ValueError(f"classifier must be features.load_classifier(...)'s, got {type(classifier).__name__}")
+    second_epoch = IMAGE_SECOND_EPOCH if second_epoch is None else second_epoch
+    if not isinstance(second_epoch, dict) or not second_epoch:
+        raise ValueError(f"second_epoch must be a non-empty dict name -> (lr_d, lr_g), got {second_epoch!r}")
+    rates = {name: _rate_pair(name, pair) for name, pair in second_epoch.items()}
+    if "first epoch" in rates:
+        raise ValueError("'first epoch' names the shared start in the result: call your setting something else")
+    lr = _rate_pair("lr", (lr, lr))[0]
+    n_samples = _integer(n_samples, "n_samples", minimum=2)
+    batch_size = _integer(batch_size, "batch_size", minimum=1)
+    build_g, build_d = models.DCGANS["lean"]
+    keras.utils.set_random_seed(seed)
+    generator, discriminator = build_g(100), build_d()
+    z = np.random.default_rng(seed).normal(size=(n_samples, 100)).astype("float32")
+
+    def row(start):
+        samples = generator.predict(z, batch_size=500, verbose=0)
+        dist = metrics.class_distribution(classifier.logits(samples).argmax(1), 10)
+        return {
+            "samples": samples,
+            "distribution": dist,
+            "classes_used": dist.classes_used(0.01),
+            "largest_share": float(dist.shares.max()),
+            "kl": dist.kl_to_uniform,
+            "seconds": time.perf_counter() - start,
+        }
+
+    def epoch(lr_d, lr_g, data_seed):
+        training.train(
+            generator,
+            discriminator,
+            images,
+            epochs=1,
+            batch_size=batch_size,
+            seed=data_seed,
+            verbose=False,
+            d_optimizer=training.default_optimizer(lr_d),
+            g_optimizer=training.default_optimizer(lr_g),
+        )
+
+    start = time.perf_counter()
+    epoch(lr, lr, seed)
+    result = {"first epoch": row(start)}
+    weights = (generator.get_weights(), discriminator.get_weights())
+    for name, (lr_d, lr_g) in rates.items():
+        generator.set_weights(weights[0])
+        discriminator.set_weights(weights[1])
+        start = time.perf_counter()
+        epoch(lr_d, lr_g, seed + 1)
+        result[name] = row(start)
+    return result
+
+
+#: The result of ``benchmarks/image_collapse.py`` (seeds 0-4) that ships with the course.
+IMAGE_RESULTS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "image_collapse.csv")
+_IMAGE_COLUMNS = {
+    "run": str,
+    "seed": int,
+    "classes_used": int,
+    "largest_class": str,
+    "largest_share": float,
+    "kl": float,
+    "seconds": float,
+}
+
+
+def image_results(path=None) -> list[dict]:
+    """The rows of ``benchmarks/image_collapse.py``'s CSV: one per seed and run (first epoch, healthy, collapsed).
+
+    Without ``path``, the result that ships with the course (``IMAGE_RESULTS_CSV``, seeds 0-4 on a
+    2-core CPU). Introduced in lesson 04.
+    """
+    path = IMAGE_RESULTS_CSV if path is None else path
+    return experiments.read_results(path, _IMAGE_COLUMNS, f"python benchmarks/image_collapse.py --out {path}")

@@ -2,6 +2,8 @@
 
 Each prints a verdict and, when the answer is wrong, a hint aimed at the most likely
 mistake; each returns True or False so tests (and curious learners) can use it.
+``solution(lesson, n)`` prints the worked solution of any exercise, checked or open
+(``gan_course.solutions``), and returns a checked exercise's answer.
 Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
@@ -374,7 +376,7 @@ def check_collapse_kl(one_mode, two_modes, k: int = 8) -> bool:
     if np.isclose(a, want_a) and np.isclose(b, want_b):
         return _report(
             True,
-            f"log {k} = {want_a:.3f} and log {k // 2} = {want_b:.3f}: KL = log(k / modes used) "
+            f"log {k} = {want_a:.3f} and log {k / 2:g} = {want_b:.3f}: KL = log(k / modes used) "
             "when the used modes are equally filled",
         )
     if np.isclose(a, np.log2(k)) or np.isclose(b, np.log2(k / 2)):
@@ -1182,3 +1184,25 @@ def check_cost_prediction(answer, measured_rate, width: int = 128, base_width: i
         "build both models with models.dcgan_lean_generator / dcgan_lean_discriminator(width=...), count "
         "4 G + 8 D multiply-adds with models.forward_macs, and scale the measured rate by their ratio",
     )
+
+
+# ----------------------------------------------------------------- worked solutions
+
+
+def solution(lesson: int, n: int):
+    """Print the worked solution of exercise ``n`` of lesson ``lesson`` and return its answer.
+
+    Try the exercise first: the check's hints are made for the usual mistakes. For a checked exercise
+    this prints the reasoning and the code, and returns what the lesson's ``check_*`` call takes (a
+    function, a number, or a tuple for a check that takes two numbers), so that, for instance,
+    ``check_pack(solution(4, 2))`` passes. For an open exercise, which has no single answer, it prints
+    code to run in the lesson and what to look at in the result, and returns None. ``lesson`` and
+    ``n`` are ints, e.g. ``solution(4, 2)`` for lesson 04, exercise 2; any other pair raises a
+    ValueError that lists every lesson's exercise numbers. The solutions live in
+    ``gan_course.solutions``. Introduced in lesson 01.
+    """
+    from gan_course.solutions import get
+
+    found = get(lesson, n)
+    print(found.render())
+    return found.value()

@@ -3,14 +3,17 @@
 ``run`` calls a trial function for every combination and collects one row per run;
 ``summarize`` groups the rows by method and setting and gives each numeric result's mean,
 standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes the summary as
-a Markdown table with settings side by side. Used in lessons 04 (remedies for mode collapse
+a Markdown table with settings side by side; ``read_results`` reads a benchmark's committed CSV
+with its columns' types checked. Used in lessons 04 (remedies for mode collapse
 on the ring and the grid), 06 (losses and stabilisers), 07 (conditional vs unconditional) and
 08 (transfer methods) and 09 (the fixed seed programs), and meant for every later lesson that compares methods.
 """
 
 from __future__ import annotations
 
+import csv
 import numbers
+import os
 import time
 
 import numpy as np
@@ -131,3 +134,25 @@ def format_table(summary: list, columns: dict) -> str:
                     raise ValueError(f"column {title!r} asks for {err} but the summary has {sorted(row)}") from None
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def read_results(path, columns: dict, command: str) -> list[dict]:
+    """The rows of a benchmark's CSV at ``path``, each value converted by ``columns`` (name -> type).
+
+    ``command`` is the command that writes such a file; the errors name it. A missing file, a file
+    without one of the columns (another benchmark's) and a file with a header but no rows are
+    refused. Rows keep the file's order. Used by ``stability.benchmark_results`` and
+    ``seeds.benchmark_results``. Introduced in lesson 06.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no benchmark result at {path}: run `{command}` to make one")
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = set(columns) - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path} lacks the column(s) {sorted(missing)}: is it the CSV of `{command}`?")
+        rows = [{key: kind(row[key]) for key, kind in columns.items()} for row in reader]
+    if not rows:
+        raise ValueError(f"{path} has a header but no rows: the benchmark did not finish a turn")
+    return rows

@@ -36,6 +36,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_course import experiments
 from gan_course.losses import GANLoss, get_loss
 from gan_course.training import History
 
@@ -1322,19 +1323,5 @@ def benchmark_results(path=None) -> list[dict]:
     2-core CPU for lesson 09). Rows come in the order they were measured, so each program's rows
     are in order of training time. Introduced in lesson 09.
     """
-    import csv
-
-    path = BENCHMARK_CSV if path is None else os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(
-            f"no benchmark result at {path}: run `python benchmarks/seed_programs.py --out {path}` to make one"
-        )
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        missing = set(_BENCHMARK_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path} lacks the column(s) {sorted(missing)}: is it benchmarks/seed_programs.py's CSV?")
-        rows = [{key: kind(row[key]) for key, kind in _BENCHMARK_COLUMNS.items()} for row in reader]
-    if not rows:
-        raise ValueError(f"{path} has a header but no rows: the benchmark did not finish a turn")
-    return rows
+    path = BENCHMARK_CSV if path is None else path
+    return experiments.read_results(path, _BENCHMARK_COLUMNS, f"python benchmarks/seed_programs.py --out {path}")

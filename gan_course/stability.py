@@ -7,7 +7,8 @@ moving average of G (``GAN(ema=...)``) and D steps per G step. ``recipe(**settin
 names and the combinations at once; ``paper_settings(loss)`` gives each loss the optimizer
 settings its authors used, so no loss is compared in another's settings. ``image_trial`` trains
 the lean DCGAN with a recipe for a number of seconds and scores it, one row for
-``experiments.run``.
+``experiments.run``. ``benchmark_results`` reads the ten-minute result of
+``benchmarks/dcgan_time_to_quality.py`` that ships with the course.
 
 Used in lessons 06, 07 and 08 (``RECIPE``).
 """
@@ -15,11 +16,13 @@ Used in lessons 06, 07 and 08 (``RECIPE``).
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from gan_course import experiments
 from gan_course import losses as gan_losses
 
 #: What each setting of a ``Recipe`` does, for error messages and the lesson's table.
@@ -260,3 +263,37 @@ def compare_on_images(
                 }
             )
     return rows
+
+
+# ------------------------------------------------------------------- the ten-minute benchmark
+
+#: The result of ``benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1`` that ships with the course.
+BENCHMARK_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "time_to_quality.csv")
+_BENCHMARK_COLUMNS = {"model": str, "seed": int, "minutes": float, "steps": int, "seconds": float, "fid": float}
+
+
+def benchmark_results(path=None) -> list[dict]:
+    """The rows of ``benchmarks/dcgan_time_to_quality.py``'s CSV, one per model and seed, ready for ``experiments``.
+
+    Without ``path``, the result that ships with the course (``BENCHMARK_CSV``: seed DCGAN, lean
+    DCGAN and ``RECIPE``, ten minutes each, seeds 0 and 1, on a 2-core CPU); with it, your own run's
+    file (the script writes ``outputs/benchmarks/time_to_quality.csv``). Each row has ``method``
+    (the model), ``setting`` (the budget, e.g. ``"10 min"``), ``seed``, ``steps``, ``seconds`` and
+    ``fid`` (N = 10 000, the course's classifier), so ``experiments.summarize`` gives mean and
+    spread over seeds. Introduced in lesson 06.
+    """
+    path = BENCHMARK_CSV if path is None else path
+    rows = experiments.read_results(
+        path, _BENCHMARK_COLUMNS, "python benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1"
+    )
+    return [
+        {
+            "method": r["model"],
+            "setting": f"{r['minutes']:g} min",
+            "seed": r["seed"],
+            "steps": r["steps"],
+            "seconds": r["seconds"],
+            "fid": r["fid"],
+        }
+        for r in rows
+    ]

@@ -261,8 +261,9 @@ def plot_class_shares(counts: dict, class_names, title: str | None = None, ax=No
 def plot_toy_points(points, centers=None, title: str | None = None, ax=None, lim: float | None = None, n: int = 1000):
     """Up to ``n`` 2-D points (blue) over a mixture's centres (red crosses), in a square panel.
 
-    The panel spans the centres with a margin, widened where needed so that 99.5% of the points stay
-    inside (or give ``lim``).
+    The panel spans the centres with a margin, widened so that every point stays inside, up to four
+    times that margin (or give ``lim``). Points still outside (far outliers, or not finite) are
+    counted in the panel's lower left corner, so that no point leaves the picture unnoticed.
     Introduced in lesson 04.
     """
     points = np.asarray(points)
@@ -270,14 +271,20 @@ def plot_toy_points(points, centers=None, title: str | None = None, ax=None, lim
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    if lim is None:  # the centres with a margin, widened so that the bulk of the points stays inside
-        ref = np.asarray(centers) if centers is not None else points
-        shown = np.abs(points[:n][np.all(np.isfinite(points[:n]), axis=1)])
-        lim = max(1.3 * np.abs(ref).max() + 0.2, 1.05 * np.percentile(shown, 99.5) if len(shown) else 0.0)
-    ax.scatter(*points[:n].T, s=2, alpha=0.4, color="tab:blue")
+    shown = points[:n]
+    finite = shown[np.all(np.isfinite(shown), axis=1)]
+    if lim is None:  # the centres with a margin, widened (up to 4 times) so that every point stays inside
+        ref = np.asarray(centers) if centers is not None else finite
+        base = 1.3 * np.abs(ref).max() + 0.2 if len(ref) else 1.0
+        lim = min(max(base, 1.05 * np.abs(finite).max() if len(finite) else 0.0), 4 * base)
+    ax.scatter(*finite.T, s=2, alpha=0.4, color="tab:blue")
     if centers is not None:
         ax.scatter(*np.asarray(centers).T, marker="x", s=25, color="tab:red")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xticks=[], yticks=[], aspect="equal")
+    outside = len(shown) - len(finite) + int(np.any(np.abs(finite) > lim, axis=1).sum())
+    if outside:
+        ax.text(0.02, 0.02, f"{outside} of {len(shown)} points outside", transform=ax.transAxes, fontsize=7,
+                color="tab:gray")  # fmt: skip
     if title:
         ax.set_title(title, fontsize=9)
     return ax

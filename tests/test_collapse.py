@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_course import collapse, experiments, models, toy
+from gan_course import collapse, experiments, features, models, toy
 
 
 def test_pack_puts_consecutive_samples_side_by_side():
@@ -144,3 +144,73 @@ def test_a_conditional_toy_gan_puts_each_label_on_its_own_mode():
         collapse.train_toy(ring, conditional=True, remedy="pacgan", steps=1)
     with pytest.raises(ValueError, match="needs mixture.labels"):
         collapse.train_toy(toy.Mixture(ring.samples, ring.centers, ring.std), conditional=True, steps=1)
+
+
+# ------------------------------------------------------------------- collapse on images (lesson 04, section 5)
+
+
+def _tiny_images(n=64):
+    return np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+
+
+def test_image_trial_continues_copies_of_one_first_epoch_and_reads_their_classes():
+    classifier = features.load_classifier("fashion_mnist")
+    second = {"same": (2e-4, 2e-4), "again": (2e-4, 2e-4), "other": (1e-5, 2e-3)}
+    result = collapse.image_trial(_tiny_images(), classifier, seed=3, second_epoch=second, batch_size=32, n_samples=50)
+    assert list(result) == ["first epoch", "same", "again", "other"]
+    # both copies start from the same weights and see the same batches: the same rates give the same samples
+    np.testing.assert_array_equal(result["same"]["samples"], result["again"]["samples"])
+    assert not np.array_equal(result["same"]["samples"], result["other"]["samples"])
+    assert not np.array_equal(result["same"]["samples"], result["first epoch"]["samples"])
+    for row in result.values():
+        dist = row["distribution"]
+        assert row["samples"].shape == (50, 28, 28, 1) and dist.counts.sum() == 50
+        # the row's numbers are the classifier's reading of these very samples
+        np.testing.assert_array_equal(
+            dist.counts, np.bincount(classifier.logits(row["samples"]).argmax(1), minlength=10)
+        )
+        assert row["classes_used"] == int((dist.counts >= 0.5).sum())  # 1 % of 50 samples is half a sample
+        assert row["largest_share"] == dist.counts.max() / 50 and row["kl"] == dist.kl_to_uniform
+    # the same seed repeats the run
+    again = collapse.image_trial(_tiny_images(), classifier, seed=3, second_epoch={"same": (2e-4, 2e-4)},
+                                 batch_size=32, n_samples=50)  # fmt: skip
+    np.testing.assert_array_equal(again["same"]["samples"], result["same"]["samples"])
+
+
+def test_image_trial_refuses_bad_settings_before_training():
+    classifier = features.load_classifier("fashion_mnist")
+    images = _tiny_images(8)
+    with pytest.raises(ValueError, match=r"second_epoch\['fast'\] must be a pair \(lr_d, lr_g\)"):
+        collapse.image_trial(images, classifier, second_epoch={"fast": 2e-3})
+    with pytest.raises(ValueError, match=r"second_epoch\['zero'\] must be a pair"):
+        collapse.image_trial(images, classifier, second_epoch={"zero": (0, 1e-3)})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        collapse.image_trial(images, classifier, second_epoch={})
+    with pytest.raises(ValueError, match="'first epoch' names the shared start"):
+        collapse.image_trial(images, classifier, second_epoch={"first epoch": (1e-4, 1e-4)})
+    with pytest.raises(ValueError, match=r"\(28, 28, 1\)"):
+        collapse.image_trial(np.zeros((8, 32, 32, 1), "float32"), classifier)
+    with pytest.raises(ValueError, match="classifier must be"):
+        collapse.image_trial(images, "fashion_mnist")
+    with pytest.raises(ValueError, match="n_samples"):
+        collapse.image_trial(images, classifier, n_samples=1)
+
+
+def test_the_shipped_image_result_has_every_run_on_five_seeds():
+    rows = collapse.image_results()
+    assert {(r["run"], r["seed"]) for r in rows} == {
+        (run, seed) for run in ("first epoch", "healthy", "collapsed") for seed in range(5)
+    }
+    for r in rows:
+        assert 1 <= r["classes_used"] <= 10 and 0.1 <= r["largest_share"] <= 1 and 0 <= r["kl"] <= np.log(10) + 1e-6
+        # KL to uniform is at least what the largest class alone forces: p log(10 p) + (1 - p) log(10 (1 - p) / 9)
+        p = r["largest_share"]
+        bound = p * np.log(10 * p) + ((1 - p) * np.log(10 * (1 - p) / 9) if p < 1 else 0)
+        assert r["kl"] >= bound - 1e-3
+
+
+def test_image_results_refuses_a_foreign_file(tmp_path):
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("model,seed,minutes,steps,seconds,slices,fid\nlean,1,0.5,40,30.25,2,300.5\n")
+    with pytest.raises(ValueError, match="image_collapse.py"):
+        collapse.image_results(foreign)

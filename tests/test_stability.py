@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras import layers
 
 import gan_course
-from gan_course import benchmark, callbacks, collapse, losses, models, stability, toy, training
+from gan_course import benchmark, callbacks, collapse, experiments, losses, models, stability, toy, training
 from gan_course.gan import GAN, build_gan
 
 SHAPE = (8, 8, 1)
@@ -307,3 +307,36 @@ def test_race_gives_every_model_its_seconds_in_alternating_slices():
         benchmark.race(gans, _images(64), seconds=1, slice_seconds=0)
     with pytest.raises(ValueError, match="non-empty dict"):
         benchmark.race({}, _images(64), seconds=1)
+
+
+# ------------------------------------------------------------------- the shipped ten-minute benchmark
+
+
+def test_the_shipped_benchmark_result_has_every_model_and_seed_at_ten_minutes():
+    rows = stability.benchmark_results()
+    assert {(r["method"], r["seed"]) for r in rows} == {(m, s) for m in ("seed", "lean", "recipe") for s in (0, 1)}
+    for r in rows:
+        assert r["setting"] == "10 min" and 600 <= r["seconds"] < 660 and r["steps"] > 0 and 0 < r["fid"] < 1000
+    # one row per (model, seed), so the summary has mean and spread over the two seeds
+    summary = {r["method"]: r for r in experiments.summarize(rows)}
+    assert all(s["n"] == 2 and s["fid_std"] > 0 for s in summary.values())
+    # the recipe takes about twice the lean DCGAN's steps per second (batch 64 instead of 128)
+    assert 1.5 < summary["recipe"]["steps"] / summary["lean"]["steps"] < 2.5
+
+
+def test_benchmark_results_converts_types_and_refuses_a_missing_foreign_or_empty_file(tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("model,seed,minutes,steps,seconds,slices,fid\nlean,1,0.5,40,30.25,2,300.5\n")
+    assert stability.benchmark_results(one) == [
+        {"method": "lean", "setting": "0.5 min", "seed": 1, "steps": 40, "seconds": 30.25, "fid": 300.5}
+    ]
+    with pytest.raises(FileNotFoundError, match="dcgan_time_to_quality.py"):
+        stability.benchmark_results(tmp_path / "none.csv")
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("program,seed,seconds,steps,fid\nS1 fixed,0,30.5,12,600.25\n")
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['minutes', 'model'\]"):
+        stability.benchmark_results(foreign)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("model,seed,minutes,steps,seconds,slices,fid\n")
+    with pytest.raises(ValueError, match="no rows"):
+        stability.benchmark_results(empty)

@@ -1,0 +1,249 @@
+"""Every numbered exercise of every lesson has a worked solution, and each checked one passes the lesson's own check.
+
+The exercises are read from the notebooks (the "**N." markers of each Exercises section), so a new
+exercise without a solution fails here. A checked exercise's check call is taken from its cell, word
+for word, and run on the names the solution's code defines: the solution is tested with the
+lesson's own parameters.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gan_course import exercises, solutions
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = {int(p.name[:2]): p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
+MARKER = re.compile(r"^\*\*(\d+)\.", re.M)  # "**3.**" and lesson 10's "**1. A replica's share...**"
+OPEN = "(Open.)"
+
+
+def _check_calls(source: str) -> list[str]:
+    """The ``exercises.check_*(...)`` calls in a code cell, as written."""
+    calls = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "exercises"
+            and node.func.attr.startswith("check_")
+        ):
+            calls.append(ast.get_source_segment(source, node))
+    return calls
+
+
+def _exercises(path: Path) -> dict[int, dict]:
+    """A lesson's numbered exercises: {n: {"text": its markdown, "calls": the check calls of its code cells}}."""
+    cells = json.loads(path.read_text())["cells"]
+    heading = re.compile(r"^## Exercises", re.M)
+    starts = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and heading.search("".join(c["source"]))]
+    assert len(starts) == 1, f"{path.name}: expected one '## Exercises' section, found {len(starts)}"
+    found: dict[int, dict] = {}
+    current = None
+    for i, cell in enumerate(cells[starts[0] :]):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            if i == 0:
+                source = source[heading.search(source).start() + len("## Exercises") :]
+            end = re.search(r"^## ", source, re.M)  # the next section (Summary) ends the exercises
+            pieces = MARKER.split(source[: end.start()] if end else source)
+            if current is not None:
+                found[current]["text"] += pieces[0]
+            for number, text in zip(pieces[1::2], pieces[2::2]):
+                current = int(number)
+                assert current not in found, f"{path.name}: exercise {current} appears twice"
+                found[current] = {"text": text, "calls": []}
+            if end:
+                break
+        elif current is not None:
+            found[current]["calls"] += _check_calls(source)
+    return found
+
+
+EXERCISES = {lesson: _exercises(path) for lesson, path in NOTEBOOKS.items()}
+IN_LESSONS = [(lesson, n) for lesson, found in EXERCISES.items() for n in found]
+CHECKED = [key for key in IN_LESSONS if OPEN not in EXERCISES[key[0]][key[1]]["text"]]
+OPEN_ONES = [key for key in IN_LESSONS if key not in CHECKED]
+
+
+def _ids(keys):
+    return [f"{lesson:02d}.{n}" for lesson, n in keys]
+
+
+def _quiet(fn, *args):
+    """fn(*args) with its printed output captured: (result, output)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fn(*args)
+    return result, out.getvalue()
+
+
+def _run_lesson_check(solution, call: str):
+    """Evaluate the lesson's check call on the names the solution's code defines; (verdict, printed)."""
+    names = solution.namespace(with_usage=True)
+    names["exercises"] = exercises
+    return _quiet(eval, call, names)
+
+
+# ------------------------------------------------------------------- the lessons' exercises
+
+
+def test_the_notebooks_have_numbered_exercises():
+    assert sorted(EXERCISES) == list(range(1, 11))
+    for lesson, found in EXERCISES.items():
+        assert sorted(found) == list(range(1, len(found) + 1)), f"lesson {lesson:02d}: exercises {sorted(found)}"
+
+
+def test_every_numbered_exercise_has_a_solution_and_every_solution_an_exercise():
+    assert not sorted(set(IN_LESSONS) - set(solutions.SOLUTIONS)), "exercises without a solution"
+    assert not sorted(set(solutions.SOLUTIONS) - set(IN_LESSONS)), "solutions of exercises no lesson has"
+    assert solutions.exercise_numbers() == {lesson: tuple(sorted(found)) for lesson, found in EXERCISES.items()}
+
+
+@pytest.mark.parametrize(("lesson", "n"), IN_LESSONS, ids=_ids(IN_LESSONS))
+def test_a_solution_is_checked_or_open_as_its_exercise_is(lesson, n):
+    exercise, solution = EXERCISES[lesson][n], solutions.SOLUTIONS[(lesson, n)]
+    if OPEN in exercise["text"]:
+        assert not exercise["calls"], f"open exercise {lesson:02d}.{n} has a check call"
+        assert not solution.checked
+    else:
+        assert len(exercise["calls"]) == 1, f"checked exercise {lesson:02d}.{n}: calls {exercise['calls']}"
+        assert solution.checked
+        # the solution records the lesson's own call, parameters included
+        assert ast.dump(ast.parse(solution.check.rstrip(";"))) == ast.dump(ast.parse(exercise["calls"][0]))
+
+
+# ------------------------------------------------------------------- checked exercises
+
+
+@pytest.mark.parametrize(("lesson", "n"), CHECKED, ids=_ids(CHECKED))
+def test_the_solution_passes_the_lessons_own_check(lesson, n):
+    call = EXERCISES[lesson][n]["calls"][0]  # from the notebook, with the lesson's parameters
+    verdict, printed = _run_lesson_check(solutions.SOLUTIONS[(lesson, n)], call)
+    assert verdict is True, printed
+    assert printed.startswith("Correct"), printed
+
+
+@pytest.mark.parametrize(("lesson", "n"), CHECKED, ids=_ids(CHECKED))
+def test_solution_prints_the_work_and_returns_what_the_check_takes(lesson, n):
+    solution = solutions.SOLUTIONS[(lesson, n)]
+    answer, printed = _quiet(exercises.solution, lesson, n)
+    assert printed.startswith(f"Lesson {lesson:02d}, exercise {n} (checked by exercises.{solution.check_name})")
+    assert solution.text in printed and solution.code.splitlines()[-1] in printed
+    assert solution.check.rstrip(";") in printed
+    assert answer is not None
+    if isinstance(solution.answer, tuple):
+        assert isinstance(answer, tuple) and len(answer) == len(solution.answer)
+    # the printed line that feeds exercises.solution(lesson, n) to the check passes
+    line = solution.reuse_line()
+    assert f"exercises.solution({lesson}, {n})" in line and line in printed
+    names = {"exercises": exercises, **solution.namespace()}
+    verdict, out = _quiet(eval, line, names)
+    assert verdict is True, out
+
+
+# ------------------------------------------------------------------- open exercises
+
+
+@pytest.mark.parametrize(("lesson", "n"), OPEN_ONES, ids=_ids(OPEN_ONES))
+def test_an_open_solution_prints_code_and_how_to_read_it(lesson, n):
+    solution = solutions.SOLUTIONS[(lesson, n)]
+    answer, printed = _quiet(exercises.solution, lesson, n)
+    assert answer is None
+    assert printed.startswith(f"Lesson {lesson:02d}, exercise {n} (open")
+    assert "What to look at" in printed
+    assert len(solution.text.split()) >= 20 and len(solution.reading.split()) >= 40
+    compile(solution.code, f"<solution {lesson:02d}.{n}>", "exec")  # runs in the lesson: it must at least parse
+    assert solution.code.splitlines()[0] in printed
+
+
+def test_follow_up_code_parses():
+    for (lesson, n), solution in solutions.SOLUTIONS.items():
+        if solution.follow_up:
+            compile(solution.follow_up, f"<follow-up {lesson:02d}.{n}>", "exec")
+
+
+# ------------------------------------------------------------------- bad arguments
+
+
+@pytest.mark.parametrize(
+    ("lesson", "n", "argument", "got"),
+    [
+        (11, 1, "lesson", "lesson=11"),
+        (0, 1, "lesson", "lesson=0"),
+        ("4", 2, "lesson", "lesson='4'"),
+        (4.0, 2, "lesson", "lesson=4.0"),
+        (True, 1, "lesson", "lesson=True"),
+        (4, 99, "n", "n=99"),
+        (4, 0, "n", "n=0"),
+        (10, 3, "n", "n=3"),
+        (4, None, "n", "n=None"),
+    ],
+)
+def test_a_bad_lesson_or_exercise_number_is_refused_with_the_choices(lesson, n, argument, got):
+    with pytest.raises(ValueError) as err:
+        exercises.solution(lesson, n)
+    message = str(err.value)
+    assert message.startswith(f"{argument} must be"), message
+    assert got in message
+    for number, found in EXERCISES.items():
+        assert f"lesson {number} has exercises {', '.join(map(str, sorted(found)))}" in message
+
+
+def test_numpy_integers_are_accepted():
+    answer, _ = _quiet(exercises.solution, np.int64(6), np.int32(2))
+    assert answer == pytest.approx(0.999**1000)
+
+
+# ------------------------------------------------------------------- the checks can fail
+
+
+def _lesson_functions(lesson: int, n: int) -> dict:
+    """The functions (and module-level assignments) of an exercise's code cell, without running its check."""
+    path = NOTEBOOKS[lesson]
+    cells = json.loads(path.read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    source = next(s for s in sources if EXERCISES[lesson][n]["calls"][0] in s)
+    tree = ast.parse(source)
+    tree.body = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.Assign))]
+    import keras
+    import tensorflow as tf
+
+    names = {"keras": keras, "tf": tf, "np": np}
+    exec(compile(tree, f"<{path.name}>", "exec"), names)
+    return names
+
+
+def _wrong_pack(x, m):  # the right numbers in the wrong places
+    x = np.asarray(x)
+    return x.reshape(len(x) // m, m, -1).transpose(0, 2, 1).reshape(len(x) // m, -1)
+
+
+WRONG = {
+    # (lesson, n): (the names the lesson's check call reads, set to a wrong answer; the hint expected)
+    (4, 2): (lambda: {"my_pack": _wrong_pack}, "wrong places"),
+    (4, 3): (lambda: {"one_mode": np.log2(25), "two_modes": np.log2(12.5)}, "natural logarithms"),
+    (6, 2): (lambda: {"my_weight": 1 - 0.999**1000}, "the start keeps the rest"),
+    (9, 1): (lambda: {"my_setup": _lesson_functions(9, 1)["broken_setup"]}, "still in [0, 1]"),
+    (9, 2): (lambda: {"my_step": _lesson_functions(9, 2)["broken_step"]}, "G's update also moved D"),
+    (10, 2): (lambda: {"my_rate": 2789.0 / 4, "rate": {28: 2789.0}}, "not every layer grows alike"),
+}
+
+
+@pytest.mark.parametrize(("lesson", "n"), list(WRONG), ids=_ids(WRONG))
+def test_the_lessons_check_rejects_a_wrong_answer(lesson, n):
+    """The lesson's own call, on a wrong answer (for lesson 09, the broken code the exercise starts from)."""
+    make, hint = WRONG[(lesson, n)]
+    names = {"exercises": exercises, **make()}
+    verdict, printed = _quiet(eval, EXERCISES[lesson][n]["calls"][0], names)
+    assert verdict is False, printed
+    assert printed.startswith("Not yet") and hint in printed, printed
