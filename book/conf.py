@@ -10,7 +10,27 @@ the remote badge images in the lessons' first cells are swapped for local copies
 project = "gan-course"
 author = "gan-course authors"
 copyright = "gan-course authors, Apache-2.0"
-REPOSITORY = "https://github.com/gan-course/gan-course"
+
+
+def _repository() -> str:
+    """gan_course.config.REPOSITORY, read without importing the package (and TensorFlow with it).
+
+    conf.py runs from book/ and, copied, from _build/book-src/: the repository root is the first
+    folder above it that holds gan_course/config.py.
+    """
+    import ast
+    from pathlib import Path
+
+    for folder in Path(__file__).resolve().parents:
+        config = folder / "gan_course" / "config.py"
+        if config.is_file():
+            for node in ast.parse(config.read_text()).body:
+                if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "REPOSITORY" for t in node.targets):
+                    return ast.literal_eval(node.value)
+    raise RuntimeError("gan_course/config.py with REPOSITORY not found above book/conf.py")
+
+
+REPOSITORY = _repository()  # one place for the address: gan_course/config.py
 
 extensions = ["myst_nb", "sphinx-mathjax-offline"]  # the latter sets mathjax_path to its bundled copy
 root_doc = "index"

@@ -14,7 +14,20 @@ import os
 import platform
 import sys
 
-REQUIRED = ("tensorflow", "keras", "numpy", "scipy", "matplotlib", "ipywidgets", "imageio")
+REQUIRED = ("tensorflow", "keras", "numpy", "scipy", "matplotlib", "ipywidgets", "imageio", "tensorboard")
+#: The oldest Python the course supports (pyproject.toml's requires-python).
+MIN_PYTHON = (3, 10)
+
+
+def _python_problems(version_info) -> list[str]:
+    """The problem with this Python, if it is older than ``MIN_PYTHON`` (empty list otherwise)."""
+    if tuple(version_info[:2]) >= MIN_PYTHON:
+        return []
+    found = ".".join(str(v) for v in version_info[:3])
+    return [
+        f"Python {found} is older than {MIN_PYTHON[0]}.{MIN_PYTHON[1]}, which the course needs: install a newer "
+        "Python and recreate the environment, e.g. `rm -rf .venv && make PYTHON=python3.11 lab`"
+    ]
 
 
 def _version(module: str) -> str | None:
@@ -75,13 +88,14 @@ def _check_data(name: str, problems: list[str]) -> None:
 def doctor() -> int:
     """Print the environment report; return the number of problems found (0: every lesson can run).
 
-    Checks the Python packages, the GPUs, smoke mode, and every data set where the loader
+    Checks the Python version, the Python packages, the GPUs, smoke mode, and every data set where the loader
     would find it (all files, both splits, checksums included). Every problem is printed
     with its fix; an unexpected error is reported, never raised. Introduced in the README,
     before lesson 01.
     """
     problems: list[str] = []
     print(f"Python       {platform.python_version()} ({sys.executable})")
+    problems += _python_problems(sys.version_info)
     for module in REQUIRED:
         version = _version(module)
         print(f"{module:<12} {version or 'MISSING'}")

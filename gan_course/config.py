@@ -2,7 +2,7 @@
 
 Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
 their Parameters cell only, so the lesson text never changes with the mode. Used in the Setup and
-Parameters cells of lessons 01, 02, 03, 04 and 05.
+Parameters cells of lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations

@@ -71,3 +71,9 @@ def test_every_doc_page_of_the_book_exists_and_links_to_the_lessons():
     for name in build_book.DOCS:
         text = (ROOT / "docs" / name).read_text()
         assert "../notebooks/01_gan_theory.ipynb" in text, f"docs/{name} should link the lessons"
+
+
+def test_the_book_takes_the_repository_address_from_the_package():
+    from gan_course import config
+
+    assert build_book.REPOSITORY == config.REPOSITORY

@@ -108,3 +108,11 @@ def test_fetch_reports_a_bad_name_and_a_bad_environment_variable(keras_home, mon
     monkeypatch.setenv("GAN_COURSE_FASHION_MNIST", "/typo")
     assert main(["fetch"]) == 1
     assert "GAN_COURSE_FASHION_MNIST is set to '/typo'" in capsys.readouterr().err
+
+
+def test_doctor_refuses_a_python_older_than_the_course_needs():
+    from gan_course.__main__ import _python_problems
+
+    assert _python_problems((3, 11, 4, "final", 0)) == [] and _python_problems((3, 10, 0)) == []
+    (problem,) = _python_problems((3, 9, 18, "final", 0))
+    assert problem.startswith("Python 3.9.18 is older than 3.10") and "make PYTHON=python3.11 lab" in problem
