@@ -16,14 +16,13 @@ Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--seeds
 """
 
 import argparse
-import csv
 import time
 from pathlib import Path
 
 import numpy as np
 
 import gan_course
-from gan_course import benchmark, data, features, metrics, models, stability, viz
+from gan_course import benchmark, data, experiments, features, metrics, models, stability, viz
 from gan_course.gan import build_gan
 
 
@@ -86,11 +85,7 @@ def main():
         for name in names:
             if name != "lean":
                 print(f"FID ratio {name} / lean: {means[name] / means['lean']:.2f}")
-    with open(args.out / "time_to_quality.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {args.out / 'time_to_quality.csv'}")
+    print(f"wrote {experiments.write_results(args.out / 'time_to_quality.csv', rows)}")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,9 @@ Run: .venv/bin/python benchmarks/image_collapse.py [--seeds 0 1 2 3 4] [--out FI
 """
 
 import argparse
-import csv
 
 import gan_course
-from gan_course import collapse, data, features
+from gan_course import collapse, data, experiments, features
 
 COLLAPSED_AT = 4  # at most this many classes with >= 1 % of the samples
 
@@ -42,11 +41,7 @@ def main():
         mine = [r for r in rows if r["run"] == name]
         n = sum(r["classes_used"] <= COLLAPSED_AT for r in mine)
         print(f"{name:<12} collapsed (<= {COLLAPSED_AT} classes at >= 1 %) on {n} of {len(mine)} seeds")
-    with open(args.out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {args.out}")
+    print(f"wrote {experiments.write_results(args.out, rows)}")
 
 
 if __name__ == "__main__":

@@ -15,14 +15,12 @@ Run: .venv/bin/python benchmarks/seed_programs.py [--minutes M] [--seeds 0] [--s
 """
 
 import argparse
-import csv
 import time
-from pathlib import Path
 
 import numpy as np
 
 import gan_course
-from gan_course import benchmark, data, features, metrics, models, seeds
+from gan_course import benchmark, data, experiments, features, metrics, models, seeds
 from gan_course.gan import build_gan
 from gan_course.training import generate
 
@@ -82,13 +80,7 @@ def main():
     start = time.perf_counter()
     benchmark.race(gans, train.images, args.minutes * 60, slice_seconds=args.slice, batch_size=batch, after_slice=score)
     print(f"{len(gans)} runs of {args.minutes:g} min in {(time.perf_counter() - start) / 60:.0f} min of wall time")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {out}")
+    print(f"wrote {experiments.write_results(args.out, rows)}")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 ``run`` calls a trial function for every combination and collects one row per run;
 ``summarize`` groups the rows by method and setting and gives each numeric result's mean,
 standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes the summary as
-a Markdown table with settings side by side; ``read_results`` reads a benchmark's committed CSV
-with its columns' types checked. Used in lessons 04 (remedies for mode collapse
+a Markdown table with settings side by side; ``write_results`` writes a benchmark's rows as CSV and
+``read_results`` reads them back with their columns' types checked. Used in lessons 04 (remedies for mode collapse
 on the ring and the grid), 06 (losses and stabilisers), 07 (conditional vs unconditional) and
 08 (transfer methods) and 09 (the fixed seed programs), and meant for every later lesson that compares methods.
 """
@@ -134,6 +134,22 @@ def format_table(summary: list, columns: dict) -> str:
                     raise ValueError(f"column {title!r} asks for {err} but the summary has {sorted(row)}") from None
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def write_results(path, rows: list) -> str:
+    """Write ``rows`` (dicts with the same keys, in order) as a CSV at ``path``, making its folder; return the path.
+
+    What the benchmarks write and ``read_results`` reads back. Introduced in lesson 06.
+    """
+    if not rows or not all(isinstance(r, dict) and list(r) == list(rows[0]) for r in rows):
+        raise ValueError("rows must be a non-empty list of dicts with the same keys in the same order")
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def read_results(path, columns: dict, command: str) -> list[dict]:

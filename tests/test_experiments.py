@@ -63,3 +63,13 @@ def test_an_infinite_result_has_an_infinite_mean_and_no_spread():
     rows = [{"method": "a", "setting": "s", "seed": s, "kl": v} for s, v in enumerate([float("inf"), 1.0])]
     (row,) = experiments.summarize(rows)
     assert row["kl"] == float("inf") and row["kl_std"] != row["kl_std"]  # nan, and no RuntimeWarning
+
+
+def test_write_results_round_trips_through_read_results_and_refuses_ragged_rows(tmp_path):
+    rows = [{"model": "lean", "seed": 0, "fid": 35.25}, {"model": "seed", "seed": 1, "fid": 124.5}]
+    path = experiments.write_results(tmp_path / "new" / "folder" / "r.csv", rows)  # the folder is made
+    assert experiments.read_results(path, {"model": str, "seed": int, "fid": float}, "make it") == rows
+    with pytest.raises(ValueError, match="same keys in the same order"):
+        experiments.write_results(tmp_path / "x.csv", [{"a": 1}, {"b": 2}])
+    with pytest.raises(ValueError, match="non-empty list"):
+        experiments.write_results(tmp_path / "x.csv", [])
