@@ -3,13 +3,15 @@
 # `make book` renders the executed lessons into a static site, _build/book/ (nothing is re-run, nothing
 # is fetched at build or view time); `make book-check` opens every page in headless Chromium and fails
 # on console errors, images that did not load, unrendered maths and broken internal links.
+# `make colab-links REPO=owner/name REF=tag` points every Colab badge, Setup cell and pyproject.toml's
+# URL at that repository and git tag (the values live in gan_course/config.py; tools/colab_links.py).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK_STAMP := $(VENV)/.installed-book
 
-.PHONY: lab test doctor lint clean book book-check
+.PHONY: lab test doctor lint clean book book-check colab-links
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "gan-course needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -38,6 +40,9 @@ book: $(BOOK_STAMP)
 
 book-check: book
 	$(PY) tools/book_check.py
+
+colab-links:
+	$(PYTHON) tools/colab_links.py -- '$(REPO)' '$(REF)'
 
 doctor: $(STAMP)
 	$(PY) -m gan_course doctor

@@ -1,4 +1,4 @@
-"""Seeds, smoke mode, Colab detection and plot defaults.
+"""Seeds, smoke mode, Colab detection, plot defaults, and the repository address and git ref Colab installs.
 
 Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
 their Parameters cell only, so the lesson text never changes with the mode. Used in the Setup and
@@ -13,9 +13,17 @@ import sys
 
 import numpy as np
 
-#: The course repository; notebooks' Colab buttons and install lines use this URL
-#: (tests/test_project.py checks that they all agree).
+#: The course repository: the Colab and GitHub badges (README, lessons' first cells), the Setup cells'
+#: install line and pyproject.toml's [project.urls] name it. The Setup cells cannot import this module
+#: before the package is installed, so they hold copies: change both values with
+#: `make colab-links REPO=owner/name REF=tag` (tools/colab_links.py), never by hand;
+#: tests/test_colab_links.py checks that every place agrees.
 REPOSITORY = "https://github.com/gan-course/gan-course"
+
+#: The git ref a lesson's Setup cell installs on Colab: the release tag "v" + the package version
+#: (pyproject.toml), so that Colab gets the package the lessons were run with; a maintainer may choose
+#: a branch instead (it moves, a tag does not). Set with `make colab-links` together with REPOSITORY.
+REF = "v0.1.0"
 
 #: Environment variable that turns smoke mode on (CI sets it to 1).
 SMOKE_ENV = "GAN_COURSE_SMOKE"

@@ -1,0 +1,300 @@
+"""The repository address and the git ref Colab installs live in gan_course/config.py; `make colab-links`
+(tools/colab_links.py) copies them into every badge, Setup cell and pyproject.toml.
+
+These tests read every place on their own (not through the tool) and check that it agrees with config.py,
+that the tool round-trips byte for byte and refuses bad values before writing, and that a failed install
+on Colab ends in one message, by running each lesson's real Setup cell in IPython with pip failing offline.
+"""
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+GITHUB = "https://github.com/"
+COLAB = re.escape("https://colab.research.google.com/github/")  # + owner/name/blob/main/notebooks/...
+SKIP_DIRS = {"_build", "build", "dist", "node_modules", "outputs", "checkpoints", "logs", "__pycache__"}
+TEXT_FILES = {".py", ".md", ".toml", ".ipynb", ".cfg", ".yml", ".yaml", ".txt", ".rst", ".html", ".css", ".json"}
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("colab_links", ROOT / "tools" / "colab_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+colab_links = _load_tool()
+
+
+def _config(root):
+    values = {}
+    for node in ast.parse((root / "gan_course" / "config.py").read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in ("REPOSITORY", "REF"):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values["REPOSITORY"], values["REF"]
+
+
+def _version(root):
+    return tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
+
+
+def _setup_cell(nb):
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "google.colab" in "".join(c["source"])]
+    assert len(cells) == 1, "one Setup cell installs the package on Colab"
+    return "".join(cells[0]["source"])
+
+
+def _install_block(source):
+    """The Setup cell's Colab part: from `import subprocess` to the first blank line after the `if`."""
+    start = source.index('if "google.colab" in sys.modules:')
+    end = source.find("\n\n", start)
+    return source[: len(source) if end < 0 else end + 1]
+
+
+def _setup_values(source):
+    """(repository, ref) assigned in the Setup cell's `if "google.colab" ...` block, read with ast."""
+    tree = ast.parse(source)
+    block = next(n for n in tree.body if isinstance(n, ast.If) and "google.colab" in ast.unparse(n.test))
+    assign = next(n for n in block.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Tuple))
+    assert [t.id for t in assign.targets[0].elts] == ["repository", "ref"]
+    return ast.literal_eval(assign.value)
+
+
+def places(root):
+    """(place, repository, ref or None) for every place that names the repository, read without the tool."""
+    found = []
+    repository, ref = _config(root)
+    found.append(("gan_course/config.py", repository, ref))
+    urls = tomllib.loads((root / "pyproject.toml").read_text())["project"]["urls"]
+    found.append(("pyproject.toml [project.urls]", urls["Repository"], None))
+    found.append(("book/conf.py", runpy.run_path(str(root / "book" / "conf.py"))["REPOSITORY"], None))
+    readme = (root / "README.md").read_text()
+    notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    badges = re.findall(rf"\]\({COLAB}([^/]+/[^/]+)/blob/main/notebooks/([^)]+)\)", readme)
+    assert sorted(name for _, name in badges) == [nb.name for nb in notebooks], "one README badge per lesson"
+    found += [(f"README.md badge of {name}", GITHUB + slug, None) for slug, name in badges]
+    for nb in notebooks:
+        cells = json.loads(nb.read_text())["cells"]
+        first = "".join(cells[0]["source"])
+        colab = re.findall(rf'href="{COLAB}([^/"]+/[^/"]+)/blob/main/notebooks/([^"]+)"', first)
+        github = re.findall(r'href="https://github\.com/([^/"]+/[^/"]+)/blob/main/notebooks/([^"]+)"', first)
+        assert [name for _, name in colab] == [nb.name] and [name for _, name in github] == [nb.name], nb.name
+        found += [(f"{nb.name} Colab badge", GITHUB + colab[0][0], None)]
+        found += [(f"{nb.name} GitHub badge", GITHUB + github[0][0], None)]
+        source = _setup_cell({"cells": cells})
+        assert 'f"gan-course @ git+{repository}@{ref}"' in source and '"--no-deps"' in source, nb.name
+        found.append((f"{nb.name} Setup cell", *_setup_values(source)))
+    # anything else that names a GitHub repository (docs, tools, tests...) must name this one
+    pattern = re.compile(r"(?:github\.com/|colab\.research\.google\.com/github/)([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)")
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]  # not .git, .venv
+        for path in [Path(folder, f) for f in files if Path(f).suffix in TEXT_FILES or f == "Makefile"]:
+            for slug in set(pattern.findall(path.read_text(encoding="utf-8", errors="replace"))):
+                found.append((f"{path.relative_to(root)} mentions", GITHUB + slug.removesuffix(".git"), None))
+    return found
+
+
+def _assert_all_agree(root, repository, ref):
+    disagree = [(place, r, f) for place, r, f in places(root) if r != repository or f not in (None, ref)]
+    assert not disagree, f"these places do not name {repository} @ {ref}: {disagree}"
+
+
+def test_every_badge_setup_cell_and_url_names_the_repository_and_ref_of_config():
+    from gan_course import config
+
+    repository, ref = _config(ROOT)
+    assert (repository, ref) == (config.REPOSITORY, config.REF)
+    assert re.fullmatch(r"https://github\.com/[^/]+/[^/]+", repository)
+    colab_links.check_repo(repository.removeprefix(GITHUB))
+    colab_links.check_ref(ref)
+    _assert_all_agree(ROOT, repository, ref)
+    blocks = {_install_block(_setup_cell(json.loads(nb.read_text()))) for nb in NOTEBOOKS}
+    assert len(blocks) == 1, "every lesson's Setup cell installs the same way"
+
+
+def test_colab_installs_the_release_tag_of_the_package_version():
+    import gan_course
+    from gan_course import config
+
+    version = _version(ROOT)
+    assert gan_course.__version__ == version, "gan_course/__init__.py and pyproject.toml give different versions"
+    if re.match(r"v\d", config.REF):  # a release tag; a maintainer may choose a branch instead
+        assert config.REF == f"v{version}", (
+            f"Colab installs {config.REF} but the package is version {version}: "
+            f"run make colab-links REPO=owner/name REF=v{version}"
+        )
+
+
+def _tool(root, repo, ref):
+    """tools/colab_links.py as `make colab-links` calls it."""
+    return colab_links.main(["--root", str(root), "--", repo, ref])
+
+
+def _copy(root, to):
+    files = ["gan_course/config.py", "pyproject.toml", "README.md", "book/conf.py", "docs/teaching.md"]
+    files += [f"notebooks/{nb.name}" for nb in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    for name in files:
+        (to / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, to / name)
+    return {name: (to / name).read_bytes() for name in files}
+
+
+def _without_changed_sources(path):
+    nb = json.loads(path.read_text())
+    setup = next(i for i, c in enumerate(nb["cells"]) if "google.colab" in "".join(c["source"]))
+    for i in (0, setup):
+        nb["cells"][i]["source"] = None
+    return nb
+
+
+def test_the_tool_rewrites_every_place_and_back_byte_for_byte(tmp_path, capsys):
+    original = _copy(ROOT, tmp_path)
+    repository, ref = _config(tmp_path)
+    assert _tool(tmp_path, "other-owner/other.repo", "v9") == 0
+    out = capsys.readouterr()
+    assert f"v9 from {GITHUB}other-owner/other.repo" in out.out
+    assert "still names" not in out.err, "a file names the old repository that the tool does not rewrite"
+    _assert_all_agree(tmp_path, GITHUB + "other-owner/other.repo", "v9")
+    for nb in NOTEBOOKS:  # outputs, metadata and every other cell untouched
+        assert _without_changed_sources(tmp_path / "notebooks" / nb.name) == _without_changed_sources(nb)
+    changed = {name for name, data in original.items() if (tmp_path / name).read_bytes() != data}
+    assert changed == set(original) - {"book/conf.py", "docs/teaching.md"}
+
+    assert _tool(tmp_path, repository.removeprefix(GITHUB), ref) == 0
+    assert {name: (tmp_path / name).read_bytes() for name in original} == original
+    capsys.readouterr()
+    assert _tool(tmp_path, repository.removeprefix(GITHUB), ref) == 0
+    assert "0 file(s) changed" in capsys.readouterr().out
+    assert {name: (tmp_path / name).read_bytes() for name in original} == original
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory):
+    to = tmp_path_factory.mktemp("repository")
+    return to, _copy(ROOT, to)
+
+
+@pytest.mark.parametrize(
+    "repo, ref, says",
+    [
+        ("", "v1", "usage: make colab-links"),
+        ("owner", "v1", "is not a GitHub repository name"),
+        (GITHUB + "owner/name", "v1", "without the address"),
+        ("owner/name.git", "v1", "leave out the '.git'"),
+        ("-owner/name", "v1", "is not a GitHub repository name"),
+        ("owner/na me", "v1", "is not a GitHub repository name"),
+        ('owner/name"', "v1", "is not a GitHub repository name"),
+        ("owner/name", "v1..2", "is not a usable git tag or branch"),
+        ("owner/name", "v1 2", "is not a usable git tag or branch"),
+        ("owner/name", 'v1"; rm', "is not a usable git tag or branch"),
+        ("owner/name", "-v1", "is not a usable git tag or branch"),
+        ("owner/name", "v1.lock", "is not a usable git tag or branch"),
+        ("owner/name", "v1@{0}", "is not a usable git tag or branch"),
+        ("owner/name", "", "usage: make colab-links"),
+    ],
+)
+def test_bad_repo_or_ref_is_refused_before_any_file_changes(copy, repo, ref, says):
+    root, original = copy
+    with pytest.raises(SystemExit) as err:
+        _tool(root, repo, ref)
+    assert says in str(err.value)
+    assert {name: (root / name).read_bytes() for name in original} == original
+
+
+def test_a_file_the_tool_cannot_read_stops_it_before_any_file_changes(tmp_path):
+    original = _copy(ROOT, tmp_path)
+    last = tmp_path / "notebooks" / NOTEBOOKS[-1].name  # rewritten last: config.py and the rest come first
+    text = last.read_text().replace("repository, ref = ", "repository, ref  = ")
+    last.write_text(text)
+    with pytest.raises(SystemExit, match=f"notebooks/{last.name}: expected the pattern .*no file was changed"):
+        _tool(tmp_path, "other/repo", "v9")
+    assert {n: (tmp_path / n).read_bytes() for n in original if n != f"notebooks/{last.name}"} == {
+        n: data for n, data in original.items() if n != f"notebooks/{last.name}"
+    }
+    assert last.read_text() == text
+
+
+RUN_CELLS = r"""
+import json, os, re, sys, types, warnings
+sys.modules["google.colab"] = types.ModuleType("google.colab")  # what the Setup cell looks for
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+shell = InteractiveShell.instance()
+results = []
+for name, source, git_target in json.loads(sys.stdin.read()):
+    os.environ["GIT_CONFIG_KEY_0"] = f"url.{git_target}.insteadOf"  # github.com -> a local folder
+    warnings.resetwarnings()
+    warnings.simplefilter("always")  # so that a warning the cell does not silence would show
+    with capture_output() as cap:
+        result = shell.run_cell(source)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", cap.stdout + cap.stderr)
+    results.append([name, type(result.error_in_exec).__name__, text])
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pip installs from a git URL with git")
+def test_a_failed_install_on_colab_ends_in_one_message_not_a_traceback(tmp_path):
+    """Every lesson's real Setup cell, in IPython, with google.colab faked and github.com sent to local
+    folders: an empty one (no such repository) and, for lesson 01, a git repository without the tag."""
+    repository, ref = _config(ROOT)
+    repos = tmp_path / "repos"
+    scratch = repos / repository.removeprefix(GITHUB)
+    scratch.mkdir(parents=True)
+    git = ["git", "-C", str(scratch), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git[:3] + ["init", "-q", "-b", "scratch"], check=True)
+    (scratch / "README").write_text("no package here\n")
+    subprocess.run(git + ["add", "README"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "scratch"], check=True)
+    cases = [(nb.name, _setup_cell(json.loads(nb.read_text())), (tmp_path / "none").as_uri() + "/") for nb in NOTEBOOKS]
+    cases.append(("no tag: " + NOTEBOOKS[0].name, cases[0][1], repos.as_uri() + "/"))
+    target = tmp_path / "target"
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_VALUE_0": GITHUB,
+        "GIT_TERMINAL_PROMPT": "0",
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_INDEX": "1",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_TARGET": str(target),  # should anything install after all, not into this environment
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", RUN_CELLS], input=json.dumps(cases), env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(run.stdout.strip().splitlines()[-1])
+    assert len(results) == len(cases)
+    for name, error, text in results:
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert error == "SystemExit", (name, text)  # an error: Run all stops at the Setup cell
+        assert "Traceback" not in text and "Warning" not in text, (name, text)
+        assert lines[0] == "An exception has occurred, use %tb to see the full traceback.", (name, text)  # IPython's
+        assert lines[1].startswith(f"SystemExit: Could not install gan-course {ref} from {repository}. pip said: ")
+        assert lines[2].startswith("Fix: check that Colab is online, then run this cell again."), (name, text)
+        assert len(lines) == 3, (name, text)
+        if name.startswith("no tag"):
+            assert f"git checkout -q {ref}" in lines[1], text
+        else:
+            assert "pip said: fatal: " in lines[1] and "does not appear to be a git repository" in lines[1], text
+    assert not target.exists() or not any(target.iterdir())
