@@ -27,7 +27,7 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 GITHUB = "https://github.com/"
-COLAB = re.escape("https://colab.research.google.com/github/")  # + owner/name/blob/main/notebooks/...
+COLAB = re.escape("https://colab.research.google.com/github/")  # + owner/name/blob/<REF>/notebooks/...
 SKIP_DIRS = {"_build", "build", "dist", "node_modules", "outputs", "checkpoints", "logs", "__pycache__"}
 TEXT_FILES = {".py", ".md", ".toml", ".ipynb", ".cfg", ".yml", ".yaml", ".txt", ".rst", ".html", ".css", ".json"}
 
@@ -86,17 +86,17 @@ def places(root):
     found.append(("book/conf.py", runpy.run_path(str(root / "book" / "conf.py"))["REPOSITORY"], None))
     readme = (root / "README.md").read_text()
     notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    badges = re.findall(rf"\]\({COLAB}([^/]+/[^/]+)/blob/main/notebooks/([^)]+)\)", readme)
-    assert sorted(name for _, name in badges) == [nb.name for nb in notebooks], "one README badge per lesson"
-    found += [(f"README.md badge of {name}", GITHUB + slug, None) for slug, name in badges]
+    badges = re.findall(rf"\]\({COLAB}([^/]+/[^/]+)/blob/(.+?)/notebooks/([^)/]+)\)", readme)
+    assert sorted(name for _, _, name in badges) == [nb.name for nb in notebooks], "one README badge per lesson"
+    found += [(f"README.md badge of {name}", GITHUB + slug, badge_ref) for slug, badge_ref, name in badges]
     for nb in notebooks:
         cells = json.loads(nb.read_text())["cells"]
         first = "".join(cells[0]["source"])
-        colab = re.findall(rf'href="{COLAB}([^/"]+/[^/"]+)/blob/main/notebooks/([^"]+)"', first)
-        github = re.findall(r'href="https://github\.com/([^/"]+/[^/"]+)/blob/main/notebooks/([^"]+)"', first)
-        assert [name for _, name in colab] == [nb.name] and [name for _, name in github] == [nb.name], nb.name
-        found += [(f"{nb.name} Colab badge", GITHUB + colab[0][0], None)]
-        found += [(f"{nb.name} GitHub badge", GITHUB + github[0][0], None)]
+        colab = re.findall(rf'href="{COLAB}([^/"]+/[^/"]+)/blob/([^"]+?)/notebooks/([^"/]+)"', first)
+        github = re.findall(r'href="https://github\.com/([^/"]+/[^/"]+)/blob/([^"]+?)/notebooks/([^"/]+)"', first)
+        assert [name for _, _, name in colab] == [nb.name] and [name for _, _, name in github] == [nb.name], nb.name
+        found += [(f"{nb.name} Colab badge", GITHUB + colab[0][0], colab[0][1])]
+        found += [(f"{nb.name} GitHub badge", GITHUB + github[0][0], github[0][1])]
         source = _setup_cell({"cells": cells})
         assert 'f"gan-course @ git+{repository}@{ref}"' in source and '"--no-deps"' in source, nb.name
         found.append((f"{nb.name} Setup cell", *_setup_values(source)))
@@ -176,6 +176,8 @@ def test_the_tool_rewrites_every_place_and_back_byte_for_byte(tmp_path, capsys):
     changed = {name for name, data in original.items() if (tmp_path / name).read_bytes() != data}
     assert changed == set(original) - {"book/conf.py", "docs/teaching.md"}
 
+    assert _tool(tmp_path, "other-owner/other.repo", "release/2.x") == 0  # a branch with a slash, then back
+    _assert_all_agree(tmp_path, GITHUB + "other-owner/other.repo", "release/2.x")
     assert _tool(tmp_path, repository.removeprefix(GITHUB), ref) == 0
     assert {name: (tmp_path / name).read_bytes() for name in original} == original
     capsys.readouterr()

@@ -12,7 +12,9 @@ package before installing it, so the cells hold copies; this tool writes the val
   ``repository, ref = "...", "..."``.
 
 book/conf.py and tools/build_book.py read REPOSITORY from config.py and need no edit. The badges open the
-lessons on the main branch; only the Setup cells install REF. Notebooks are edited as text, string by
+lessons as they are at REF and the Setup cells install the package at REF, so that a lesson opened from a
+badge always runs with the package it was executed with (a lesson on main may need code newer than the last
+tag). Notebooks are edited as text, string by
 string: outputs, metadata and layout stay byte for byte as they were, and the tool checks that only
 those two cells changed. REPO and REF are checked before any file is written; running the tool twice
 with the same values changes nothing the second time. tests/test_colab_links.py checks that every
@@ -32,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB = "https://github.com/"
 COLAB = "https://colab.research.google.com/github/"
-BADGE_BRANCH = "main"  # the branch the badges open; the Setup cells install REF
+# The ref part of a badge address as it may stand in a file now (any ref, "/" included), up to /notebooks/.
+ANY_REF = r"[A-Za-z0-9._/-]+?"
 
 # GitHub: an owner is 1-39 letters, digits or single inner hyphens; a repository name is letters, digits, . _ -
 OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
@@ -114,9 +117,9 @@ def _config(text: str, repository: str, ref: str, where: str) -> str:
     return _sub(r'(?m)^(REF = ")[^"\n]*(")', rf"\g<1>{ref}\g<2>", text, where)
 
 
-def _badges(text: str, slug: str, where: str, count: int | None) -> str:
-    colab = rf"{re.escape(COLAB)}{ANY_SLUG}(/blob/{BADGE_BRANCH}/notebooks/)"
-    return _sub(colab, rf"{COLAB}{slug}\1", text, where, count)
+def _badges(text: str, slug: str, ref: str, where: str, count: int | None) -> str:
+    colab = rf"{re.escape(COLAB)}{ANY_SLUG}/blob/{ANY_REF}/notebooks/"
+    return _sub(colab, rf"{COLAB}{slug}/blob/{ref}/notebooks/", text, where, count)
 
 
 def _setup_cell(nb: dict, where: str) -> int:
@@ -130,9 +133,9 @@ def _setup_cell(nb: dict, where: str) -> int:
 
 
 def _notebook(text: str, slug: str, ref: str, where: str) -> str:
-    new = _badges(text, slug, where, 1)
-    github = rf"{re.escape(GITHUB)}{ANY_SLUG}(/blob/{BADGE_BRANCH}/notebooks/)"
-    new = _sub(github, rf"{GITHUB}{slug}\1", new, where)
+    new = _badges(text, slug, ref, where, 1)
+    github = rf"{re.escape(GITHUB)}{ANY_SLUG}/blob/{ANY_REF}/notebooks/"
+    new = _sub(github, rf"{GITHUB}{slug}/blob/{ref}/notebooks/", new, where)
     # the Setup line, as JSON text: "    repository, ref = \"<REPOSITORY>\", \"<REF>\"  # set by ..."
     setup = r'(repository, ref = \\")' + re.escape(GITHUB) + ANY_SLUG + r'(\\", \\")' + r'[^"\\]*(\\")'
     new = _sub(setup, rf"\g<1>{GITHUB}{slug}\g<2>{ref}\g<3>", new, where)
@@ -170,7 +173,7 @@ def rewrite(root: Path, repo: str, ref: str) -> list[Path]:
         root / "pyproject.toml",
         lambda t, w: _sub(r'(?m)^(Repository = ")[^"\n]*(")', rf"\g<1>{repository}\g<2>", t, w),
     )
-    plan(root / "README.md", lambda t, w: _badges(t, slug, w, None))
+    plan(root / "README.md", lambda t, w: _badges(t, slug, ref, w, None))
     notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise Refused(f"no lessons found in {root / 'notebooks'}")
