@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from gan_course import reference
+
 ROOT = Path(__file__).resolve().parents[1]
 # Left out of the copy that is built: version control, caches, build leftovers and the course's outputs.
 SKIP = {"build", "dist", "_build", "__pycache__", "outputs", "checkpoints", "logs"}
@@ -40,18 +42,20 @@ SHIPPED = (
     "gan_course/results/seed_programs.csv",
     "gan_course/results/time_to_quality.csv",
     "gan_course/results/image_collapse.csv",
+    "gan_course/results/reference_curves.csv",
 )
 CHILD = """
 import json, sys
 import numpy as np
 import gan_course
-from gan_course import collapse, features, seeds, stability, transfer
+from gan_course import collapse, features, reference, seeds, stability, transfer
 
 classifier = features.load_classifier("fashion_mnist", train_if_missing=False)
 images = np.random.default_rng(0).uniform(-1, 1, (5, 28, 28, 1)).astype("float32")
 logits = classifier.logits(images)
 rows = seeds.benchmark_results()
-shipped = {"time_to_quality": len(stability.benchmark_results()), "image_collapse": len(collapse.image_results())}
+shipped = {"time_to_quality": len(stability.benchmark_results()), "image_collapse": len(collapse.image_results()),
+           "reference_curves": sum(len(reference.curves(lesson)) for lesson in reference.RUNS)}
 generator, discriminator, info = transfer.load_pretrained()
 fakes = np.asarray(generator(np.random.default_rng(1).normal(size=(3, 100)).astype("float32"), training=False))
 scores = np.asarray(discriminator(fakes, training=False))
@@ -219,7 +223,8 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_the_shipped_weights(wheel, t
     assert report["logits_shape"] == [5, 10] and report["logits_finite"]
     assert 0.8 < report["accuracy"] <= 1.0
     assert report["rows"] > 0 and report["programs"]
-    assert report["shipped"] == {"time_to_quality": 6, "image_collapse": 15}  # the lessons' results, read back
+    curves = sum(len(reference.SEEDS) * run.points for run in reference.RUNS.values())  # every seed, every point
+    assert report["shipped"] == {"time_to_quality": 6, "image_collapse": 15, "reference_curves": curves}
     assert report["gan_steps"] > 0
     assert report["fakes_shape"] == [3, 28, 28, 1]
     assert -1.0 <= report["fakes_range"][0] <= report["fakes_range"][1] <= 1.0

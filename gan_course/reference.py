@@ -1,0 +1,466 @@
+"""Reference curves: the course's own full runs, so that you can tell whether your run looks like ours.
+
+Lessons 02, 03, 06, 07 and 08 each train one model at full settings. ``benchmarks/reference_curves.py``
+trained each of them again with three seeds (``SEEDS``, none of them a lesson's own, so a lesson's
+run is an independent check) on the course's 2-core CPU and scored it at the points where the lesson
+scores it: after every epoch (02, 03) or every ``RUNS[lesson].every`` generator steps (06-08). The
+result ships with the package (``REFERENCE_CSV``); ``curves`` reads it, ``band`` gives the lowest,
+mean and highest value over the seeds at every point, ``plot`` draws that band with your run on top,
+and ``compare`` says, point by point, whether your numbers are inside it.
+
+What you can compare: losses straight from your training history, and FID only when it is measured
+the way the reference measures it (a FID depends on the number of images, the real images and the
+feature extractor): ``score`` (any generator, e.g. in lesson 02's hand-written loop) and ``Tracker``
+(a Keras callback for ``GAN.fit``) measure it exactly as ``RUNS[lesson]`` says. A band from three
+seeds is narrow: a run a little outside it is not broken, one whose FID is twice the band's top at
+the same point, or whose losses drift away from it, is worth a look (lesson 09's checklist). The
+runs are deterministic on one machine; another machine or TensorFlow version gives a different run
+of the same distribution, which is what the band stands for.
+Introduced in lesson 02; the lessons' own runs are compared with it in lessons 02, 03, 06, 07 and 08.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from gan_course import experiments
+
+#: The curves that ship with the course: ``benchmarks/reference_curves.py``'s CSV.
+REFERENCE_CSV = Path(__file__).parent / "results" / "reference_curves.csv"
+#: The seeds the shipped curves were recorded with (the lessons train with 0, 1 and 42).
+SEEDS = (100, 101, 102)
+DATASET = "fashion_mnist"
+COMMAND = "python benchmarks/reference_curves.py"
+_METRICS = ("fid", "fidelity", "d_loss", "g_loss")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One lesson's reference run: what trains, and where it is scored. Introduced in lesson 02."""
+
+    lesson: str
+    title: str  # the model and its settings, as the lesson trains it
+    x: str  # the curves' x axis: "epoch" or "steps" (generator steps)
+    points: int  # scoring points in a full run
+    every: int  # generator steps between two points (one epoch for the per-epoch runs)
+    metrics: tuple  # what is recorded at each point
+    # How its FID is measured: the course classifier's features of n_real real images against n_fake
+    # generated ones from noise drawn by numpy.random.default_rng(z_seed). real = "all": the first
+    # n_real of the test set permuted by default_rng(1) (as lesson 07); "train": the same of the
+    # training set (as lesson 06's stability.compare_on_images); "held_out": the first n_real test
+    # images of transfer.HELD_OUT (as lesson 08). A conditional generator is asked for every class
+    # equally often (label i % 10 for sample i).
+    real: str = "all"
+    n_real: int = 5000
+    n_fake: int = 1000
+    z_seed: int = 2
+
+    @property
+    def steps(self) -> int:
+        """Generator steps of the full run."""
+        return self.points * self.every
+
+
+_EPOCH_STEPS = 60000 // 128  # Fashion-MNIST's 60 000 training images in full batches of 128
+RUNS = {
+    "02": Run("02", "MLP GAN, Adam 2e-4 (beta_1 0.5), batch 128, 40 epochs", "epoch", 40, _EPOCH_STEPS,
+              ("fid", "d_loss", "g_loss")),
+    "03": Run("03", "lean DCGAN, non-saturating loss, Adam 2e-4 (beta_1 0.5), batch 128, 20 epochs", "epoch", 20,
+              _EPOCH_STEPS, ("fid", "d_loss", "g_loss")),
+    "06": Run("06", "lean DCGAN with stability.RECIPE (non-saturating, lr 8e-4, batch 64, EMA of G)", "steps", 10,
+              100, ("fid", "d_loss", "g_loss"), real="train", n_real=2000, n_fake=2000, z_seed=12345),
+    "07": Run("07", "conditional lean DCGAN, projection D, stability.RECIPE (batch 64, EMA of G)", "steps", 6, 500,
+              ("fid", "fidelity", "d_loss", "g_loss")),
+    "08": Run("08", "pretrained lean DCGAN fine-tuned with FreezeD (1 block) on 500 sandals and ankle boots, "
+              "stability.RECIPE", "steps", 6, 150, ("fid", "d_loss", "g_loss"), real="held_out", n_real=2000,
+              n_fake=2000, z_seed=0),
+}  # fmt: skip
+
+
+def _run(lesson) -> Run:
+    key = f"{lesson:02d}" if isinstance(lesson, (int, np.integer)) and not isinstance(lesson, bool) else lesson
+    if not isinstance(key, str) or key not in RUNS:
+        raise ValueError(f"lesson must be one of {sorted(RUNS)} (the lessons with reference curves), got {lesson!r}")
+    return RUNS[key]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measuring a run the way the reference does
+
+
+_REAL_STATS: dict = {}
+
+
+def _classifier(classifier):
+    from gan_course import features
+
+    return features.load_classifier(DATASET) if classifier is None else classifier
+
+
+def real_statistics(lesson, classifier=None) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, covariance) of the classifier's features of lesson ``lesson``'s reference real images.
+
+    Which images: ``RUNS[lesson]`` (``real``, ``n_real``). Computed once per classifier and kept.
+    Introduced in lesson 02.
+    """
+    from gan_course import data, metrics, transfer
+
+    run, classifier = _run(lesson), _classifier(classifier)
+    key = (id(classifier), run.real, run.n_real)
+    if key not in _REAL_STATS:
+        split = data.load_images(DATASET, "train" if run.real == "train" else "test", verbose=False)
+        if run.real == "held_out":
+            real = transfer.class_subset(split.images, split.labels, transfer.HELD_OUT)[: run.n_real]
+        else:
+            real = split.images[np.random.default_rng(1).permutation(len(split.images))[: run.n_real]]
+        feats = metrics.check_features(classifier.features(real), "real features")
+        _REAL_STATS[key] = (classifier, metrics.feature_statistics(feats))  # the classifier is kept alive with its id
+    return _REAL_STATS[key][1]
+
+
+def _generator_of(model):
+    """(network to sample from, z_dim, conditional) of a GAN (its moving average of G, if any) or a generator."""
+    from gan_course import training
+
+    network = getattr(model, "sampler", model)
+    if not isinstance(network, keras.Model):
+        raise ValueError(f"score needs a GAN (gan_course.gan.GAN) or a Keras generator, got {type(model).__name__}")
+    z_dim, label_shape = training.generator_inputs(network)
+    return network, z_dim, label_shape is not None
+
+
+def score(model, lesson, classifier=None, n_classes: int = 10) -> dict:
+    """{"fid": ..., and for a conditional generator "fidelity": ...} measured as lesson ``lesson``'s reference.
+
+    ``model`` is a ``GAN`` (its ``sampler`` is used: the moving average of G when it keeps one) or a
+    Keras generator, e.g. lesson 02's MLP. FID: ``RUNS[lesson].n_fake`` samples from fixed noise
+    against ``real_statistics(lesson)``; class fidelity (lesson 07): the share of those samples that
+    the classifier reads as the class asked for. Introduced in lesson 02.
+    """
+    from gan_course import conditional, metrics, training
+
+    run = _run(lesson)
+    network, z_dim, is_conditional = _generator_of(model)
+    classifier = _classifier(classifier)
+    real_mean, real_cov = real_statistics(run.lesson, classifier)
+    z = np.random.default_rng(run.z_seed).normal(size=(run.n_fake, z_dim)).astype(np.float32)
+    labels = (np.arange(run.n_fake) % n_classes).astype(np.int32) if is_conditional else None
+    parts = []
+    for i in range(0, run.n_fake, 500):
+        y = None if labels is None else labels[i : i + 500, None]
+        parts.append(training.generate(network, z[i : i + 500], y).numpy())
+    images = np.concatenate(parts)
+    stats = metrics.FeatureStats()
+    stats.update(np.asarray(classifier.features(images)))
+    result = {"fid": float(metrics.frechet_distance(real_mean, real_cov, stats.mean, stats.covariance))}
+    if is_conditional:
+        result["fidelity"] = float(conditional.class_fidelity(classifier, images, labels, n_classes).overall)
+    return result
+
+
+class Tracker(keras.callbacks.Callback):
+    """``GAN.fit`` callback: ``score(gan, lesson)`` after every epoch, into the epoch's logs (so into ``History``).
+
+    With ``steps_per_epoch`` set to a run's ``every`` (lesson 07's reference: 500 steps), an "epoch"
+    is one scoring point; the logs also get ``steps``, the generator steps so far. ``history`` keeps
+    (steps, scores). Introduced in lesson 03.
+    """
+
+    def __init__(self, lesson, classifier=None):
+        super().__init__()
+        self.lesson = _run(lesson).lesson
+        self.classifier = _classifier(classifier)
+        self.history: list[tuple[int, dict]] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        scores = score(self.model, self.lesson, self.classifier)
+        steps = int(self.model.g_optimizer.iterations.numpy())
+        self.history.append((steps, scores))
+        if logs is not None:
+            logs.update(scores)
+            logs["steps"] = steps
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the shipped curves
+
+
+def _number(text: str) -> float:
+    return float(text) if text else math.nan  # a metric another lesson's run records is left empty
+
+
+def curves(lesson, path=None) -> list[dict]:
+    """Rows of the reference CSV for ``lesson``: one per seed and point, with ``seed``, ``point``,
+    ``epoch``, ``steps`` and the run's metrics. ``path``: your own run of the benchmark.
+    Introduced in lesson 02.
+    """
+    run = _run(lesson)
+    columns = {"lesson": str, "seed": int, "point": int, "epoch": float, "steps": int}
+    columns.update({m: _number for m in _METRICS})
+    path = REFERENCE_CSV if path is None else path
+    rows = [r for r in experiments.read_results(path, columns, COMMAND) if r["lesson"].zfill(2) == run.lesson]
+    if not rows:
+        raise ValueError(f"{path} has no curves of lesson {run.lesson}: run `{COMMAND} --lessons {run.lesson}`")
+    for row in rows:
+        for m in set(_METRICS) - set(run.metrics):
+            del row[m]
+    return rows
+
+
+def band(lesson, metric: str, path=None) -> dict:
+    """The reference band of one metric: {"x", "low", "mean", "high", "seeds"} (arrays over the points).
+
+    ``x`` is the run's axis (``RUNS[lesson].x``: epochs or generator steps); low and high are the
+    lowest and highest value over the seeds at each point. Introduced in lesson 02.
+    """
+    run = _run(lesson)
+    if metric not in run.metrics:
+        raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {metric!r}")
+    rows = curves(run.lesson, path)
+    points = sorted({r["point"] for r in rows})
+    values = [np.array([r[metric] for r in rows if r["point"] == p], dtype=float) for p in points]  # seeds may lack
+    x = np.array([next(r[run.x if run.x == "steps" else "epoch"] for r in rows if r["point"] == p) for p in points])
+    return {  # the last points of an interrupted benchmark run, over the seeds that reached them
+        "x": x,
+        "low": np.array([v.min() for v in values]),
+        "mean": np.array([v.mean() for v in values]),
+        "high": np.array([v.max() for v in values]),
+        "seeds": sorted({r["seed"] for r in rows}),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Your run against the band
+
+
+def per_epoch(history, steps_per_epoch: int) -> dict:
+    """Epoch means of a per-step history (lesson 02's loop, ``training.train``): {name: [epoch 1, 2, ...]}.
+
+    Only whole epochs are kept. Introduced in lesson 02.
+    """
+    if isinstance(steps_per_epoch, bool) or not isinstance(steps_per_epoch, (int, np.integer)) or steps_per_epoch < 1:
+        raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
+    out = {}
+    for name, values in dict(getattr(history, "steps", history)).items():  # training.History keeps them in .steps
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            continue
+        whole = len(values) // steps_per_epoch
+        out[name] = values[: whole * steps_per_epoch].reshape(whole, steps_per_epoch).mean(axis=1).tolist()
+    return out
+
+
+def _yours(run: Run, yours) -> tuple[dict, np.ndarray]:
+    """({metric: values}, x) of a learner's run: a dict of lists or a Keras ``History``."""
+    if hasattr(yours, "epoch_means"):  # training.History (lesson 02's loop in the package): per step
+        yours = {m: yours.epoch_means(m).tolist() for m in ("d_loss", "g_loss")}
+    logs = dict(getattr(yours, "history", yours))
+    present = [m for m in run.metrics if m in logs]
+    if not present:
+        raise ValueError(
+            f"your run has none of {list(run.metrics)} (it has {sorted(logs)}): give per-point values, e.g. "
+            "History.history with a reference.Tracker among the callbacks, or reference.per_epoch(history, steps)"
+        )
+    n = {m: len(logs[m]) for m in present}
+    if len(set(n.values())) != 1:
+        raise ValueError(f"your run's metrics have different lengths {n}: give one value per point for each")
+    length = next(iter(n.values()))
+    if run.x == "steps":
+        if "steps" not in logs or len(logs["steps"]) != length:
+            raise ValueError(
+                f"lesson {run.lesson}'s reference is by generator steps: give 'steps' (one per point) beside "
+                f"{present}, as reference.Tracker logs them"
+            )
+        x = np.asarray(logs["steps"], dtype=float)
+    else:
+        x = np.arange(1, length + 1, dtype=float)
+    values = {m: np.asarray(logs[m], dtype=float) for m in present}
+    return values, x
+
+
+def compare(lesson, yours, path=None, show: bool = True) -> list[dict]:
+    """Your run beside the reference band, point by point: rows with x, metric, yours, low, high and verdict.
+
+    ``yours`` is a ``History`` (or its ``.history``) with the run's metrics per point, e.g. from
+    ``GAN.fit`` with a ``Tracker``, or ``per_epoch(...)`` plus {"fid": [...]} from ``score``. A point
+    between two of the reference's (lesson 07's step counts) is compared with the band interpolated
+    linearly between them; points before the first are left out, points after the last are compared
+    with the last band (and say so in ``reference_x``). ``show`` prints one line per metric: how many points
+    are inside, and the farthest outside. Introduced in lesson 02.
+    """
+    run = _run(lesson)
+    values, x = _yours(run, yours)
+    rows = []
+    for metric, mine in values.items():
+        b = band(run.lesson, metric, path)
+        for xi, v in zip(x, mine):
+            if not math.isfinite(v):
+                rows.append({"x": xi, "metric": metric, "yours": v, "verdict": "not a number"})
+                continue
+            if xi < b["x"][0] - 1e-9:
+                continue  # before the first reference point
+            at = min(xi, b["x"][-1])  # beyond the reference's last point: its last band
+            low, high = np.interp(at, b["x"], b["low"]), np.interp(at, b["x"], b["high"])
+            if low <= v <= high:
+                verdict = "inside"
+            else:
+                edge = high if v > high else low
+                verdict = f"{'above' if v > high else 'below'} by {abs(v - edge):.3g}"
+            rows.append({"x": xi, "metric": metric, "yours": float(v), "low": float(low), "high": float(high),
+                         "reference_x": float(at), "verdict": verdict})  # fmt: skip
+    if show:
+        for metric in values:
+            mine = [r for r in rows if r["metric"] == metric]
+            inside = sum(r["verdict"] == "inside" for r in mine)
+            line = f"{metric:<8} {inside:>2} of {len(mine)} points inside the course's band"
+            if not mine:
+                first = band(run.lesson, metric, path)["x"][0]
+                line += f" (the reference starts at {run.x} {first:g}: train further to compare)"
+            outside = [r for r in mine if r["verdict"] not in ("inside", "not a number")]
+            if outside:
+                far = max(outside, key=lambda r: abs(r["yours"] - (r["high"] if r["yours"] > r["high"] else r["low"])))
+                line += (f"; farthest: {run.x} {far['x']:g}, yours {far['yours']:.3g}, band "
+                         f"{far['low']:.3g}-{far['high']:.3g}")  # fmt: skip
+            if any(r["verdict"] == "not a number" for r in mine):
+                line += "; some values are not numbers (nan or inf): the run diverged there"
+            print(line)
+    return rows
+
+
+def _is_run(value) -> bool:
+    return hasattr(value, "history") or hasattr(value, "epoch_means") or isinstance(value, dict)
+
+
+def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "your run"):
+    """Draw the reference band of each metric (lowest to highest over the seeds, and their mean), with your run.
+
+    ``yours`` as in ``compare``, or several runs as {label: run} (e.g. two seeds); without it, only
+    the band. Returns the axes. Introduced in lesson 02.
+    """
+    import matplotlib.pyplot as plt
+
+    run = _run(lesson)
+    metrics = list(run.metrics if metrics is None else metrics)
+    for m in metrics:
+        if m not in run.metrics:
+            raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {m!r}")
+    if yours is None:
+        runs = {}
+    elif isinstance(yours, dict) and yours and all(_is_run(v) for v in yours.values()):
+        runs = {name: _yours(run, v) for name, v in yours.items()}
+    else:
+        runs = {label: _yours(run, yours)}
+    if axes is None:
+        _, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+        axes = axes[0]
+    for ax, metric in zip(axes, metrics):
+        b = band(run.lesson, metric, path)
+        seeds = ", ".join(map(str, b["seeds"]))
+        ax.fill_between(b["x"], b["low"], b["high"], color="C0", alpha=0.25, label=f"course, seeds {seeds}")
+        ax.plot(b["x"], b["mean"], color="C0", lw=1, ls="--")
+        for color, (name, (values, x)) in zip(("C3", "C1", "C2", "C4", "C5", "C6"), runs.items()):
+            if metric in values:
+                ax.plot(x, values[metric], color=color, marker=".", lw=1.2, label=name)
+        ax.set_xlabel(run.x)
+        ax.set_title(metric)
+        if metric == "fid":
+            ax.set_yscale("log")
+    axes[0].legend(fontsize=8)
+    plt.gcf().suptitle(f"lesson {run.lesson}: {run.title}", fontsize=9)
+    return axes
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Recording (benchmarks/reference_curves.py)
+
+
+def record(lesson, seed: int, classifier=None, images=None, labels=None, scale: float = 1.0) -> list[dict]:
+    """Train lesson ``lesson``'s reference run with ``seed`` and return one row per scoring point.
+
+    ``images`` and ``labels`` (lessons 07 and 08 need them): the training data (default:
+    Fashion-MNIST's training split). ``scale`` < 1 shortens the run (points and steps per point) for
+    tests; the shipped curves use 1. Introduced in lesson 02.
+    """
+    import gan_course
+    from gan_course import data
+
+    run = _run(lesson)
+    if not (isinstance(scale, (int, float)) and 0 < scale <= 1):
+        raise ValueError(f"scale must be in (0, 1], got {scale!r}")
+    classifier = _classifier(classifier)
+    if images is None:
+        train = data.load_images(DATASET, "train", verbose=False)
+        images, labels = train.images, train.labels
+    if labels is None and run.lesson in ("07", "08"):
+        raise ValueError(f"lesson {run.lesson}'s run needs labels= (one class index per image) beside images=")
+    points = max(1, round(run.points * scale))
+    gan_course.setup(seed, verbose=False)
+    rows = []
+
+    def add(point, steps, epoch, logs, scores):
+        row = {"lesson": run.lesson, "seed": seed, "point": point, "epoch": round(epoch, 4), "steps": steps}
+        for m in _METRICS:  # every row has every column; a metric this run does not record stays empty
+            row[m] = round(float(scores[m] if m in scores else logs[m]), 5) if m in run.metrics else ""
+        rows.append(row)
+
+    if run.lesson == "02":
+        from gan_course import models, training
+
+        n = max(128, int(len(images) * scale))
+        steps_per_epoch = n // 128
+        g, d = models.mlp_generator(100), models.mlp_discriminator(images.shape[1:])
+
+        def after_epoch(epoch, history):
+            means = per_epoch({k: history[k][-steps_per_epoch:] for k in ("d_loss", "g_loss")}, steps_per_epoch)
+            add(epoch, epoch * steps_per_epoch, epoch, {k: v[0] for k, v in means.items()}, score(g, "02", classifier))
+
+        training.train(g, d, images[:n], epochs=points, batch_size=128, lr=2e-4, beta_1=0.5, seed=seed,
+                       callbacks=[after_epoch], verbose=False)  # fmt: skip
+        return rows
+
+    from gan_course import conditional, models, stability, transfer
+    from gan_course.gan import build_gan
+
+    tracker, r = Tracker(run.lesson, classifier), stability.RECIPE
+    if run.lesson == "03":
+        n = max(128, int(len(images) * scale))
+        gan = build_gan(models.dcgan_lean_generator(100), models.dcgan_lean_discriminator(), loss="non_saturating",
+                        seed=seed)  # fmt: skip
+        dataset = data.make_dataset(images[:n], 128, seed=seed)
+        history = gan.fit(dataset, epochs=points, callbacks=[tracker], verbose=0).history
+        epoch_steps = n // 128
+    elif run.lesson == "06":  # as stability.compare_on_images builds and trains the recipe
+        per_point = max(1, round(run.every * scale))
+        gan = r.build(images.shape[1:], seed=seed)
+        dataset = data.make_dataset(images, r.batch_size, seed=seed).repeat()
+        history = gan.fit(dataset, steps_per_epoch=per_point, epochs=points, callbacks=[tracker], verbose=0).history
+        epoch_steps = len(images) // r.batch_size
+    elif run.lesson == "07":
+        per_point = max(1, round(run.every * scale))
+        gan = build_gan(conditional.conditional_lean_generator(100, 10),
+                        conditional.conditional_lean_discriminator(10, mode="projection"),
+                        loss=r.gan_loss(), g_lr=r.g_lr, d_lr=r.d_lr, beta_1=r.beta_1, beta_2=r.beta_2, ema=r.ema,
+                        seed=seed)  # fmt: skip
+        dataset = data.make_dataset(images, r.batch_size, seed=seed, labels=labels).repeat()
+        history = gan.fit(dataset, steps_per_epoch=per_point, epochs=points, callbacks=[tracker], verbose=0).history
+        epoch_steps = len(images) // r.batch_size
+    else:  # "08": lesson 08's trial("500", seed, start="pretrained", freeze=1), its 500 images taken the same way
+        new_train = transfer.class_subset(images, labels, transfer.HELD_OUT)
+        n = max(1, round(500 * scale))
+        subset = new_train[np.random.default_rng(0).permutation(len(new_train))[:n]]
+        per_point = max(1, round(run.every * scale))
+        g, d, _ = transfer.load_pretrained()
+        transfer.freeze_lower_blocks(d, 1)
+        gan = build_gan(g, d, loss=r.gan_loss(), g_lr=r.g_lr, d_lr=r.d_lr, beta_1=r.beta_1, beta_2=r.beta_2, ema=r.ema,
+                        seed=seed)  # fmt: skip
+        dataset = data.make_dataset(subset, min(r.batch_size, n), seed=seed).repeat()
+        history = gan.fit(dataset, steps_per_epoch=per_point, epochs=points, callbacks=[tracker], verbose=0).history
+        epoch_steps = max(1, n // min(r.batch_size, n))
+    for i, (steps, scores) in enumerate(tracker.history):
+        add(i + 1, steps, steps / epoch_steps, {k: history[k][i] for k in ("d_loss", "g_loss")}, scores)
+    return rows
