@@ -21,6 +21,8 @@ DiffAugment does neither, so ``color`` and ``cutout`` are written here (a few li
 ``translation`` uses Keras' layer, whose gradient reaches the input (tested).
 
 Introduced in lesson 08.
+
+Used in lesson 08.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Speed measurements: training throughput of a compiled ``GAN``, and models trained in alternating slices.
 
-Used in lessons 03 (and benchmarks/dcgan_throughput.py), 06 (``race``, and
-benchmarks/dcgan_time_to_quality.py), 07 (``race`` with labels), 09 (``race`` of the fixed seed programs,
-and benchmarks/seed_programs.py) and 10 (``measure_throughput`` of each precision, XLA and device setting).
+Lesson 06 runs ``race`` through ``stability``.
+
+Used in lessons 03, 07, 09 and 10.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import time
 import keras
 import numpy as np
 
+from gan_course._checks import integer
 from gan_course.data import make_dataset
-from gan_course.training import _int
 
 
 def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> float:
@@ -23,7 +23,7 @@ def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> f
     ``steps`` timed steps, and divides the images of the steps that actually ran by the time.
     Introduced in lesson 03.
     """
-    batch_size, steps = _int(batch_size, "batch_size"), _int(steps, "steps")
+    batch_size, steps = integer(batch_size, "batch_size", 1), integer(steps, "steps", 1)
     need = batch_size * (steps + 3)
     if len(images) < need:
         raise ValueError(
@@ -95,7 +95,7 @@ def race(
     for name, gan in gans.items():  # every check before any model trains
         if not hasattr(gan, "gan_loss"):
             raise ValueError(f"GAN {name!r} is not compiled: use gan.build_gan(...) or gan.compile(...) first")
-        batch = _int(batch_size[name] if isinstance(batch_size, dict) else batch_size, f"batch_size of {name!r}")
+        batch = integer(batch_size[name] if isinstance(batch_size, dict) else batch_size, f"batch_size of {name!r}", 1)
         images = gan._check(np.asarray(data[name] if isinstance(data, dict) else data))
         datasets[name] = make_dataset(images, batch, seed=seed, labels=_labels_of(name, gan, labels, len(images)))
     for name, gan in gans.items():

@@ -1,7 +1,9 @@
 """Keras callbacks for GAN training: sample grids, checkpoints with resume, a NaN guard, FID, a time budget.
 
 Use them with ``gan_course.gan.GAN`` and ``fit``; they work for unconditional and conditional
-generators. Used in lessons 03, 05, 07 (label checks) and 08 (``FIDTracker`` on the new domain).
+generators.
+
+Used in lessons 03, 05, 07 and 08.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ On images, ``image_trial`` trains lesson 03's lean DCGAN one epoch, then continu
 with other learning rates and reads the class mix of each copy's samples with the course's
 classifier; ``image_results`` reads the shipped result of ``benchmarks/image_collapse.py``, which
 repeats it over seeds.
-Used in lessons 04 and 06 (every loss on the ring and grid).
+
+Used in lessons 04 and 06.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import experiments, metrics, models
-from gan_course.data import _integer, check_images
+from gan_course._checks import integer as _integer
+from gan_course.data import check_images
 from gan_course.losses import get_loss, wgan_gp, with_r1
 from gan_course.training import METRICS, build_optimizers, default_optimizer, gan_step, generate
 
@@ -153,10 +155,8 @@ def train_toy(
         config = ToyConfig(**{**config.__dict__, **overrides})
     for name in ("steps", "batch_size", "z_dim", "d_steps"):
         value = getattr(config, name)
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-        raise ValueError(f"every must be a positive integer, got {every!r}")
+        _integer(value, name, 1)
+    _integer(every, "every", 1)
     if config.remedy == "pacgan" and config.batch_size % config.pack:
         raise ValueError(f"PacGAN needs batch_size divisible by pack: {config.batch_size} % {config.pack} != 0")
     data = np.asarray(getattr(mixture, "samples", None), dtype=np.float32)

@@ -5,6 +5,8 @@ course's one step (``training.gan_step``) unchanged; the discriminator reads the
 concatenation (an extra image channel) or by projection (Miyato & Koyama 2018). ``class_fidelity``
 scores the generated classes with the course's classifier; ``per_class_fid`` and
 ``intra_class_diversity`` check quality and variety within each class. Introduced in lesson 07.
+
+Used in lesson 07.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import numpy as np
 import scipy.spatial
 from keras import layers
 
-from gan_course.data import _array, class_indices
+from gan_course._checks import array as _array
+from gan_course.data import class_indices
 from gan_course.metrics import check_features, fid_from_features
 
 #: The discriminator's two ways of reading the label (``conditional_lean_discriminator(mode=...)``).

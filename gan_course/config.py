@@ -1,8 +1,9 @@
 """Seeds, smoke mode, Colab detection, plot defaults, and the repository address and git ref Colab installs.
 
 Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
-their Parameters cell only, so the lesson text never changes with the mode. Used in the Setup and
-Parameters cells of lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
+their Parameters cell only, so the lesson text never changes with the mode.
+
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import random
 import sys
 
 import numpy as np
+
+from gan_course._checks import integer
 
 #: The course repository: the Colab and GitHub badges (README, lessons' first cells), the Setup cells'
 #: install line and pyproject.toml's [project.urls] name it. The Setup cells cannot import this module
@@ -63,8 +66,7 @@ def setup(seed: int = 42, quiet: bool = True, verbose: bool = True, deterministi
     lesson 10 needs for XLA (Keras keeps ``jit_compile`` off while determinism is on; TensorFlow
     cannot turn determinism off again, so choose before the first ``setup``). Introduced in lesson 01.
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = integer(seed, "seed", 0)
     if deterministic is not None and not isinstance(deterministic, bool):
         raise ValueError(f"deterministic must be True, False or None (on when there is no GPU), got {deterministic!r}")
     seed = int(seed)

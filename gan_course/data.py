@@ -14,8 +14,9 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Introduced in lesson 02; used in lessons 02 to 10 (02, 03, 04, 05, 06, 07, 08, 09, 10) and by
-``python -m gan_course doctor``.
+Introduced in lesson 02; ``python -m gan_course doctor`` uses it too.
+
+Used in lessons 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import gzip
 import hashlib
 import math
 import os
-import sys
 import warnings
 import zipfile
 import zlib
@@ -33,6 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from gan_course._checks import array as _array
+from gan_course._checks import integer as _integer
+from gan_course._checks import stacklevel as _stacklevel
 
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -109,78 +113,6 @@ class ImageData:
 
     def __len__(self) -> int:
         return len(self.images)
-
-
-# ------------------------------------------------------------------ argument checks
-
-
-def _stacklevel() -> int:
-    """The ``stacklevel`` that points a warning at the first caller outside this package."""
-    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
-def _integer(value, name: str, minimum: int | None = None, allow_none: bool = False) -> int | None:
-    """``value`` as a Python int (NumPy integers welcome), or a ValueError naming ``name``."""
-    if value is None and allow_none:
-        return None
-    if minimum == 1:
-        kind = "a positive integer"
-    elif minimum == 0:
-        kind = "a non-negative integer"
-    else:
-        kind = "an integer" + (f" >= {minimum}" if minimum is not None else "")
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be {kind}, got {value!r}: True/False is not a number here")
-    if not isinstance(value, (int, np.integer)):
-        if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
-            hint = f": pass int({name}) = {int(value)}"
-        elif isinstance(value, str):
-            hint = ": pass a number, not a string"
-        else:
-            hint = ""
-        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}){hint}")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be {kind}, got {value}")
-    return value
-
-
-def _number(value, name: str, positive: bool = False, minimum: float | None = None) -> float:
-    """``value`` as a finite Python float (NumPy scalars welcome), or a ValueError naming ``name``."""
-    kind = "a positive number" if positive else "a number" + (f" >= {minimum:g}" if minimum is not None else "")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        hint = ": pass a number, not a string" if isinstance(value, str) else ""
-        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}){hint}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    if (positive and value <= 0) or (minimum is not None and value < minimum):
-        raise ValueError(f"{name} must be {kind}, got {value:g}")
-    return value
-
-
-def _array(values, name: str) -> np.ndarray:
-    """``np.asarray(values)`` (TensorFlow tensors too), with a clear error for ragged or odd input."""
-    if isinstance(values, ImageData):
-        raise TypeError(f"{name} is an ImageData (images, labels and their source): pass its .images")
-    if hasattr(values, "numpy") and not isinstance(values, np.ndarray):
-        values = values.numpy()
-    try:
-        arr = np.asarray(values)
-    except (ValueError, TypeError) as err:
-        raise TypeError(
-            f"{name} could not be turned into one array ({err}): pass a NumPy array whose rows all have the same shape"
-        ) from err
-    if arr.dtype == object:
-        raise TypeError(
-            f"{name} could not be turned into a numeric array (got dtype object from {type(values).__name__}): "
-            "pass a NumPy array of numbers whose rows all have the same shape"
-        )
-    return arr
 
 
 def class_indices(labels, name: str, n_classes: int, dtype_error=ValueError, hint: str | None = None) -> np.ndarray:

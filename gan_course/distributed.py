@@ -181,7 +181,8 @@ def reference_run(
         gan = build_gan(generator, discriminator, lr=1e-3, seed=seed)
     dataset = make_dataset(images, batch_size, shuffle=False)
     history = gan.fit(dataset, epochs=epochs, verbose=0).history
-    return Run(history, generator.get_weights() + discriminator.get_weights(), gan.replicas)
+    replicas = 1 if strategy is None else strategy.num_replicas_in_sync
+    return Run(history, generator.get_weights() + discriminator.get_weights(), replicas)
 
 
 def main(argv=None) -> None:

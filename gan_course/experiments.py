@@ -4,9 +4,9 @@
 ``summarize`` groups the rows by method and setting and gives each numeric result's mean,
 standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes the summary as
 a Markdown table with settings side by side; ``write_results`` writes a benchmark's rows as CSV and
-``read_results`` reads them back with their columns' types checked. Used in lessons 04 (remedies for mode collapse
-on the ring and the grid), 06 (losses and stabilisers), 07 (conditional vs unconditional) and
-08 (transfer methods) and 09 (the fixed seed programs), and meant for every later lesson that compares methods.
+``read_results`` reads them back with their columns' types checked.
+
+Used in lessons 04, 06, 07, 08 and 09.
 """
 
 from __future__ import annotations

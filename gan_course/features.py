@@ -4,9 +4,9 @@ FID and its relatives compare generated and real images in the feature space of 
 network trained on the real domain. The course ships a small CNN trained on
 Fashion-MNIST (weights inside the package, trained by ``python -m gan_course.features``,
 deterministic on a CPU); for MNIST the same script trains one on first use and caches it
-in the Keras cache folder. Used in lessons 02 (FID of the [0, 1] bug), 03 (classes of interpolation
-endpoints), 04 (class histograms), 05 (FID), 06, 07 (class fidelity), 08,
-09 (FID of the seed programs) and 10 (FID of float32 vs bfloat16).
+in the Keras cache folder.
+
+Used in lessons 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Walking through the latent space: linear and spherical interpolation between noise vectors,
 and the noise and labels of a class × z grid for conditional generators.
 
-Used in lessons 03 and 07 (``class_rows``), and by ``widgets``' latent-walk slider.
+Used in lessons 03 and 07.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from gan_course.data import _array, _integer
+from gan_course._checks import array as _array
+from gan_course._checks import integer as _integer
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -103,8 +104,7 @@ def class_rows(z_dim: int, n_classes: int, per_class: int = 8, seed: int = 0):
     Use with ``callbacks.SampleGrid(z, labels=labels, ncols=per_class)``. Introduced in lesson 07.
     """
     for name, value in (("z_dim", z_dim), ("n_classes", n_classes), ("per_class", per_class)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        _integer(value, name, 1)
     z_row = np.random.default_rng(seed).normal(size=(int(per_class), int(z_dim))).astype(np.float32)
     z = np.tile(z_row, (int(n_classes), 1))
     labels = np.repeat(np.arange(int(n_classes), dtype=np.int32), int(per_class))

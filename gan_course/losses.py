@@ -11,8 +11,9 @@ The loss zoo of lesson 06 is registered by name in ``LOSSES``: ``non_saturating`
 ``least_squares`` (LSGAN), ``wgan_clip`` (WGAN with weight clipping), ``wgan_gp`` and ``hinge``.
 ``with_r1`` adds the R1 penalty and ``with_label_smoothing`` one-sided label smoothing to a loss.
 
-Used in lessons 01 (formulas), 02 (code), 03 (``GANLoss`` in ``GAN.compile``), 04 (WGAN-GP),
-05 and 06 (the zoo).
+Lesson 03 names its loss in ``GAN.compile`` (``get_loss``).
+
+Used in lessons 01, 02, 04 and 06.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@ precision and recall, and for toy data and class labels, mode coverage and the c
 distribution. Features are (N, d) arrays from any extractor.
 
 Introduced in lesson 05 (FID, KID, classifier score, precision and recall); lesson 04
-introduces ``mode_coverage`` and ``class_distribution``. Used in lessons 02 (FID of the [0, 1] bug), 04,
-05, 07, 08, 09 and 10.
+introduces ``mode_coverage`` and ``class_distribution``.
+
+Used in lessons 02, 04, 05, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import scipy.linalg.blas
 import scipy.spatial
 import scipy.special
 
-from gan_course.data import _array, _integer, _number, class_indices
+from gan_course._checks import array as _array
+from gan_course._checks import integer as _integer
+from gan_course._checks import number as _number
+from gan_course.data import class_indices
 
 # A covariance is positive semi-definite; rounding can make its smallest eigenvalues
 # slightly negative, by about 1e-16 (float64) or 1e-7 (float32) of its size. Anything more

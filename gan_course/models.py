@@ -1,9 +1,6 @@
 """Generator and discriminator builders, and the layers they use. Discriminators output one logit per input.
 
-Used in lessons 01 (1-D toy models), 02 (the seed's MLP GAN), 03 (seed and lean DCGANs, MAC
-counts), 04 (toy models with remedies: ``MinibatchStdDev``, ``Pack``), 05, 06 (spectral
-normalisation), 08 (the pretrained lean DCGAN), 09 (the seed DCGAN as S2; MAC counts) and 10 (mixed
-precision: discriminators' logits in float32; ``step_macs``, the cost of a training step).
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -15,6 +12,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_course._checks import integer
+
 #: The dtype of every course discriminator's last layer: its logit stays float32 under a
 #: mixed-precision policy (Keras' advice for a model's output; lesson 10). Under the default
 #: float32 policy it changes nothing.
@@ -22,9 +21,7 @@ LOGIT_DTYPE = "float32"
 
 
 def _check_z_dim(z_dim) -> int:
-    if isinstance(z_dim, bool) or not isinstance(z_dim, (int, np.integer)) or z_dim <= 0:
-        raise ValueError(f"z_dim must be a positive integer (e.g. 100), got {z_dim!r}")
-    return int(z_dim)
+    return integer(z_dim, "z_dim", 1)
 
 
 def _check_shape(shape, what: str) -> tuple:

@@ -17,6 +17,8 @@ the same point, or whose losses drift away from it, is worth a look (lesson 09's
 runs are deterministic on one machine; another machine or TensorFlow version gives a different run
 of the same distribution, which is what the band stands for.
 Introduced in lesson 02; the lessons' own runs are compared with it in lessons 02, 03, 06, 07 and 08.
+
+Used in lessons 02, 03, 06, 07 and 08.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import keras
 import numpy as np
 
 from gan_course import experiments
+from gan_course._checks import integer
 
 #: The curves that ship with the course: ``benchmarks/reference_curves.py``'s CSV.
 REFERENCE_CSV = Path(__file__).parent / "results" / "reference_curves.csv"
@@ -243,8 +246,7 @@ def per_epoch(history, steps_per_epoch: int) -> dict:
 
     Only whole epochs are kept. Introduced in lesson 02.
     """
-    if isinstance(steps_per_epoch, bool) or not isinstance(steps_per_epoch, (int, np.integer)) or steps_per_epoch < 1:
-        raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
+    steps_per_epoch = integer(steps_per_epoch, "steps_per_epoch", 1)
     out = {}
     for name, values in dict(getattr(history, "steps", history)).items():  # training.History keeps them in .steps
         values = np.asarray(values, dtype=float)

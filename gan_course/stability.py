@@ -10,7 +10,7 @@ the lean DCGAN with a recipe for a number of seconds and scores it, one row for
 ``experiments.run``. ``benchmark_results`` reads the ten-minute result of
 ``benchmarks/dcgan_time_to_quality.py`` that ships with the course.
 
-Used in lessons 06, 07 and 08 (``RECIPE``).
+Used in lessons 03, 06, 07 and 08.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Numerical companions to GAN theory on 1-D densities (lesson 01).
 
 All integrals are trapezoid sums on a grid ``x``; densities are arrays on that grid.
+
+Used in lessons 01 and 07.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Each sampler returns the samples together with the centres and the standard deviation,
 so a learner can change them and ``metrics.mode_coverage`` can score a generator against
 them. Introduced in lesson 04; used in lessons 04 and 06 (and by ``collapse`` and ``widgets``).
+
+Used in lessons 04 and 06.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_course.data import _array, _integer, _number
+from gan_course._checks import array as _array
+from gan_course._checks import integer as _integer
+from gan_course._checks import number as _number
 
 
 @dataclass

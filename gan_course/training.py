@@ -7,7 +7,9 @@ Lesson 02 writes the loop out by hand and shows that ``train`` gives the same lo
 seed (tests/test_training.py checks it too). Lesson 10 runs the same step under ``tf.distribute``
 (``scale_for_replicas``, ``draw_noise``) and mixed precision.
 
-Used in lessons 01, 02, 03, 04, 05, 07 (``PairSpec.n_classes``), 08, 09 and 10.
+Lessons 03 and 05 train with ``gan_step`` through ``gan.GAN``.
+
+Used in lessons 01, 02, 03, 04, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gan_course._checks import integer
 from gan_course.data import check_training_data, make_dataset
 from gan_course.losses import GANLoss, get_loss
 
@@ -61,12 +64,6 @@ def build_optimizers(generator, discriminator, g_optimizer, d_optimizer) -> None
 
 
 # ------------------------------------------------------------------- a pair's inputs
-
-
-def _int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -383,8 +380,8 @@ def train(
     ``seed``, so a run is repeatable after ``setup(seed)``. Each callback is called as
     ``callback(epoch, history)`` after every epoch (epochs count from 1). Introduced in lesson 02.
     """
-    epochs = _int(epochs, "epochs")
-    d_steps = _int(d_steps, "d_steps (D steps per G step)")
+    epochs = integer(epochs, "epochs", 1)
+    d_steps = integer(d_steps, "d_steps (D steps per G step)", 1)
     gan_loss = get_loss(loss)
     for cb in callbacks:
         if not callable(cb):

@@ -12,6 +12,8 @@
   memorises its few training images the two drift apart.
 
 Introduced in lesson 08.
+
+Used in lesson 08.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from gan_course.data import _integer, check_images
+from gan_course._checks import integer as _integer
+from gan_course.data import check_images
 
 #: Fashion-MNIST classes kept out of pretraining: sandal (5) and ankle boot (9). Footwear that the
 #: pretrained G has seen only as sneakers (7): near enough to the eight classes for transfer to help,

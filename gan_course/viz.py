@@ -1,7 +1,6 @@
 """Plots used by the lessons: image grids, loss curves, 1-D densities, 2-D toy points, class shares.
 
-Used in lessons 01 (densities), 02 (grids, loss curves), 03 (PNG, GIF, strips), 04 (toy points,
-class shares), 05 (losses beside FID), 06, 07, 08 and 09.
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08 and 09.
 """
 
 from __future__ import annotations

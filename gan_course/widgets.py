@@ -1,6 +1,7 @@
 """ipywidgets panels. Core widgets and inline matplotlib only, so they work on ipywidgets 7.7
-(Colab) and 8 (JupyterLab 4). Used in lessons 03 (latent explorer), 04 (ring lab) and 07 (the
-explorer with a class slider).
+(Colab) and 8 (JupyterLab 4).
+
+Used in lessons 03, 04 and 07.
 """
 
 from __future__ import annotations

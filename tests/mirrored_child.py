@@ -18,7 +18,8 @@ import tensorflow as tf  # noqa: E402
 
 import gan_course  # noqa: E402
 from gan_course import data, models, training  # noqa: E402
-from gan_course.gan import GAN, build_gan  # noqa: E402
+from gan_course.gan import build_gan  # noqa: E402
+from gan_course.scaled import ScaledGAN  # noqa: E402
 
 result = {}
 
@@ -123,12 +124,12 @@ for synchronized in (False, True):
 # --- bad input, each refused before training
 g_out, d_out = models.mlp_generator(4, (8, 8, 1), 16), models.mlp_discriminator((8, 8, 1), 16)
 with strategy.scope():
-    result["outside_scope"] = error_of(lambda: GAN(g_out, d_out))
+    result["outside_scope"] = error_of(lambda: ScaledGAN(g_out, d_out))
 with strategy.scope():
     g_in, d_in = models.mlp_generator(4, (8, 8, 1), 16), models.mlp_discriminator((8, 8, 1), 16)
-result["gan_outside_scope"] = error_of(lambda: GAN(g_in, d_in))
+result["gan_outside_scope"] = error_of(lambda: ScaledGAN(g_in, d_in))
 with strategy.scope():
-    gan = GAN(g_in, d_in)
+    gan = ScaledGAN(g_in, d_in)
 result["compile_outside_scope"] = error_of(lambda: gan.compile())
 with strategy.scope():
     result["jit_under_strategy"] = error_of(lambda: gan.compile(jit_compile=True))

@@ -136,7 +136,7 @@ def test_unconditional_and_conditional_mismatches_are_named():
     plain = build_gan(models.mlp_generator(4, SHAPE, 8), models.mlp_discriminator(SHAPE, 8))
     with pytest.raises(ValueError, match="carry labels but this GAN's networks take none"):
         plain.fit(data.make_dataset(images, 16, labels=labels), epochs=1, verbose=0)
-    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         plain.fit(images, batch_size=0, epochs=1, verbose=0)
 
 

@@ -25,6 +25,7 @@ import tensorflow as tf
 import gan_course
 from gan_course import distributed, models, training
 from gan_course.gan import GAN, build_gan
+from gan_course.scaled import ScaledGAN
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 1e-5  # losses and weights, one device vs two replicas or two workers (observed ~1e-7)
@@ -173,7 +174,9 @@ def test_mixed_bfloat16_trains_with_float32_logits_and_losses(policy):
     # a discriminator whose logit is bfloat16: warned, and the step still casts it before the loss
     own = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
     with pytest.warns(UserWarning, match="dtype='float32'"):
-        GAN(g, own)
+        ScaledGAN(g, own)
+    with pytest.raises(ValueError, match=r"compute in bfloat16 \(mixed precision\): use gan.build_gan"):
+        GAN(g, d)  # lesson 03's class refuses what only ScaledGAN checks
     for build_d in (models.dcgan_seed_discriminator, models.dcgan_lean_discriminator):
         assert build_d((8, 8, 1)).outputs[0].dtype == "float32"
     assert models.dcgan_lean_discriminator((8, 8, 1), spectral_norm=True).outputs[0].dtype == "float32"
@@ -192,7 +195,7 @@ def test_float16_gets_loss_scaling_and_is_refused_on_a_cpu(policy):
 
 
 def test_xla_is_refused_where_it_cannot_compile_the_step():
-    from gan_course.gan import _xla_problem
+    from gan_course.scaled import _xla_problem
 
     assert _xla_problem(1, ["/job:localhost/replica:0/task:0/device:CPU:0"]) is None
     assert "2 devices in one process" in _xla_problem(2, ["/device:GPU:0", "/device:GPU:1"])

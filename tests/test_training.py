@@ -109,7 +109,7 @@ def test_bad_inputs_give_clear_errors():
         training.train(generator, models.mlp_discriminator((32, 32, 3)), big, 1, 16, verbose=False)
     with pytest.raises(ValueError, match="larger than the data"):
         training.train(generator, discriminator, _images(10), 1, 16, verbose=False)
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
         training.train(generator, discriminator, _images(), 0, 16, verbose=False)
     with pytest.raises(ValueError, match="one logit"):
         bad_d = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
