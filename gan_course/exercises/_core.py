@@ -159,6 +159,11 @@ class Solution:
     follow_up: Callable | None = None
 
     @property
+    def checked(self) -> bool:
+        """True for an exercise the lesson checks with a ``check_*`` function. Introduced in lesson 01."""
+        return self.check is not None
+
+    @property
     def text(self) -> str:
         """The reasoning or instructions: the docstring of ``code``. Introduced in lesson 01."""
         return inspect.getdoc(self.code)
@@ -166,7 +171,7 @@ class Solution:
     @property
     def check_name(self) -> str | None:
         """The ``check_*`` function the lesson calls; None for an open exercise. Introduced in lesson 01."""
-        return None if self.check is None else re.match(r"exercises\.(check_\w+)\(", self.check).group(1)
+        return None if not self.checked else re.match(r"exercises\.(check_\w+)\(", self.check).group(1)
 
     def names(self) -> dict:
         """Run a checked exercise's code silently and return the names it defines. Introduced in lesson 01."""
@@ -175,14 +180,14 @@ class Solution:
 
     def value(self):
         """The answer the check takes (a function, a number or a tuple); None if open. Introduced in lesson 01."""
-        if self.check is None:
+        if not self.checked:
             return None
         names = self.names()
         return tuple(names[n] for n in self.answer) if isinstance(self.answer, tuple) else names[self.answer]
 
     def reuse_line(self) -> str | None:
         """The lesson's check call with ``exercises.solution(lesson, n)`` as the answer. Introduced in lesson 01."""
-        if self.check is None:
+        if not self.checked:
             return None
         call = f"exercises.solution({self.lesson}, {self.number})"
         answer = self.answer if isinstance(self.answer, tuple) else (self.answer,)
@@ -196,7 +201,7 @@ class Solution:
         """The solution as printed: heading, reasoning, code, and how to use or read it. Introduced in lesson 01."""
         indent = lambda text: textwrap.indent(text, "    ")
         where = f"Lesson {self.lesson:02d}, exercise {self.number}"
-        if self.check is None:
+        if not self.checked:
             head = f"{where} (open: there is no check and no single answer)"
             return "\n".join(
                 [

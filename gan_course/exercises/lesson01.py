@@ -38,8 +38,8 @@ def check_optimal_discriminator(fn) -> bool:
 @check
 def check_jsd_from_value(jsd, v_at_optimum) -> bool:
     """Lesson 01: JSD recovered from V(D*, G) through V = -log 4 + 2·JSD. Introduced in lesson 01."""
+    got, v_at_optimum = number("my_jsd", jsd), number("v", v_at_optimum)
     want = (v_at_optimum + np.log(4)) / 2
-    got = number("my_jsd", jsd)
     if np.isclose(got, want, rtol=1e-6, atol=1e-9):
         return report(True, f"JSD = (V + log 4) / 2 = {want:.4f}")
     if np.isclose(got, (v_at_optimum - np.log(4)) / 2, atol=1e-9):

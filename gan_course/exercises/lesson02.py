@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import check, number, report, run, solved
+from gan_course.exercises._core import NotYet, check, number, report, run, solved
 
 
 @check
@@ -48,6 +48,8 @@ def check_discriminator_loss(fn) -> bool:
     real = tf.constant([[2.0], [0.5], [-1.0]])
     fake = tf.constant([[-3.0], [0.0], [1.5]])
     value = run(fn, real, fake)
+    if value.size != 1:
+        raise NotYet(f"return one number, the loss (the two batch means added), got an array of shape {value.shape}")
     got = float(value)
     want = float(discriminator_loss(real, fake))
     swapped = float(discriminator_loss(fake, real))

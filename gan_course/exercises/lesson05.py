@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import check, number, report, run, solved
+from gan_course.exercises._core import NotYet, check, number, report, run, solved
 
 
 @check
@@ -50,6 +50,9 @@ def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -
     Introduced in lesson 05.
     """
     got = number("my_fid", answer)
+    n1, fid1, n2, fid2, n = (number(k, v) for k, v in zip(("n1", "fid1", "n2", "fid2", "n"), (n1, fid1, n2, fid2, n)))
+    if n1 == n2 or 0 in (n1, n2, n):
+        raise NotYet(f"n1, n2 and n must be sample sizes, n1 different from n2; got n1={n1:g}, n2={n2:g}, n={n:g}")
     slope = (fid1 - fid2) / (1 / n1 - 1 / n2)
     fid_inf = fid1 - slope / n1
     want = fid_inf + slope / n

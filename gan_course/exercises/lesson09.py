@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import NotYet, check, first, number, report, result_of, solved
+from gan_course.exercises._core import NotYet, check, first, function, number, report, result_of, solved
 
 # ------------------------------------------------------------------ exercise 1: a broken setup
 
@@ -158,6 +158,7 @@ def check_gan_step(fn) -> bool:
     import keras
     import tensorflow as tf
 
+    function(fn)  # before building anything
     rng, lr = np.random.default_rng(5), 0.5
     real = tf.constant(rng.uniform(-1, 1, (8, 2, 2, 2)), tf.float32)
     z = tf.constant(rng.normal(size=(8, 4)), tf.float32)
