@@ -33,6 +33,16 @@ def report(ok: bool, message: str) -> bool:
     return ok
 
 
+def yes(message: str) -> bool:
+    """Print "Correct: message" and return True. Introduced in lesson 01."""
+    return report(True, message)
+
+
+def no(message: str) -> bool:
+    """Print "Not yet: message" and return False. Introduced in lesson 01."""
+    return report(False, message)
+
+
 def check(fn: Callable[..., bool]) -> Callable[..., bool]:
     """Make a ``check_*`` function safe: ``NotYet`` and any other error become False with the reason printed.
 
@@ -136,17 +146,22 @@ def body(fn: Callable) -> str:
     return textwrap.dedent("\n".join(lines))
 
 
+#: The line of a solution's docstring that starts what to look at in the results.
+READING = "What to look at, and how to read it:"
+
+
 @dataclass(frozen=True)
 class Solution:
     """The worked solution of one exercise; ``exercises.solution`` prints it and returns its answer.
 
-    ``code`` is a real function: its docstring is the reasoning (checked) or what to do (open), its body
-    the code that is printed. A checked exercise's ``code`` takes no arguments and ends in
-    ``return locals()``: running it defines the names the lesson's cell defines, and ``answer`` names the
-    one (or the tuple) the check takes. ``check`` quotes the lesson's check call; ``usage`` is a line the
-    lesson's cell runs between the code and the check. An open exercise's ``code`` takes the lesson's
-    objects it needs as parameters and is printed, never run here; ``reading`` says what to look at.
-    ``follow_up`` is more code for the lesson after a checked exercise (printed only). Introduced in lesson 01.
+    ``code`` is a real function: its docstring is the reasoning (checked) or what to do (open), then,
+    after a line ``READING``, what to look at in the results; its body is the code printed. A checked
+    exercise's ``code`` takes no arguments and ends in ``return locals()``: running it defines the names
+    the lesson's cell defines, and ``answer`` names the one (or the tuple) the check takes. ``check``
+    quotes the lesson's check call; ``usage`` is a line the lesson's cell runs between the code and the
+    check. An open exercise's ``code`` takes the lesson's objects it needs as parameters and is printed,
+    never run here. ``follow_up`` is more code for the lesson after a checked exercise (printed only).
+    Introduced in lesson 01.
     """
 
     lesson: int
@@ -155,7 +170,6 @@ class Solution:
     check: str | None = None
     answer: str | tuple[str, ...] | None = None
     usage: str = ""
-    reading: str = ""
     follow_up: Callable | None = None
 
     @property
@@ -165,13 +179,18 @@ class Solution:
 
     @property
     def text(self) -> str:
-        """The reasoning or instructions: the docstring of ``code``. Introduced in lesson 01."""
-        return inspect.getdoc(self.code)
+        """The reasoning or instructions: the docstring of ``code`` up to ``READING``. Introduced in lesson 01."""
+        return inspect.getdoc(self.code).split(READING)[0].strip()
+
+    @property
+    def reading(self) -> str:
+        """What to look at in the results: the docstring after ``READING`` ("" if none). Introduced in lesson 01."""
+        return inspect.getdoc(self.code).partition(READING)[2].strip()
 
     @property
     def check_name(self) -> str | None:
         """The ``check_*`` function the lesson calls; None for an open exercise. Introduced in lesson 01."""
-        return None if not self.checked else re.match(r"exercises\.(check_\w+)\(", self.check).group(1)
+        return re.match(r"exercises\.(check_\w+)\(", self.check).group(1) if self.checked else None
 
     def names(self) -> dict:
         """Run a checked exercise's code silently and return the names it defines. Introduced in lesson 01."""
@@ -203,34 +222,19 @@ class Solution:
         where = f"Lesson {self.lesson:02d}, exercise {self.number}"
         if not self.checked:
             head = f"{where} (open: there is no check and no single answer)"
-            return "\n".join(
-                [
-                    head,
-                    "",
-                    self.text,
-                    "",
-                    indent(body(self.code)),
-                    "",
-                    "What to look at, and how to read it:",
-                    "",
-                    self.reading,
-                ]
-            )
+            return "\n".join([head, "", self.text, "", indent(body(self.code)), "", READING, "", self.reading])
+        value = self.value()
         answer = ", ".join(self.answer) if isinstance(self.answer, tuple) else self.answer
-        what = "the function" if callable(self.value()) else "the answer"
+        what = "the function" if callable(value) else "the answer"
+        in_cell = (self.usage + "\n" if self.usage else "") + self.check
         parts = [f"{where} (checked by exercises.{self.check_name})", "", self.text, "", indent(body(self.code))]
-        parts += [
-            "",
-            "In the lesson's cell, after this code:",
-            indent((self.usage + "\n" if self.usage else "") + self.check),
-            "",
-        ]
+        parts += ["", "In the lesson's cell, after this code:", indent(in_cell), ""]
         parts += [f"exercises.solution({self.lesson}, {self.number}) returns {what} ({answer}); this passes too:"]
         parts += [indent(self.reuse_line())]
         if self.follow_up is not None:
             parts += ["", "Then, in a new cell:", "", indent(body(self.follow_up))]
         if self.reading:
-            parts += ["", self.reading]
+            parts += ["", READING, "", self.reading]
         return "\n".join(parts)
 
 
@@ -241,14 +245,13 @@ SOLUTIONS: dict[tuple[int, int], Solution] = {}
 def solved(lesson: int, n: int, check: str | None = None, answer=None, **more) -> Callable:
     """Register the decorated function as the worked solution of exercise ``n`` of ``lesson``.
 
-    ``check`` and ``answer`` for a checked exercise, ``reading`` for an open one; see ``Solution``.
-    Introduced in lesson 01.
+    ``check`` and ``answer`` (and ``usage``, ``follow_up``) for a checked exercise, nothing more for an
+    open one; see ``Solution``. Introduced in lesson 01.
     """
 
     def register(code: Callable) -> Callable:
         if (lesson, n) in SOLUTIONS:
             raise RuntimeError(f"two solutions for lesson {lesson}, exercise {n}")
-        more["reading"] = textwrap.dedent(more.get("reading", "")).strip("\n")
         SOLUTIONS[(lesson, n)] = Solution(lesson, n, code, check, answer, **more)
         return code
 

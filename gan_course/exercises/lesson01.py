@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
-from gan_course.exercises._core import check, number, report, run, solved
+from gan_course.exercises._core import check, no, number, run, solved, yes
 
 
 @check
@@ -22,17 +22,17 @@ def check_optimal_discriminator(fn) -> bool:
     got = run(fn, p_data.copy(), p_g.copy())
     want = optimal_discriminator(p_data, p_g)
     if got.shape != want.shape:
-        return report(False, f"expected one value per grid point, shape {want.shape}, got {got.shape}")
+        return no(f"expected one value per grid point, shape {want.shape}, got {got.shape}")
     live = (p_data + p_g) > 0
     if np.allclose(got[live], 1 - want[live]):
-        return report(False, "you returned p_g / (p_data + p_g): D should be high where the *real* density is high")
+        return no("you returned p_g / (p_data + p_g): D should be high where the *real* density is high")
     if np.allclose(got[live], p_data[live] / np.maximum(p_g[live], 1e-300)):
-        return report(False, "D(x) is a probability: divide p_data by p_data + p_g, not by p_g")
+        return no("D(x) is a probability: divide p_data by p_data + p_g, not by p_g")
     if not np.allclose(got[live], want[live], atol=1e-9):
-        return report(False, "maximise p_data·log D + p_g·log(1 - D) for each x: set its derivative in D to 0")
+        return no("maximise p_data·log D + p_g·log(1 - D) for each x: set its derivative in D to 0")
     if not np.all(np.isfinite(got)):
-        return report(False, "where p_data = p_g = 0 you return NaN (0/0); any value is optimal there, use 1/2")
-    return report(True, "D*(x) = p_data / (p_data + p_g), with 1/2 where neither has mass")
+        return no("where p_data = p_g = 0 you return NaN (0/0); any value is optimal there, use 1/2")
+    return yes("D*(x) = p_data / (p_data + p_g), with 1/2 where neither has mass")
 
 
 @check
@@ -41,14 +41,14 @@ def check_jsd_from_value(jsd, v_at_optimum) -> bool:
     got, v_at_optimum = number("my_jsd", jsd), number("v", v_at_optimum)
     want = (v_at_optimum + np.log(4)) / 2
     if np.isclose(got, want, rtol=1e-6, atol=1e-9):
-        return report(True, f"JSD = (V + log 4) / 2 = {want:.4f}")
+        return yes(f"JSD = (V + log 4) / 2 = {want:.4f}")
     if np.isclose(got, (v_at_optimum - np.log(4)) / 2, atol=1e-9):
-        return report(False, "sign: V(D*, G) = -log 4 + 2·JSD, so JSD = (V + log 4) / 2")
+        return no("sign: V(D*, G) = -log 4 + 2·JSD, so JSD = (V + log 4) / 2")
     if np.isclose(got, v_at_optimum + np.log(4), atol=1e-9):
-        return report(False, "close: V + log 4 equals 2·JSD; divide by 2")
+        return no("close: V + log 4 equals 2·JSD; divide by 2")
     if np.isclose(got, want / np.log(2), rtol=1e-6):
-        return report(False, "you used log base 2; the course uses natural logs (log 4 = 1.386)")
-    return report(False, "start from V(D*, G) = -log 4 + 2·JSD(p_data || p_g) and solve for JSD")
+        return no("you used log base 2; the course uses natural logs (log 4 = 1.386)")
+    return no("start from V(D*, G) = -log 4 + 2·JSD(p_data || p_g) and solve for JSD")
 
 
 @check
@@ -60,34 +60,30 @@ def check_generator_gradients(saturating, non_saturating, d_fake=0.01) -> bool:
     want_sat, want_ns = -d_fake, d_fake - 1.0
     sat, ns = number("my_saturating_gradient", saturating), number("my_non_saturating_gradient", non_saturating)
     if np.isclose(sat, want_sat, atol=1e-4) and np.isclose(ns, want_ns, atol=1e-4):
-        return report(
-            True,
+        return yes(
             f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
             "the minimax loss gives the generator almost no signal when D rejects its samples",
         )
     if np.isclose(sat, want_ns, atol=1e-4) and np.isclose(ns, want_sat, atol=1e-4):
-        return report(False, "the two values are swapped: log(1 - D) is the saturating (minimax) one")
+        return no("the two values are swapped: log(1 - D) is the saturating (minimax) one")
     if np.isclose(sat, -1 / (1 - d_fake), atol=1e-3) or np.isclose(ns, -1 / d_fake, atol=1e-2):
-        return report(
-            False,
+        return no(
             "those are derivatives with respect to D; take them with respect to the logit "
             "l, where D = sigmoid(l) and dD/dl = D(1 - D)",
         )
     if np.isclose(abs(sat), abs(want_sat), atol=1e-4) or np.isclose(abs(ns), abs(want_ns), atol=1e-4):
-        return report(
-            False, "check the signs: the generator *minimises* its loss; d/dl log(1 - sigmoid(l)) = -sigmoid(l)"
-        )
-    return report(
-        False,
+        return no("check the signs: the generator *minimises* its loss; d/dl log(1 - sigmoid(l)) = -sigmoid(l)")
+    return no(
         "write each loss as a function of the logit l, D = sigmoid(l), and "
         "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)",
     )
 
 
-# ----------------------------------------------------------------- worked solutions
+# ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
+# fmt: off
 
 
-@solved(1, 1, "exercises.check_optimal_discriminator(my_optimal_discriminator)", answer="my_optimal_discriminator")
+@solved(1, 1, 'exercises.check_optimal_discriminator(my_optimal_discriminator)', answer='my_optimal_discriminator')
 def _exercise_1():
     """For a fixed generator, D is chosen separately at every x. At one x the value function adds
     a·log D + b·log(1 - D), with a = p_data(x) and b = p_g(x). Its derivative in D is
@@ -100,6 +96,7 @@ def _exercise_1():
     """
     import numpy as np
 
+
     def my_optimal_discriminator(p_data, p_g):
         p_data = np.asarray(p_data, dtype=np.float64)
         p_g = np.asarray(p_g, dtype=np.float64)
@@ -110,7 +107,7 @@ def _exercise_1():
     return locals()
 
 
-@solved(1, 2, "exercises.check_jsd_from_value(my_jsd, v)", answer="my_jsd")
+@solved(1, 2, 'exercises.check_jsd_from_value(my_jsd, v)', answer='my_jsd')
 def _exercise_2():
     """Section 4 showed that against the optimal discriminator the value function is
     V(D*, G) = -log 4 + 2·JSD(p_data || p_g). Solve for the JSD:
@@ -143,8 +140,8 @@ def _exercise_2():
 @solved(
     1,
     3,
-    "exercises.check_generator_gradients(my_saturating_gradient, my_non_saturating_gradient, d_fake=0.2)",
-    answer=("my_saturating_gradient", "my_non_saturating_gradient"),
+    'exercises.check_generator_gradients(my_saturating_gradient, my_non_saturating_gradient, d_fake=0.2)',
+    answer=('my_saturating_gradient', 'my_non_saturating_gradient'),
 )
 def _exercise_3():
     """Write both losses as functions of D's logit l, with D = sigmoid(l). The sigmoid's derivative
@@ -169,18 +166,27 @@ def _exercise_3():
     with tf.GradientTape(persistent=True) as tape:
         saturating = tf.math.log(1 - tf.sigmoid(logit))
         non_saturating = -tf.math.log(tf.sigmoid(logit))
-    print(
-        f"tf.GradientTape: {float(tape.gradient(saturating, logit)):+.3f}, "
-        f"{float(tape.gradient(non_saturating, logit)):+.3f}"
-    )
+    print(f"tf.GradientTape: {float(tape.gradient(saturating, logit)):+.3f}, "
+          f"{float(tape.gradient(non_saturating, logit)):+.3f}")
 
     return locals()
 
 
-@solved(
-    1,
-    4,
-    reading="""
+@solved(1, 4)
+def _exercise_4(real, plt, gan_course, training, EPOCHS, BATCH_SIZE, models, np, z_fixed):
+    """Two experiments with the 1-D GAN of section 6.
+
+    Other spreads: set DATA_STD = 0.1 in the Parameters cell, run it, and run the cells of
+    section 6 again (the first of them draws `real` with the new spread); then do the same with
+    DATA_STD = 2.0. The table printed in section 6 is all you need.
+
+    A generator far from the data, trained with the minimax loss: move the data up by 10 and
+    record the mean of G's samples after every epoch. The code trains the same GAN twice, with
+    the minimax and with the non-saturating loss, so that the two curves can be compared. Run it
+    after section 6 (with DATA_STD back at 0.5).
+
+    What to look at, and how to read it:
+
     Spreads. Compare the last epoch's row with the "real" row: the mean, the standard deviation,
     and the 5 % and 95 % quantiles. With DATA_STD = 0.5 section 6 found the mean right and the
     spread about 30 % too narrow. See whether the ratio of the two standard deviations changes
@@ -193,26 +199,7 @@ def _exercise_3():
     an immediate move for the non-saturating one. Check whether your curves show that, and how
     many epochs the flat part lasts. If the minimax run never moves within EPOCHS, say so: that is
     the saturation at its worst.
-""",
-)
-def _exercise_4(real, EPOCHS, BATCH_SIZE, z_fixed):
-    """Two experiments with the 1-D GAN of section 6.
-
-    Other spreads: set DATA_STD = 0.1 in the Parameters cell, run it, and run the cells of
-    section 6 again (the first of them draws `real` with the new spread); then do the same with
-    DATA_STD = 2.0. The table printed in section 6 is all you need.
-
-    A generator far from the data, trained with the minimax loss: move the data up by 10 and
-    record the mean of G's samples after every epoch. The code trains the same GAN twice, with
-    the minimax and with the non-saturating loss, so that the two curves can be compared. Run it
-    after section 6 (with DATA_STD back at 0.5).
     """
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    import gan_course
-    from gan_course import models, training
-
     far = real + 10  # the data now sit near 13; G still starts near 0
     curves = {}
     for loss in ("minimax", "non_saturating"):
@@ -223,9 +210,8 @@ def _exercise_4(real, EPOCHS, BATCH_SIZE, z_fixed):
         def record(epoch, history, g=g, means=means):
             means.append(float(np.mean(g(z_fixed))))
 
-        training.train(
-            g, d, far, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=1e-3, loss=loss, verbose=False, callbacks=[record]
-        )
+        training.train(g, d, far, epochs=EPOCHS, batch_size=BATCH_SIZE, lr=1e-3, loss=loss, verbose=False,
+                       callbacks=[record])
     for loss, means in curves.items():
         plt.plot(range(1, len(means) + 1), means, label=loss)
     plt.axhline(float(np.mean(far)), color="k", ls=":", label="mean of the data")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import NotYet, check, number, report, run, solved
+from gan_course.exercises._core import NotYet, check, no, number, run, solved, yes
 
 
 @check
@@ -20,22 +20,21 @@ def check_scaling(fn) -> bool:
     got = run(fn, pixels.copy())
     want = pixels.astype(np.float64) / 127.5 - 1
     if got.size != want.size:
-        return report(False, f"keep one value per pixel: expected {want.size} values, got {got.size}")
+        return no(f"keep one value per pixel: expected {want.size} values, got {got.size}")
     got = got.reshape(want.shape)
     if np.allclose(got, pixels / 255.0):
-        return report(
-            False,
+        return no(
             "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be "
             "in [-1, 1] too: x / 127.5 - 1",
         )
     if np.allclose(got, pixels):
-        return report(False, "the pixels are unchanged: convert to float and rescale to [-1, 1]")
+        return no("the pixels are unchanged: convert to float and rescale to [-1, 1]")
     if not np.allclose(got, want, atol=1e-6):
-        return report(False, f"0 must map to -1 and 255 to 1; you gave {got.min():.3g} and {got.max():.3g}")
+        return no(f"0 must map to -1 and 255 to 1; you gave {got.min():.3g} and {got.max():.3g}")
     dtype = np.asarray(fn(pixels.copy())).dtype
     if dtype != np.float32:
-        return report(False, f"the values are right but the dtype is {dtype}; TensorFlow layers want float32")
-    return report(True, "x / 127.5 - 1 maps [0, 255] onto [-1, 1], the range of tanh")
+        return no(f"the values are right but the dtype is {dtype}; TensorFlow layers want float32")
+    return yes("x / 127.5 - 1 maps [0, 255] onto [-1, 1], the range of tanh")
 
 
 @check
@@ -54,16 +53,15 @@ def check_discriminator_loss(fn) -> bool:
     want = float(discriminator_loss(real, fake))
     swapped = float(discriminator_loss(fake, real))
     if np.isclose(got, want, rtol=1e-5):
-        return report(True, f"{want:.4f}: real samples labelled 1, fakes 0, cross-entropy on logits")
+        return yes(f"{want:.4f}: real samples labelled 1, fakes 0, cross-entropy on logits")
     if np.isclose(got, swapped, rtol=1e-5):
-        return report(False, "labels swapped: real samples are the 1s, generated samples the 0s")
+        return no("labels swapped: real samples are the 1s, generated samples the 0s")
     if np.isclose(got, want / 2, rtol=1e-5):
-        return report(False, "you averaged the two terms; the course adds them (loss log 4 at D = 1/2)")
+        return no("you averaged the two terms; the course adds them (loss log 4 at D = 1/2)")
     from_probs = float(discriminator_loss(tf.sigmoid(real), tf.sigmoid(fake)))
     if np.isclose(got, from_probs, rtol=1e-5):
-        return report(False, "the inputs are logits already: do not apply a sigmoid before the cross-entropy")
-    return report(
-        False,
+        return no("the inputs are logits already: do not apply a sigmoid before the cross-entropy")
+    return no(
         "use tf.nn.sigmoid_cross_entropy_with_logits (or softplus) with label 1 for "
         "real_logits and 0 for fake_logits, and add the two means",
     )
@@ -79,18 +77,19 @@ def check_parameter_count(n, z_dim: int = 100, hidden: int = 128, pixels: int = 
     want = weights + hidden + pixels
     n = number("my_count", n)
     if n == want:
-        return report(True, f"{z_dim}·{hidden} + {hidden} + {hidden}·{pixels} + {pixels} = {want}")
+        return yes(f"{z_dim}·{hidden} + {hidden} + {hidden}·{pixels} + {pixels} = {want}")
     if n == weights:
-        return report(False, "you counted the weights but not the biases (one per output unit)")
+        return no("you counted the weights but not the biases (one per output unit)")
     if n == want + z_dim * pixels:
-        return report(False, "layers connect in sequence: z connects to the hidden layer only")
-    return report(False, "a Dense layer from a inputs to b outputs has a·b weights plus b biases; add the two layers")
+        return no("layers connect in sequence: z connects to the hidden layer only")
+    return no("a Dense layer from a inputs to b outputs has a·b weights plus b biases; add the two layers")
 
 
-# ----------------------------------------------------------------- worked solutions
+# ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
+# fmt: off
 
 
-@solved(2, 1, "exercises.check_scaling(my_scale)", answer="my_scale")
+@solved(2, 1, 'exercises.check_scaling(my_scale)', answer='my_scale')
 def _exercise_1():
     """The generator ends in tanh, whose outputs lie in (-1, 1), so the real images must be in the
     same range. A straight line a·x + b with 0 -> -1 and 255 -> 1 has b = -1 and 255·a = 2, so
@@ -102,13 +101,14 @@ def _exercise_1():
     """
     import numpy as np
 
+
     def my_scale(pixels):
         return np.asarray(pixels).astype(np.float32) / 127.5 - 1.0
 
     return locals()
 
 
-@solved(2, 2, "exercises.check_discriminator_loss(my_discriminator_loss)", answer="my_discriminator_loss")
+@solved(2, 2, 'exercises.check_discriminator_loss(my_discriminator_loss)', answer='my_discriminator_loss')
 def _exercise_2():
     """D should say 1 for real images and 0 for generated ones. Binary cross-entropy with label y on
     a logit l is -y·log sigmoid(l) - (1 - y)·log(1 - sigmoid(l)).
@@ -122,6 +122,7 @@ def _exercise_2():
     """
     import tensorflow as tf
 
+
     def my_discriminator_loss(real_logits, fake_logits):
         real_loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(real_logits), logits=real_logits)
         fake_loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros_like(fake_logits), logits=fake_logits)
@@ -130,7 +131,7 @@ def _exercise_2():
     return locals()
 
 
-@solved(2, 3, "exercises.check_parameter_count(my_count, z_dim=64, hidden=256)", answer="my_count")
+@solved(2, 3, 'exercises.check_parameter_count(my_count, z_dim=64, hidden=256)', answer='my_count')
 def _exercise_3():
     """A Dense layer from a inputs to b outputs has a·b weights and b biases. The generator is
     Dense(256) -> LeakyReLU -> Dense(784, tanh) -> Reshape; LeakyReLU and Reshape have no
@@ -148,10 +149,19 @@ def _exercise_3():
     return locals()
 
 
-@solved(
-    2,
-    4,
-    reading="""
+@solved(2, 4)
+def _exercise_4(history, viz, generator, z_fixed):
+    """Keep the first run before training the second, then rebuild the networks and train again.
+
+    1. After section 4, keep the seed's run (the first cell below).
+    2. In section 2, build the wider generator: generator = models.mlp_generator(Z_DIM, hidden=256).
+       Or set DATASET = "mnist" in the Parameters cell and start again from section 1.
+    3. Run sections 2, 3 and 4 again: the optimizers are built for the new variables, and
+       train_step must be traced again for the new networks.
+    4. Compare (the second cell below).
+
+    What to look at, and how to read it:
+
     Loss curves. Section 3 read the seed's curves as D ahead to the end: D(x) near 0.7 and D(G(z))
     near 0.3. Look at the same two lines in the right-hand panel. If the wider generator is a
     better match for D, the two move closer together and D's loss moves up towards log 4. If they
@@ -163,20 +173,7 @@ def _exercise_3():
 
     With MNIST, the levels of the curves depend on the data too, so compare their shapes with the
     Fashion-MNIST run, not their values. The printed times per epoch show what the change cost.
-""",
-)
-def _exercise_4(history, generator, z_fixed):
-    """Keep the first run before training the second, then rebuild the networks and train again.
-
-    1. After section 4, keep the seed's run (the first cell below).
-    2. In section 2, build the wider generator: generator = models.mlp_generator(Z_DIM, hidden=256).
-       Or set DATASET = "mnist" in the Parameters cell and start again from section 1.
-    3. Run sections 2, 3 and 4 again: the optimizers are built for the new variables, and
-       train_step must be traced again for the new networks.
-    4. Compare (the second cell below).
     """
-    from gan_course import viz
-
     # 1. after section 4, before retraining
     seed_history = {key: list(values) for key, values in history.items()}
     seed_samples = generator(z_fixed, training=False).numpy()
@@ -185,6 +182,5 @@ def _exercise_4(history, generator, z_fixed):
     print(f"generator: {generator.count_params():,} parameters (the seed's: 114,064)")
     viz.plot_losses(seed_history, smooth=50, title="the seed's generator, hidden 128")
     viz.plot_losses(history, smooth=50, title="the new run")
-    viz.show_grids(
-        {"the seed's generator": seed_samples, "the new run": generator(z_fixed, training=False)}, ncols=9, size=5
-    )
+    viz.show_grids({"the seed's generator": seed_samples, "the new run": generator(z_fixed, training=False)},
+                   ncols=9, size=5)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import check, number, report, run, solved
+from gan_course.exercises._core import check, no, number, run, solved, yes
 
 
 @check
@@ -19,16 +19,15 @@ def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride:
     got = number("my_size", answer)
     want = size * stride
     if got == want:
-        return report(
-            True,
+        return yes(
             f"with padding='same' a transposed convolution multiplies the size by the stride: "
             f"{size} × {stride} = {want}",
         )
     if got == (size - 1) * stride + kernel:
-        return report(False, "that is padding='valid': (n - 1)·stride + kernel; the DCGAN layers use 'same'")
+        return no("that is padding='valid': (n - 1)·stride + kernel; the DCGAN layers use 'same'")
     if got == size // stride or got == -(-size // stride):
-        return report(False, "that is an ordinary (downsampling) convolution; the transposed one goes up")
-    return report(False, "with padding='same', output size = input size × stride, whatever the kernel")
+        return no("that is an ordinary (downsampling) convolution; the transposed one goes up")
+    return no("with padding='same', output size = input size × stride, whatever the kernel")
 
 
 @check
@@ -41,16 +40,14 @@ def check_conv_macs(answer, size: int = 14, c_in: int = 64, c_out: int = 128, ke
     out = -(-size // stride)
     want = out * out * kernel * kernel * c_in * c_out
     if got == want:
-        return report(
-            True, f"{out}·{out} output pixels × {kernel}·{kernel} kernel × {c_in} in × {c_out} out = {want:,}"
-        )
+        return yes(f"{out}·{out} output pixels × {kernel}·{kernel} kernel × {c_in} in × {c_out} out = {want:,}")
     if got == size * size * kernel * kernel * c_in * c_out:
-        return report(False, f"count the *output* pixels: stride {stride} shrinks {size}×{size} to {out}×{out}")
+        return no(f"count the *output* pixels: stride {stride} shrinks {size}×{size} to {out}×{out}")
     if got in (out * out * kernel * kernel * c_out, out * out * kernel * kernel * c_in):
-        return report(False, f"every output channel looks at every input channel: multiply by both {c_in} and {c_out}")
+        return no(f"every output channel looks at every input channel: multiply by both {c_in} and {c_out}")
     if got == out * out * c_in * c_out:
-        return report(False, f"each output value needs one multiply-add per kernel position too ({kernel} × {kernel})")
-    return report(False, "output height × output width × kernel height × kernel width × C_in × C_out")
+        return no(f"each output value needs one multiply-add per kernel position too ({kernel} × {kernel})")
+    return no("output height × output width × kernel height × kernel width × C_in × C_out")
 
 
 @check
@@ -64,22 +61,21 @@ def check_slerp(fn) -> bool:
     got = run(fn, z0.copy(), z1.copy(), 0.3)
     want = slerp(z0, z1, 0.3)
     if got.shape != want.shape:
-        return report(False, f"expected a vector of shape {want.shape}, got {got.shape}")
+        return no(f"expected a vector of shape {want.shape}, got {got.shape}")
     if np.allclose(got, want, rtol=1e-4, atol=1e-5):
-        return report(True, "sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1 keeps the norm along the path")
+        return yes("sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1 keeps the norm along the path")
     if np.allclose(got, lerp(z0, z1, 0.3), rtol=1e-4):
-        return report(False, "that is the straight line (lerp); slerp follows the arc between z0 and z1")
+        return no("that is the straight line (lerp); slerp follows the arc between z0 and z1")
     if np.allclose(got, slerp(z0, z1, 0.7), rtol=1e-4, atol=1e-5):
-        return report(False, "t runs from z0 (t = 0) to z1 (t = 1): the weights are swapped")
-    return report(
-        False, "Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), then divide by sin Ω"
-    )
+        return no("t runs from z0 (t = 0) to z1 (t = 1): the weights are swapped")
+    return no("Ω = arccos(z0·z1 / (|z0||z1|)); weight z0 by sin((1 - t)Ω) and z1 by sin(tΩ), then divide by sin Ω")
 
 
-# ----------------------------------------------------------------- worked solutions
+# ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
+# fmt: off
 
 
-@solved(3, 1, "exercises.check_transposed_output_size(my_size, size=9, kernel=4, stride=3)", answer="my_size")
+@solved(3, 1, 'exercises.check_transposed_output_size(my_size, size=9, kernel=4, stride=3)', answer='my_size')
 def _exercise_1():
     """With padding="same", a transposed convolution of stride s multiplies the height by s,
     whatever the kernel: 9 × 3 = 27. The kernel size matters only with padding="valid", where the
@@ -95,7 +91,7 @@ def _exercise_1():
     return locals()
 
 
-@solved(3, 2, "exercises.check_conv_macs(my_macs, size=16, c_in=32, c_out=48, kernel=3, stride=2)", answer="my_macs")
+@solved(3, 2, 'exercises.check_conv_macs(my_macs, size=16, c_in=32, c_out=48, kernel=3, stride=2)', answer='my_macs')
 def _exercise_2():
     """Count the output values, then the work for each.
 
@@ -115,7 +111,7 @@ def _exercise_2():
     return locals()
 
 
-@solved(3, 3, "exercises.check_slerp(my_slerp)", answer="my_slerp")
+@solved(3, 3, 'exercises.check_slerp(my_slerp)', answer='my_slerp')
 def _exercise_3():
     """Slerp follows the arc between z0 and z1. Let Ω be the angle between them:
     cos Ω = z0·z1 / (|z0| |z1|). The point at fraction t is
@@ -131,6 +127,7 @@ def _exercise_3():
     """
     import numpy as np
 
+
     def my_slerp(z0, z1, t):
         z0, z1 = np.asarray(z0, dtype=np.float64), np.asarray(z1, dtype=np.float64)
         cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
@@ -142,10 +139,18 @@ def _exercise_3():
     return locals()
 
 
-@solved(
-    3,
-    4,
-    reading="""
+@solved(3, 4)
+def _exercise_4(BATCH_SIZE, build_gan, x_train, gan_course, SEED, Z_DIM, viz, speed, models, dataset, z_fixed,
+        EPOCHS, gan):
+    """Give the seed DCGAN the time the lean one took. Section 3 measured both models' images per
+    second (`speed`), so the lean run's EPOCHS epochs cost as much time as
+    EPOCHS × speed["seed"] / speed["lean"] epochs of the seed model. With the committed numbers
+    (338 and 2624 images/s) that is about 2.6 epochs. Train that many steps, time them, and show
+    both models' samples from the same noise. Run it after section 6; it takes about as long as
+    sections 4 and 5 together.
+
+    What to look at, and how to read it:
+
     First check the printed time against the lean run's (the epoch times of sections 4 and 5
     add up to it). Section 3's speeds come from 30 timed steps on a machine whose speed wanders,
     so the budget can be off; if it is far off, scale seed_steps and run again.
@@ -155,39 +160,18 @@ def _exercise_3():
     makes far fewer steps; which matters more here is what the grids show. Your eye is one judge;
     the benchmark of section 6 (benchmarks/dcgan_time_to_quality.py) asks the same question with
     FID, lesson 05's number, and the lesson quotes what an earlier version of it measured.
-""",
-)
-def _exercise_4(BATCH_SIZE, x_train, SEED, Z_DIM, speed, dataset, z_fixed, EPOCHS, gan):
-    """Give the seed DCGAN the time the lean one took. Section 3 measured both models' images per
-    second (`speed`), so the lean run's EPOCHS epochs cost as much time as
-    EPOCHS × speed["seed"] / speed["lean"] epochs of the seed model. With the committed numbers
-    (338 and 2624 images/s) that is about 2.6 epochs. Train that many steps, time them, and show
-    both models' samples from the same noise. Run it after section 6; it takes about as long as
-    sections 4 and 5 together.
     """
     import time
-
-    import gan_course
-    from gan_course import models, viz
-    from gan_course.gan import build_gan
 
     steps_per_epoch = len(x_train) // BATCH_SIZE
     seed_steps = round(EPOCHS * steps_per_epoch * speed["seed"] / speed["lean"])
     gan_course.setup(seed=SEED, verbose=False)
-    seed_gan = build_gan(
-        models.dcgan_seed_generator(Z_DIM), models.dcgan_seed_discriminator(), loss="non_saturating", seed=SEED
-    )
+    seed_gan = build_gan(models.dcgan_seed_generator(Z_DIM), models.dcgan_seed_discriminator(),
+                         loss="non_saturating", seed=SEED)
     start = time.perf_counter()
     seed_gan.fit(dataset.repeat(), steps_per_epoch=seed_steps, epochs=1, verbose=2)
-    print(
-        f"seed DCGAN: {seed_steps} steps ({seed_steps / steps_per_epoch:.1f} epochs) "
-        f"in {(time.perf_counter() - start) / 60:.1f} min"
-    )
-    viz.show_grids(
-        {
-            f"lean DCGAN, {EPOCHS} epochs": gan.generator(z_fixed, training=False),
-            f"seed DCGAN, {seed_steps} steps": seed_gan.generator(z_fixed, training=False),
-        },
-        ncols=6,
-        size=4,
-    )
+    print(f"seed DCGAN: {seed_steps} steps ({seed_steps / steps_per_epoch:.1f} epochs) "
+          f"in {(time.perf_counter() - start) / 60:.1f} min")
+    viz.show_grids({f"lean DCGAN, {EPOCHS} epochs": gan.generator(z_fixed, training=False),
+                    f"seed DCGAN, {seed_steps} steps": seed_gan.generator(z_fixed, training=False)},
+                   ncols=6, size=4)

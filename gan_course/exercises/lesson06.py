@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
-from gan_course.exercises._core import check, number, report, run, solved
+from gan_course.exercises._core import check, no, number, run, solved, yes
 
 
 @check
@@ -22,23 +22,21 @@ def check_hinge_optimum(fn) -> bool:
     p_data, p_g = norm.pdf(x, 0, 1), norm.pdf(x, 3, 1.5)
     got = run(fn, p_data.copy(), p_g.copy())
     if got.shape != x.shape:
-        return report(False, f"return one value per point, shape {x.shape}; got shape {got.shape}")
+        return no(f"return one value per point, shape {x.shape}; got shape {got.shape}")
     want = np.sign(p_data - p_g)
     clear = ~np.isclose(p_data, p_g, rtol=1e-6, atol=1e-12)
     if np.allclose(got[clear], want[clear]) and np.all(np.abs(got[~clear]) <= 1):
-        return report(
-            True,
+        return yes(
             "D* = +1 where data are likelier, -1 where fakes are: only the sign of p_data - p_g matters, "
             "so unlike the BCE discriminator the hinge D says nothing about how much likelier",
         )
     if np.allclose(got[clear], (p_data / (p_data + p_g))[clear], atol=1e-6):
-        return report(False, "that is the BCE discriminator's optimum; minimise p_data·relu(1 - D) + p_g·relu(1 + D)")
+        return no("that is the BCE discriminator's optimum; minimise p_data·relu(1 - D) + p_g·relu(1 + D)")
     if np.allclose(got[clear], -want[clear]):
-        return report(False, "the sign is swapped: D should score real-looking points high (+1)")
+        return no("the sign is swapped: D should score real-looking points high (+1)")
     if np.allclose(got[clear], (p_data - p_g)[clear]):
-        return report(False, "the loss is piecewise linear in D: its minimum sits at a corner, D = -1 or D = +1")
-    return report(
-        False,
+        return no("the loss is piecewise linear in D: its minimum sits at a corner, D = -1 or D = +1")
+    return no(
         "for D in [-1, 1] the loss is p_data + p_g + D·(p_g - p_data): a straight line in D; which end is lower?",
     )
 
@@ -52,24 +50,24 @@ def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
     got = number("my_weight", answer)
     want = decay**steps
     if np.isclose(got, want, rtol=1e-3):
-        return report(
-            True,
+        return yes(
             f"{decay}^{steps} = {want:.3f}: after {steps} steps the average still holds {want:.0%} of the "
             "untrained generator, so sample from it only once training has run several times 1/(1 - decay) steps",
         )
     if np.isclose(got, 1 - want, rtol=1e-3):
-        return report(False, "that is the weight of all the updates together; the start keeps the rest")
+        return no("that is the weight of all the updates together; the start keeps the rest")
     if np.isclose(got, (1 - decay) ** steps, rtol=1e-3) or np.isclose(got, 1 - decay, rtol=1e-3):
-        return report(False, "each update keeps `decay` of the old average: the start is multiplied by decay each time")
+        return no("each update keeps `decay` of the old average: the start is multiplied by decay each time")
     if np.isclose(got, decay * steps, rtol=1e-3) or np.isclose(got, 1 - steps * (1 - decay), rtol=1e-3):
-        return report(False, "the start's weight is multiplied by decay at every step: a power, not a product")
-    return report(False, "after one update the start keeps `decay` of its weight; after two, decay²; after k?")
+        return no("the start's weight is multiplied by decay at every step: a power, not a product")
+    return no("after one update the start keeps `decay` of its weight; after two, decay²; after k?")
 
 
-# ----------------------------------------------------------------- worked solutions
+# ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
+# fmt: off
 
 
-@solved(6, 1, "exercises.check_hinge_optimum(my_hinge_optimum)", answer="my_hinge_optimum")
+@solved(6, 1, 'exercises.check_hinge_optimum(my_hinge_optimum)', answer='my_hinge_optimum')
 def _exercise_1():
     """Take one x and write a = p_data(x), b = p_g(x). D minimises L(D) = a·relu(1 - D) + b·relu(1 + D).
 
@@ -85,13 +83,14 @@ def _exercise_1():
     """
     import numpy as np
 
+
     def my_hinge_optimum(p_data, p_g):
         return np.sign(np.asarray(p_data, dtype=np.float64) - np.asarray(p_g, dtype=np.float64))
 
     return locals()
 
 
-@solved(6, 2, "exercises.check_ema_weight(my_weight, decay=0.999, steps=1000)", answer="my_weight")
+@solved(6, 2, 'exercises.check_ema_weight(my_weight, decay=0.999, steps=1000)', answer='my_weight')
 def _exercise_2():
     """Each update keeps `decay` of the old average and mixes in 1 - decay of the current weights:
     θ̄ <- d·θ̄ + (1 - d)·θ. Whatever the start contributes is multiplied by d at every update, so
@@ -110,10 +109,17 @@ def _exercise_2():
     return locals()
 
 
-@solved(
-    6,
-    3,
-    reading="""
+@solved(6, 3)
+def _exercise_3(images, classifier, real_features, display, stability, IMAGE_SEEDS, IMAGE_SECONDS, SLICE_SECONDS,
+        N_EVAL, Markdown, IMAGE_COLUMNS, experiments):
+    """The exercise's way: add the two entries to IMAGE_RECIPES in section 5's cell and run it again
+    (about 10 minutes with the two extra recipes). A cheaper way, as fair: race only the baseline
+    and the two new recipes, with the same budget and turns, and compare within that race. The
+    second cell does that; run it after section 5. Note that "+ TTUR" here also halves G's rate
+    against the baseline's 2e-4, and doubles D's.
+
+    What to look at, and how to read it:
+
     Each row's ± is the spread between the seeds (two in the full run). A change of FID counts only
     if the gap between two rows is larger than both rows' ±, and with two seeds even that is weak
     evidence: run more seeds before you believe a small gap.
@@ -122,41 +128,24 @@ def _exercise_2():
     so both rows should get about the baseline's steps; then a change in FID is the setting's,
     not the budget's. Section 5 found most differences smaller than the spread after 25 seconds,
     and a short race ranks how fast a method starts, not where it ends.
-""",
-)
-def _exercise_3(images, classifier, real_features, IMAGE_SEEDS, IMAGE_SECONDS, SLICE_SECONDS, N_EVAL, IMAGE_COLUMNS):
-    """The exercise's way: add the two entries to IMAGE_RECIPES in section 5's cell and run it again
-    (about 10 minutes with the two extra recipes). A cheaper way, as fair: race only the baseline
-    and the two new recipes, with the same budget and turns, and compare within that race. The
-    second cell does that; run it after section 5. Note that "+ TTUR" here also halves G's rate
-    against the baseline's 2e-4, and doubles D's.
     """
-    from IPython.display import Markdown, display
-
-    from gan_course import experiments, stability
-
     EXTRA_RECIPES = {
         "non-saturating (lesson 03)": {},  # the baseline again, in the same race
         "+ clipnorm 1.0": {"clipnorm": 1.0},
         "+ TTUR": {"g_lr": 1e-4, "d_lr": 4e-4},
     }
-    extra_rows = stability.compare_on_images(
-        EXTRA_RECIPES,
-        images,
-        classifier,
-        real_features,
-        seeds=IMAGE_SEEDS,
-        seconds=IMAGE_SECONDS,
-        slice_seconds=SLICE_SECONDS,
-        n_eval=N_EVAL,
-    )
+    extra_rows = stability.compare_on_images(EXTRA_RECIPES, images, classifier, real_features, seeds=IMAGE_SEEDS,
+                                             seconds=IMAGE_SECONDS, slice_seconds=SLICE_SECONDS, n_eval=N_EVAL)
     display(Markdown(experiments.format_table(experiments.summarize(extra_rows), IMAGE_COLUMNS)))
 
 
-@solved(
-    6,
-    4,
-    reading="""
+@solved(6, 4)
+def _exercise_4(display, experiments, collapse, grid, TOY_SEEDS, TOY, Markdown, plt, TOY_COLUMNS, viz):
+    """Train the hinge loss on the grid again with its two changes, on the same seeds and steps as
+    section 2, and put the three side by side. Run it after section 2.
+
+    What to look at, and how to read it:
+
     HQ % is the high-quality share. Section 2's hinge runs averaged 29 % with a spread of 18 points
     between two seeds, so a single run can land far from 29 % by chance: a change means something
     only if both seeds move the same way, and by more than that spread. The first row repeats
@@ -167,17 +156,7 @@ def _exercise_3(images, classifier, real_features, IMAGE_SEEDS, IMAGE_SECONDS, S
     learning rate makes every step smaller, so with the same number of steps a slower learner can
     look worse for reasons of budget only; if it is still improving at the end, it needs more steps,
     not a verdict.
-""",
-)
-def _exercise_4(grid, TOY_SEEDS, TOY, TOY_COLUMNS):
-    """Train the hinge loss on the grid again with its two changes, on the same seeds and steps as
-    section 2, and put the three side by side. Run it after section 2.
     """
-    import matplotlib.pyplot as plt
-    from IPython.display import Markdown, display
-
-    from gan_course import collapse, experiments, viz
-
     HINGE_TRIES = {
         "hinge (section 2)": {"loss": "hinge"},
         "hinge, 5 D steps": {"loss": "hinge", "d_steps": 5},

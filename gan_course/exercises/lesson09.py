@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import NotYet, check, first, function, number, report, result_of, solved
+from gan_course.exercises._core import NotYet, check, first, function, no, number, result_of, solved, yes
 
 # ------------------------------------------------------------------ exercise 1: a broken setup
 
@@ -64,15 +64,14 @@ def check_clinic_setup(fn) -> bool:
     generator, discriminator, images, loss, d_optimizer, g_optimizer = result
     for name, model in (("generator", generator), ("discriminator", discriminator)):
         if not isinstance(model, keras.Model):
-            return report(False, f"the {name} must be a keras.Model, got {type(model).__name__}")
+            return no(f"the {name} must be a keras.Model, got {type(model).__name__}")
     if d_optimizer is None or g_optimizer is None:
-        return report(False, "return both optimizers: diagnose reads their settings, and training needs them")
+        return no("return both optimizers: diagnose reads their settings, and training needs them")
     images = _setup_images(images, pixels)
     z_dim = generator.inputs[0].shape[-1] if getattr(generator, "inputs", None) else None
     sizes = {"z": z_dim, "generator": generator.count_params(), "discriminator": discriminator.count_params()}
     if sizes != SETUP_SIZES:
-        return report(
-            False,
+        return no(
             "keep the networks' sizes (z of 64 numbers, one hidden layer of 256 units each) and change only what "
             "diagnose reports: an output activation is not a layer with weights",
         )
@@ -81,13 +80,12 @@ def check_clinic_setup(fn) -> bool:
             generator, discriminator, images.astype(np.float32), loss, d_optimizer=d_optimizer, g_optimizer=g_optimizer
         )
     except ValueError as err:
-        return report(False, f"diagnose refused the setup: {err}")
+        return no(f"diagnose refused the setup: {err}")
     if found.findings:
         worst = sorted(found.findings, key=lambda f: ("error", "warning", "info").index(f.severity))[0]
         more = f" (and {len(found.findings) - 1} more)" if len(found.findings) > 1 else ""
-        return report(False, f"diagnose still finds {worst.check}{more}: {worst.found}. Fix: {worst.fix}")
-    return report(
-        True,
+        return no(f"diagnose still finds {worst.check}{more}: {worst.found}. Fix: {worst.fix}")
+    return yes(
         "diagnose finds nothing: the images fill G's [-1, 1], D hands a logit to a loss on logits, and each "
         "network has its own optimizer with settings known to work",
     )
@@ -199,22 +197,20 @@ def check_gan_step(fn) -> bool:
         (lr * g_after, "G climbs its loss: apply the gradient of G's loss itself"),
     ]
     if not same(d_change, d_right):
-        return report(
-            False,
+        return no(
             first(d_change, d_wrong, same)
             or "D's update is not the step on bce(1, D(x)) + "
             "bce(0, D(G(z))) for the given real batch and z: use the z you are given, and the loss on D's "
             "logits (from_logits=True)",
         )
     if not (same(g_change, g_right) or same(g_change, -lr * g_after)):
-        return report(False, first(g_change, g_wrong, same) or "G's update is not the step on bce(1, D(G(z))) for z")
+        return no(first(g_change, g_wrong, same) or "G's update is not the step on bce(1, D(G(z))) for z")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return report(False, "the weights are right; now return the two losses, (d_loss, g_loss)")
+        return no("the weights are right; now return the two losses, (d_loss, g_loss)")
     number("g_loss", result[1])
     if not np.isclose(number("d_loss", result[0]), d_loss, rtol=1e-4):
-        return report(False, "the weights are right; return D's loss as computed before its update")
-    return report(
-        True,
+        return no("the weights are right; return D's loss as computed before its update")
+    return yes(
         "D learns real -> 1 and fake -> 0, and G's loss changes G only: each tape's gradients go to its own network",
     )
 
@@ -231,24 +227,24 @@ def check_generator_start(answer, size: int = 48, upsamplings: int = 3) -> bool:
     got = number("my_start", answer)
     want = size / 2**upsamplings
     if np.isclose(got, want):
-        return report(
-            True,
+        return yes(
             f"{size} / 2^{upsamplings} = {want:g}: Reshape(({want:g}, {want:g}, channels)); every stride-2 layer "
             "doubles the side",
         )
     if np.isclose(got, size / 2 ** (upsamplings - 1)) or np.isclose(got, size / 2 ** (upsamplings + 1)):
-        return report(False, f"count the stride-2 layers again: there are {upsamplings}, each doubles the side")
+        return no(f"count the stride-2 layers again: there are {upsamplings}, each doubles the side")
     if np.isclose(got, size / upsamplings) or np.isclose(got, size - 2 * upsamplings):
-        return report(False, "a stride-2 layer doubles the side (×2 each time), it does not add to it")
+        return no("a stride-2 layer doubles the side (×2 each time), it does not add to it")
     if np.isclose(got, 4):
-        return report(False, f"seed 001's 4×4 gives 4 × 2^{upsamplings} = {4 * 2**upsamplings}, not {size}")
-    return report(False, f"each stride-2 layer doubles the side: start × 2^{upsamplings} must equal {size}")
+        return no(f"seed 001's 4×4 gives 4 × 2^{upsamplings} = {4 * 2**upsamplings}, not {size}")
+    return no(f"each stride-2 layer doubles the side: start × 2^{upsamplings} must equal {size}")
 
 
-# ----------------------------------------------------------------- worked solutions
+# ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
+# fmt: off
 
 
-@solved(9, 1, "exercises.check_clinic_setup(my_setup)", answer="my_setup")
+@solved(9, 1, 'exercises.check_clinic_setup(my_setup)', answer='my_setup')
 def _exercise_1():
     """diagnose finds four things in broken_setup, and each has a one-line fix:
 
@@ -264,25 +260,14 @@ def _exercise_1():
     """
     import keras
 
+
     def my_setup(pixels):
-        generator = keras.Sequential(
-            [
-                keras.Input((64,)),
-                keras.layers.Dense(256),
-                keras.layers.LeakyReLU(0.2),
-                keras.layers.Dense(784, activation="tanh"),
-                keras.layers.Reshape((28, 28, 1)),
-            ]
-        )
-        discriminator = keras.Sequential(
-            [
-                keras.Input((28, 28, 1)),
-                keras.layers.Flatten(),
-                keras.layers.Dense(256),
-                keras.layers.LeakyReLU(0.2),
-                keras.layers.Dense(1),
-            ]
-        )  # a logit: no sigmoid
+        generator = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256), keras.layers.LeakyReLU(0.2),
+                                      keras.layers.Dense(784, activation="tanh"),
+                                      keras.layers.Reshape((28, 28, 1))])
+        discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                          keras.layers.Dense(256), keras.layers.LeakyReLU(0.2),
+                                          keras.layers.Dense(1)])  # a logit: no sigmoid
         images = pixels.astype("float32") / 127.5 - 1.0  # [-1, 1], the range of G's tanh
         d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)  # one optimizer per network,
         g_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)  # with the DCGAN paper's settings
@@ -291,7 +276,7 @@ def _exercise_1():
     return locals()
 
 
-@solved(9, 2, "exercises.check_gan_step(my_step)", answer="my_step")
+@solved(9, 2, 'exercises.check_gan_step(my_step)', answer='my_step')
 def _exercise_2():
     """Two things are wrong in broken_step.
 
@@ -310,6 +295,7 @@ def _exercise_2():
 
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
+
     def my_step(generator, discriminator, d_optimizer, g_optimizer, real, z):
         with tf.GradientTape(persistent=True) as tape:
             fake = generator(z, training=True)
@@ -327,7 +313,7 @@ def _exercise_2():
     return locals()
 
 
-@solved(9, 3, "exercises.check_generator_start(my_start, size=48, upsamplings=3)", answer="my_start")
+@solved(9, 3, 'exercises.check_generator_start(my_start, size=48, upsamplings=3)', answer='my_start')
 def _exercise_3():
     """A Conv2DTranspose with stride 2 and padding="same" doubles the side; the last one, with
     stride 1, keeps it. Three doublings: s · 2³ = 48, so s = 48 / 8 = 6. The first Dense layer
@@ -338,10 +324,17 @@ def _exercise_3():
     return locals()
 
 
-@solved(
-    9,
-    4,
-    reading="""
+@solved(9, 4)
+def _exercise_4(images, build_gan, seeds, S3_STEPS, viz, keras, diagnose, generate, EVAL_Z, tf, fid_of, np, GRID_Z,
+        data, N_EVAL):
+    """Copy S3's discriminator layer by layer (from_config gives fresh layers with the same settings
+    and initialisers) and put a BatchNormalization after the second and the third convolution.
+    Run diagnose with both values of mixed_batches, then train it both ways for S3_STEPS steps
+    from the same start: the seed's loop (one mixed batch) and the course's step (build_gan and
+    fit: real and fake batches apart). Run it after section 5.
+
+    What to look at, and how to read it:
+
     diagnose first: with mixed_batches=True it warns about BatchNorm in D (batchnorm_mixed), which
     it did not do for S3's own D, which has none; with mixed_batches=False that warning goes.
 
@@ -354,24 +347,7 @@ def _exercise_3():
     the batch they come in. Then compare FID and the grids, with one seed each: a difference of a
     few dozen FID points can be seed noise (section 6 had 557.4 and 505.1 for two seeds of the
     same program).
-""",
-)
-def _exercise_4(images, S3_STEPS, EVAL_Z, fid_of, GRID_Z, N_EVAL):
-    """Copy S3's discriminator layer by layer (from_config gives fresh layers with the same settings
-    and initialisers) and put a BatchNormalization after the second and the third convolution.
-    Run diagnose with both values of mixed_batches, then train it both ways for S3_STEPS steps
-    from the same start: the seed's loop (one mixed batch) and the course's step (build_gan and
-    fit: real and fake batches apart). Run it after section 5.
     """
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    from gan_course import data, seeds, viz
-    from gan_course.clinic import diagnose
-    from gan_course.gan import build_gan
-    from gan_course.training import generate
-
     def s3_discriminator_bn():
         """seeds.s3_discriminator(logits=True) with BatchNorm after its second and third convolutions."""
         stack, convolutions = [keras.Input((28, 28, 1))], 0
@@ -383,55 +359,44 @@ def _exercise_4(images, S3_STEPS, EVAL_Z, fid_of, GRID_Z, N_EVAL):
                     stack.append(keras.layers.BatchNormalization())
         return keras.Sequential(stack, name="s3_discriminator_bn")
 
+
     adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)
     for mixed in (True, False):
         print(f"mixed_batches={mixed}:")
-        print(
-            diagnose(
-                seeds.s3_generator(),
-                s3_discriminator_bn(),
-                images,
-                "non_saturating",
-                d_optimizer=adam(),
-                g_optimizer=adam(),
-                mixed_batches=mixed,
-            )
-        )
+        print(diagnose(seeds.s3_generator(), s3_discriminator_bn(), images, "non_saturating",
+                       d_optimizer=adam(), g_optimizer=adam(), mixed_batches=mixed))
 
     keras.utils.set_random_seed(0)
     g_mixed, d_mixed = seeds.s3_generator(), s3_discriminator_bn()
     h_mixed = seeds.s3_train(g_mixed, d_mixed, images, steps=S3_STEPS, beta_1=0.5)  # one mixed D batch
     keras.utils.set_random_seed(0)
-    apart = build_gan(seeds.s3_generator(), s3_discriminator_bn(), loss="non_saturating", lr=2e-4, beta_1=0.5, seed=0)
+    apart = build_gan(seeds.s3_generator(), s3_discriminator_bn(), loss="non_saturating", lr=2e-4, beta_1=0.5,
+                      seed=0)
     apart.fit(data.make_dataset(images, 100, seed=0).repeat().take(S3_STEPS), epochs=1, verbose=0)
 
     late = slice(-S3_STEPS // 4, None)
-    for name, g, d in (
-        ("seed's loop, mixed batch", g_mixed, d_mixed),
-        ("course's step, apart", apart.generator, apart.discriminator),
-    ):
+    for name, g, d in (("seed's loop, mixed batch", g_mixed, d_mixed),
+                       ("course's step, apart", apart.generator, apart.discriminator)):
         fakes = generate(g, EVAL_Z).numpy()
         d_real = float(tf.reduce_mean(tf.sigmoid(d(images[-N_EVAL:], training=False))))
         d_fake = float(tf.reduce_mean(tf.sigmoid(d(fakes, training=False))))
         print(f"{name:<25} FID {fid_of(fakes):6.1f}; D(x) {d_real:.2f}, D(G(z)) {d_fake:.2f} (training=False)")
-    print(
-        f"seed's loop while training (last quarter): D(x) {np.mean(h_mixed['d_real'][late]):.2f}, "
-        f"D(G(z)) {np.mean(h_mixed['d_fake'][late]):.2f}"
-    )
-    viz.show_grids(
-        {
-            "seed's loop, mixed batch": generate(g_mixed, GRID_Z).numpy(),
-            "course's step, apart": generate(apart.generator, GRID_Z).numpy(),
-        },
-        ncols=6,
-        size=4,
-    )
+    print(f"seed's loop while training (last quarter): D(x) {np.mean(h_mixed['d_real'][late]):.2f}, "
+          f"D(G(z)) {np.mean(h_mixed['d_fake'][late]):.2f}")
+    viz.show_grids({"seed's loop, mixed batch": generate(g_mixed, GRID_Z).numpy(),
+                    "course's step, apart": generate(apart.generator, GRID_Z).numpy()}, ncols=6, size=4)
 
 
-@solved(
-    9,
-    5,
-    reading="""
+@solved(9, 5)
+def _exercise_5(images, benchmark, SLICE_SECONDS, fid_of, Z_DIM, models, seeds, keras, generate, EVAL_Z):
+    """Count first, then race. models.forward_macs gives the multiply-adds of one forward pass per
+    image; a training step costs about 4 G + 8 D of them (lesson 10's cost model,
+    models.step_macs). Then race the narrow S1, the seed's S1 and lesson 02's MLP for two
+    minutes each, in turns, and score each with fid_of on EVAL_Z. Run it after section 6; it takes
+    about seven minutes with the scoring.
+
+    What to look at, and how to read it:
+
     Which network dominates: compare 4·G with 8·D for each S1. With the seed's widths G's
     256-channel transposed convolution at 28×28 dominates (section 4). With (64, 32) that layer
     shrinks the most; see whether G still outweighs D, and which layer of models.describe now
@@ -443,20 +408,7 @@ def _exercise_4(images, S3_STEPS, EVAL_Z, fid_of, GRID_Z, N_EVAL):
     after 40 seconds and after ten minutes, making hundreds of times more steps than S1 and about
     twenty times more than S3; see whether the narrow S1's extra steps close that gap. One seed
     each: a small difference is not a ranking.
-""",
-)
-def _exercise_5(images, SLICE_SECONDS, fid_of, Z_DIM, EVAL_Z):
-    """Count first, then race. models.forward_macs gives the multiply-adds of one forward pass per
-    image; a training step costs about 4 G + 8 D of them (lesson 10's cost model,
-    models.step_macs). Then race the narrow S1, the seed's S1 and lesson 02's MLP for two
-    minutes each, in turns, and score each with fid_of on EVAL_Z. Run it after section 6; it takes
-    about seven minutes with the scoring.
     """
-    import keras
-
-    from gan_course import benchmark, models, seeds
-    from gan_course.training import generate
-
     RACE = {
         "S1, DCGAN's widths (64, 32)": lambda: seeds.s1_fixed(Z_DIM, channels=(64, 32), seed=0),
         "S1, the seed's widths (128, 256)": lambda: seeds.s1_fixed(Z_DIM, seed=0),
@@ -468,10 +420,8 @@ def _exercise_5(images, SLICE_SECONDS, fid_of, Z_DIM, EVAL_Z):
         race_gans[name] = build()
         g_macs = models.forward_macs(race_gans[name].generator)
         d_macs = models.forward_macs(race_gans[name].discriminator)
-        print(
-            f"{name:<33} G {g_macs / 1e6:7.2f} M, D {d_macs / 1e6:6.2f} M multiply-adds per forward pass; "
-            f"a step ≈ 4 G + 8 D = {(4 * g_macs + 8 * d_macs) / 1e6:7.1f} M per image"
-        )
+        print(f"{name:<33} G {g_macs / 1e6:7.2f} M, D {d_macs / 1e6:6.2f} M multiply-adds per forward pass; "
+              f"a step ≈ 4 G + 8 D = {(4 * g_macs + 8 * d_macs) / 1e6:7.1f} M per image")
     print(models.describe(race_gans["S1, DCGAN's widths (64, 32)"].generator))
     state5 = benchmark.race(race_gans, images, 120, slice_seconds=SLICE_SECONDS, batch_size=128)
     for name, gan in race_gans.items():
@@ -479,10 +429,15 @@ def _exercise_5(images, SLICE_SECONDS, fid_of, Z_DIM, EVAL_Z):
         print(f"{name:<33} {state5[name]['steps']:>6} steps in {state5[name]['seconds']:.0f} s, FID {fid:.1f}")
 
 
-@solved(
-    9,
-    6,
-    reading="""
+@solved(9, 6)
+def _exercise_6(diagnose, my_generator, my_discriminator, my_images, my_loss, my_d_optimizer, my_g_optimizer):
+    """Call diagnose on the six things your training code already has: G, D, the training images as
+    they go into training, the loss, and the two optimizers. Pass combined= if your code trains G
+    through a combined Keras model, and mixed_batches=True if D sees real and fake images in one
+    batch.
+
+    What to look at, and how to read it:
+
     Read the findings by severity. An error is a bug that training will not fix (wrong range,
     a sigmoid twice, swapped signs, a shared optimizer); a warning is a setting known to cause
     trouble; an info is something that works but has a better form. Each finding says what it
@@ -494,23 +449,8 @@ def _exercise_5(images, SLICE_SECONDS, fid_of, Z_DIM, EVAL_Z):
     whether D sees mixed batches only from mixed_batches=. The lines "no findings" and "skipped"
     at the end say what was checked and what was not; a skipped check is not a pass. The
     checklist of section 7 lists what no check can catch.
-""",
-)
-def _exercise_6(my_generator, my_discriminator, my_images, my_loss, my_d_optimizer, my_g_optimizer):
-    """Call diagnose on the six things your training code already has: G, D, the training images as
-    they go into training, the loss, and the two optimizers. Pass combined= if your code trains G
-    through a combined Keras model, and mixed_batches=True if D sees real and fake images in one
-    batch.
     """
-    from gan_course.clinic import diagnose
-
-    report = diagnose(
-        my_generator,
-        my_discriminator,
-        my_images,
-        my_loss,
-        d_optimizer=my_d_optimizer,
-        g_optimizer=my_g_optimizer,
-        mixed_batches=False,
-    )  # True if D sees real and fake images in one batch
+    report = diagnose(my_generator, my_discriminator, my_images, my_loss,
+                      d_optimizer=my_d_optimizer, g_optimizer=my_g_optimizer,
+                      mixed_batches=False)  # True if D sees real and fake images in one batch
     print(report)
