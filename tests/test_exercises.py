@@ -586,3 +586,16 @@ def test_numpy_scalars_and_tensors_count_as_numbers(capsys):
     capsys.readouterr()
     assert ex.check_transposed_output_size(np.array([14])) is False
     assert "one number, got an array of shape (1,)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lesson", range(1, 11))
+def test_a_lesson_module_introduces_its_checks_in_its_lesson(lesson):
+    """tests/test_provenance.py reads top-level modules only; the lesson modules say the same of themselves."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"gan_course.exercises.lesson{lesson:02d}")
+    assert f"Used in lesson {lesson:02d}." in module.__doc__
+    public = [f for name, f in vars(module).items() if name.startswith("check_")]
+    assert public and all(f"Introduced in lesson {lesson:02d}." in inspect.getdoc(f) for f in public)
+    assert all(s.code.__module__ == module.__name__ for (k, _), s in ex.SOLUTIONS.items() if k == lesson)

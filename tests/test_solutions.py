@@ -325,3 +325,20 @@ def test_the_lessons_check_rejects_a_wrong_answer(lesson, n):
     verdict, printed = _quiet(_apply, EXERCISES[lesson][n]["calls"][0], names)
     assert verdict is False, printed
     assert printed.startswith("Not yet") and hint in printed, printed
+
+
+def test_lesson_10_exercise_2_quotes_the_cost_models_numbers():
+    """The reasoning's multiply-adds are models.step_macs' (known answer), not numbers copied from a run."""
+    from gan_course import models
+
+    def macs(width):
+        g, d = models.dcgan_lean_generator(100, (28, 28, 1), width=width), models.dcgan_lean_discriminator(width=width)
+        return models.forward_macs(g) / 1e6, models.forward_macs(d) / 1e6, models.step_macs(g, d) / 1e6
+
+    (g64, d64, step64), (g128, d128, step128) = macs(64), macs(128)
+    text = SOLUTIONS[(10, 2)].text
+    assert f"G {g64:.2f} M and D {d64:.2f} M per forward pass, a step {step64:.2f} M" in text
+    assert f"G {g128:.2f} M and D {d128:.2f} M per forward pass, a step {step128:.2f} M" in text
+    assert f"{step128 / step64:.2f} times as much" in text and f"{step64 / step128:.3f} × rate[28]" in text
+    predicted_rate = SOLUTIONS[(10, 2)].value()
+    assert predicted_rate(1000.0) == pytest.approx(1000.0 * step64 / step128)

@@ -150,7 +150,7 @@ def _exercise_3():
 
 
 @solved(2, 4)
-def _exercise_4(history, viz, generator, z_fixed):
+def _exercise_4(history, viz, generator, z_fixed, models, Z_DIM):
     """Keep the first run before training the second, then rebuild the networks and train again.
 
     1. After section 4, keep the seed's run (the first cell below).
@@ -179,7 +179,8 @@ def _exercise_4(history, viz, generator, z_fixed):
     seed_samples = generator(z_fixed, training=False).numpy()
 
     # 4. after sections 2 to 4 have run again
-    print(f"generator: {generator.count_params():,} parameters (the seed's: 114,064)")
+    seed_count = models.mlp_generator(Z_DIM).count_params()  # the seed's generator: hidden 128
+    print(f"generator: {generator.count_params():,} parameters (the seed's: {seed_count:,})")
     viz.plot_losses(seed_history, smooth=50, title="the seed's generator, hidden 128")
     viz.plot_losses(history, smooth=50, title="the new run")
     viz.show_grids({"the seed's generator": seed_samples, "the new run": generator(z_fixed, training=False)},

@@ -144,8 +144,8 @@ def _exercise_4(BATCH_SIZE, build_gan, x_train, gan_course, SEED, Z_DIM, viz, sp
         EPOCHS, gan):
     """Give the seed DCGAN the time the lean one took. Section 3 measured both models' images per
     second (`speed`), so the lean run's EPOCHS epochs cost as much time as
-    EPOCHS × speed["seed"] / speed["lean"] epochs of the seed model. With the committed numbers
-    (338 and 2624 images/s) that is about 2.6 epochs. Train that many steps, time them, and show
+    EPOCHS × speed["seed"] / speed["lean"] epochs of the seed model (the code prints how many that
+    is with the speeds section 3 measured on your machine). Train that many steps, time them, and show
     both models' samples from the same noise. Run it after section 6; it takes about as long as
     sections 4 and 5 together.
 

@@ -180,8 +180,8 @@ def _exercise_4(display, summary, ring, grid, Markdown, experiments, collapse, W
 
     What to look at, and how to read it:
 
-    Equal time. Put the new table beside section 4's. A method that is cheap per step (PacGAN took
-    about 6 s a run, vanilla about 9) gains steps; a dear one (WGAN-GP, 11–14 s) loses some.
+    Equal time. Put the new table beside section 4's. A method that is cheap per step (a run of it
+    took fewer seconds than vanilla's in section 4's table) gains steps; a dear one loses some.
     A ranking changes only where two rows swap by more than their ± (the spread over seeds).
 
     WGAN-GP with LONG. "Precision" here is the high-quality share (HQ %). Compare it with the

@@ -197,7 +197,7 @@ def _exercise_5(SMOKE, build_gan, ref_features, classifier, gan_course, SEED, Z_
     not a new sample. Say whether it stops or keeps creeping down to the end.
 
     Then look at the losses over the same epochs. Section 4 found the DCGAN's losses ending about
-    where they started while FID fell from 240 to 86. Look for any bend in the loss curves where
+    where they started while FID fell by a large factor. Look for any bend in the loss curves where
     FID flattens. If there is none, the losses do not tell you, and FID is what to track
     (Keras' EarlyStopping(monitor="fid", mode="min", restore_best_weights=True) can then keep the
     best epoch, with every=1).

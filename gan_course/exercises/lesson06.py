@@ -146,9 +146,9 @@ def _exercise_4(display, experiments, collapse, grid, TOY_SEEDS, TOY, Markdown, 
 
     What to look at, and how to read it:
 
-    HQ % is the high-quality share. Section 2's hinge runs averaged 29 % with a spread of 18 points
-    between two seeds, so a single run can land far from 29 % by chance: a change means something
-    only if both seeds move the same way, and by more than that spread. The first row repeats
+    HQ % is the high-quality share. Section 2's table gives the hinge runs' mean and their spread
+    (±) over two seeds, so a single run can land far from that mean by chance: a change means
+    something only if both seeds move the same way, and by more than that spread. The first row repeats
     section 2's setting in this session, which shows how well the runs repeat.
 
     Look at the panels as well: are the points still on the lines between the modes, or pulled

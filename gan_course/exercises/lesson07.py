@@ -371,10 +371,9 @@ def _exercise_7(real, fidelity, CLASS_NAMES, SEEDS):
 
     Read the "most often drawn instead" column: which digits are confused, and are they the pairs
     whose strokes overlap? Then compare the worst digit's fidelity with the judge's own accuracy
-    on real images of that digit. On Fashion-MNIST the worst class, the shirt, scored 71.4 % and
-    62.0 % on the two seeds, against the judge's 66.3 % on real shirts: the generator's worst
-    class was the judge's worst class. See whether MNIST's worst digit is also the judge's
-    weakest, and whether it sits as far below the judge's accuracy on real images of it.
+    on real images of that digit. Run the cell on Fashion-MNIST first: it shows the generator's
+    worst class there beside the judge's accuracy on real images of it. See whether MNIST's worst
+    digit is also the judge's weakest, and whether it sits as far below the judge's accuracy on real images of it.
     """
     print(real)  # the judge on real test images, digit by digit
     print(fidelity[f"projection, seed {SEEDS[0]}"])  # the generator, per requested digit

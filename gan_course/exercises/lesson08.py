@@ -195,14 +195,14 @@ def _exercise_4(new_train, build_gan, heldout_real, EPOCHS, gan_course, order, Z
 
     What to look at, and how to read it:
 
-    First read when it switched. Section 4 found r_t jumping between about -0.4 and 1 from one
-    check to the next as D and G take turns to win, so a single check above 0.6 can be chance;
+    First read when it switched. Section 4's r_t curve jumps from one check to the next as D and
+    G take turns to win, so a single check above 0.6 can be chance;
     the printed r_t values show whether the switch came early or late, and whether it came at
     all (then no augmentation was used). ADA itself moves a probability up and down in small
     steps instead of switching once.
 
-    Then compare the two FIDs. They are one seed each; section 6 found the FIDs of two seeds of
-    the same method a few points apart, so a smaller difference says nothing. "Beats" needs
+    Then compare the two FIDs. They are one seed each; section 6's table shows how far apart two
+    seeds of the same method land, and a smaller difference says nothing. "Beats" needs
     more seeds.
     """
     import keras

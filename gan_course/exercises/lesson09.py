@@ -345,8 +345,8 @@ def _exercise_4(images, build_gan, seeds, S3_STEPS, viz, keras, diagnose, genera
     averages, a third behaviour. For the seed's loop, compare D's outputs recorded while it
     trained with its outputs at training=False: a large difference means D's verdicts depend on
     the batch they come in. Then compare FID and the grids, with one seed each: a difference of a
-    few dozen FID points can be seed noise (section 6 had 557.4 and 505.1 for two seeds of the
-    same program).
+    few dozen FID points can be seed noise (section 6's table shows how far two seeds of the same
+    program land apart).
     """
     def s3_discriminator_bn():
         """seeds.s3_discriminator(logits=True) with BatchNorm after its second and third convolutions."""

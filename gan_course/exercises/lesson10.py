@@ -176,8 +176,7 @@ def _exercise_2():
     A step at width 128 costs 82.04 / 21.75 = 3.77 times as much, so the rate falls to
     rate[28] × 21.75 / 82.04 = 0.265 × rate[28]. Doubling the width does not make every layer four
     times dearer: D's first convolution has one input channel and G's last one output channel, so
-    those grow only twice. The lesson's committed run measured rate[28] = 2789 images/s on its
-    2-core CPU, which predicts about 740 images/s there; your rate[28] gives your prediction.
+    those grow only twice. Your rate[28], measured in section 2, gives your prediction.
 
     What to look at, and how to read it:
 
@@ -185,8 +184,8 @@ def _exercise_2():
     the same rounds; the prediction from section 2's rate[28] carries the machine's drift between
     then and now. The cost model counts multiply-adds only: memory traffic, BatchNorm and a fixed
     cost per step do not grow with them, and wider layers can use a CPU's arithmetic units better
-    than narrow ones. Section 1 found time within 2 % of the model from 28×28 to 64×64; whether
-    it holds as well from width 64 to 128 is what this measures.
+    than narrow ones. Section 1 checked the model from 28×28 to 64×64; whether it holds as well
+    from width 64 to 128 is what this measures.
     """
     from gan_course import models
 
