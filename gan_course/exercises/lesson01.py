@@ -62,20 +62,20 @@ def check_generator_gradients(saturating, non_saturating, d_fake=0.01) -> bool:
     if np.isclose(sat, want_sat, atol=1e-4) and np.isclose(ns, want_ns, atol=1e-4):
         return yes(
             f"saturating {want_sat:.3f} vs non-saturating {want_ns:.3f}: "
-            "the minimax loss gives the generator almost no signal when D rejects its samples",
+            "the minimax loss gives the generator almost no signal when D rejects its samples"
         )
     if np.isclose(sat, want_ns, atol=1e-4) and np.isclose(ns, want_sat, atol=1e-4):
         return no("the two values are swapped: log(1 - D) is the saturating (minimax) one")
     if np.isclose(sat, -1 / (1 - d_fake), atol=1e-3) or np.isclose(ns, -1 / d_fake, atol=1e-2):
         return no(
             "those are derivatives with respect to D; take them with respect to the logit "
-            "l, where D = sigmoid(l) and dD/dl = D(1 - D)",
+            "l, where D = sigmoid(l) and dD/dl = D(1 - D)"
         )
     if np.isclose(abs(sat), abs(want_sat), atol=1e-4) or np.isclose(abs(ns), abs(want_ns), atol=1e-4):
         return no("check the signs: the generator *minimises* its loss; d/dl log(1 - sigmoid(l)) = -sigmoid(l)")
     return no(
         "write each loss as a function of the logit l, D = sigmoid(l), and "
-        "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)",
+        "differentiate (or let tf.GradientTape do it) at l = logit(d_fake)"
     )
 
 

@@ -24,8 +24,7 @@ def check_scaling(fn) -> bool:
     got = got.reshape(want.shape)
     if np.allclose(got, pixels / 255.0):
         return no(
-            "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be "
-            "in [-1, 1] too: x / 127.5 - 1",
+            "that is [0, 1]; the generator's tanh outputs [-1, 1], so real images must be in [-1, 1] too: x / 127.5 - 1"
         )
     if np.allclose(got, pixels):
         return no("the pixels are unchanged: convert to float and rescale to [-1, 1]")
@@ -63,7 +62,7 @@ def check_discriminator_loss(fn) -> bool:
         return no("the inputs are logits already: do not apply a sigmoid before the cross-entropy")
     return no(
         "use tf.nn.sigmoid_cross_entropy_with_logits (or softplus) with label 1 for "
-        "real_logits and 0 for fake_logits, and add the two means",
+        "real_logits and 0 for fake_logits, and add the two means"
     )
 
 

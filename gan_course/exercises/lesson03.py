@@ -21,7 +21,7 @@ def check_transposed_output_size(answer, size: int = 7, kernel: int = 5, stride:
     if got == want:
         return yes(
             f"with padding='same' a transposed convolution multiplies the size by the stride: "
-            f"{size} × {stride} = {want}",
+            f"{size} × {stride} = {want}"
         )
     if got == (size - 1) * stride + kernel:
         return no("that is padding='valid': (n - 1)·stride + kernel; the DCGAN layers use 'same'")

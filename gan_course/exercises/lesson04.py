@@ -33,25 +33,25 @@ def check_high_quality_share(fn) -> bool:
     if modes == truth.modes_covered and np.isclose(share, truth.high_quality_fraction, atol=1e-9):
         return yes(
             f"{truth.modes_covered} of 4 modes, {truth.high_quality_fraction:.0%} high-quality "
-            "samples: the same as metrics.mode_coverage",
+            "samples: the same as metrics.mode_coverage"
         )
     within_1std = mode_coverage(samples, centers, std, threshold=1.0)
     if np.isclose(share, within_1std.high_quality_fraction):
         return no(
             "a sample is high quality within 3 standard deviations of its nearest centre, "
-            "not within one: compare the distance with 3 * std",
+            "not within one: compare the distance with 3 * std"
         )
     if np.isclose(share, truth.high_quality_fraction * 100) and share > 1:
         return no("give the share as a fraction between 0 and 1, not a percentage")
     if modes == 4:
         return no(
             "a mode counts as covered only if at least one *high-quality* sample is nearest "
-            "to it; far-away samples cover nothing",
+            "to it; far-away samples cover nothing"
         )
     if modes != truth.modes_covered:
         return no(
             f"modes covered should be {truth.modes_covered} here: count centres that are "
-            "the nearest centre of some sample closer than 3 * std",
+            "the nearest centre of some sample closer than 3 * std"
         )
     return no("the share is (number of high-quality samples) / (number of all samples)")
 
@@ -72,7 +72,7 @@ def check_pack(fn) -> bool:
     if np.array_equal(np.sort(out.ravel()), np.sort(x.ravel())):
         return no(
             "the numbers are all there but in the wrong places: each row must hold m "
-            "*consecutive* samples, each sample's d coordinates kept together",
+            "*consecutive* samples, each sample's d coordinates kept together"
         )
     return no("packing only moves numbers around: no value should change")
 
@@ -88,7 +88,7 @@ def check_collapse_kl(one_mode, two_modes, k: int = 8) -> bool:
     if np.isclose(a, want_a) and np.isclose(b, want_b):
         return yes(
             f"log {k} = {want_a:.3f} and log {k / 2:g} = {want_b:.3f}: KL = log(k / modes used) "
-            "when the used modes are equally filled",
+            "when the used modes are equally filled"
         )
     if np.isclose(a, np.log2(k)) or np.isclose(b, np.log2(k / 2)):
         return no("metrics.mode_coverage uses natural logarithms: log, not log2")

@@ -27,7 +27,7 @@ def check_frechet_1d(fn) -> bool:
     if np.allclose(got, want, rtol=1e-6):
         return yes(
             "(mu1 - mu2)² + sigma1² + sigma2² - 2·sigma1·sigma2 = (mu1 - mu2)² + (sigma1 - sigma2)²; "
-            "N(0, 1) vs N(1, 4) gives 1 + 1 = 2",
+            "N(0, 1) vs N(1, 4) gives 1 + 1 = 2"
         )
     mu_diff = np.array([(c[0] - c[2]) ** 2 for c in cases])
     s1, s2 = np.array([c[1] for c in cases]), np.array([c[3] for c in cases])
@@ -65,7 +65,7 @@ def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -
     if np.isclose(got, slope, rtol=1e-3):
         return no("that is the slope k; FID_N = FID_∞ + k/N")
     return no(
-        "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; then evaluate FID_∞ + k/N",
+        "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; then evaluate FID_∞ + k/N"
     )
 
 
@@ -81,12 +81,12 @@ def check_low_metric(answer) -> bool:
     if text == "recall":
         return yes(
             "every sample lies on the real manifold (precision ≈ 1), but the samples "
-            "cover one class of ten, so most real images have no generated neighbour: recall is low",
+            "cover one class of ten, so most real images have no generated neighbour: recall is low"
         )
     if text == "precision":
         return no(
             "precision asks whether each *generated* image looks real; a perfect "
-            "sneaker does. What about the real shirts and bags: is any generated image near them?",
+            "sneaker does. What about the real shirts and bags: is any generated image near them?"
         )
     return no(f'answer "precision" or "recall", got {answer!r}')
 

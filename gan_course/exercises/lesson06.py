@@ -28,7 +28,7 @@ def check_hinge_optimum(fn) -> bool:
     if np.allclose(got[clear], want[clear]) and np.all(np.abs(got[~clear]) <= 1):
         return yes(
             "D* = +1 where data are likelier, -1 where fakes are: only the sign of p_data - p_g matters, "
-            "so unlike the BCE discriminator the hinge D says nothing about how much likelier",
+            "so unlike the BCE discriminator the hinge D says nothing about how much likelier"
         )
     if np.allclose(got[clear], (p_data / (p_data + p_g))[clear], atol=1e-6):
         return no("that is the BCE discriminator's optimum; minimise p_data·relu(1 - D) + p_g·relu(1 + D)")
@@ -36,9 +36,7 @@ def check_hinge_optimum(fn) -> bool:
         return no("the sign is swapped: D should score real-looking points high (+1)")
     if np.allclose(got[clear], (p_data - p_g)[clear]):
         return no("the loss is piecewise linear in D: its minimum sits at a corner, D = -1 or D = +1")
-    return no(
-        "for D in [-1, 1] the loss is p_data + p_g + D·(p_g - p_data): a straight line in D; which end is lower?",
-    )
+    return no("for D in [-1, 1] the loss is p_data + p_g + D·(p_g - p_data): a straight line in D; which end is lower?")
 
 
 @check
@@ -52,7 +50,7 @@ def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
     if np.isclose(got, want, rtol=1e-3):
         return yes(
             f"{decay}^{steps} = {want:.3f}: after {steps} steps the average still holds {want:.0%} of the "
-            "untrained generator, so sample from it only once training has run several times 1/(1 - decay) steps",
+            "untrained generator, so sample from it only once training has run several times 1/(1 - decay) steps"
         )
     if np.isclose(got, 1 - want, rtol=1e-3):
         return no("that is the weight of all the updates together; the start keeps the rest")

@@ -27,12 +27,12 @@ def check_projection_logit(fn) -> bool:
     if got.shape == (n, n):
         return no(
             f"you paired every image with every label, shape {got.shape}: image i needs only row y[i] of the "
-            "embedding, embedding[y], multiplied with phi element by element and summed over the features",
+            "embedding, embedding[y], multiplied with phi element by element and summed over the features"
         )
     if got.shape == (n, k):
         return no(
             f"that is every class's score for every image (phi @ embedding.T), shape {got.shape}: keep only the "
-            "class asked for, row y[i] of the embedding for image i",
+            "class asked for, row y[i] of the embedding for image i"
         )
     if got.size != n:
         return no(f"return one logit per image, shape ({n},) or ({n}, 1); got shape {got.shape}")
@@ -42,14 +42,14 @@ def check_projection_logit(fn) -> bool:
     if np.allclose(got, unconditional + projection, rtol=1e-5, atol=1e-8):
         return yes(
             "D(x, y) = w·φ(x) + b + e_y·φ(x): the first terms ask whether x looks real at all, the last whether it "
-            "looks like class y; conditional_lean_discriminator(mode='projection') computes exactly this",
+            "looks like class y; conditional_lean_discriminator(mode='projection') computes exactly this"
         )
     if np.allclose(got, phi @ w + projection, rtol=1e-5):
         return no("almost: add the bias b of the unconditional head")
     if np.allclose(got, projection, rtol=1e-5) or np.allclose(got, projection + b, rtol=1e-5):
         return no(
             "keep the unconditional term w·φ(x) + b: without it D can only say whether x fits class y, "
-            "not whether x looks real",
+            "not whether x looks real"
         )
     if np.allclose(got, unconditional, rtol=1e-5):
         return no("the label is missing: add e_y·φ(x), row y of the embedding dotted with φ(x)")
@@ -59,7 +59,7 @@ def check_projection_logit(fn) -> bool:
         return no("the sign of the projection term: D(x, y) adds e_y·φ(x)")
     return no(
         "compute w·φ(x) + b for each image (phi @ w + b), then add the dot product of φ(x) with row y of the "
-        "embedding: np.sum(embedding[y] * phi, axis=1)",
+        "embedding: np.sum(embedding[y] * phi, axis=1)"
     )
 
 
@@ -83,39 +83,37 @@ def check_label_parameters(
             f"one-hot {want_oh:,}, Embedding({n_classes}, {embed_dim}) {want_emb:,}. A label takes only "
             f"{n_classes} values, so whatever its size, all it can add to the first layer is {n_classes} vectors "
             f"of {units}: {want_oh:,} numbers. The larger embedding costs {want_emb / want_oh:.1f} times as much "
-            f"and can express nothing more; the package's default, embed_dim = n_classes, costs {default:,}",
+            f"and can express nothing more; the package's default, embed_dim = n_classes, costs {default:,}"
         )
     if got_oh == want_emb and got_emb == want_oh:
         return no("the two answers are swapped: which design has a table of its own?")
     if got_oh == (z_dim + n_classes) * units or got_emb == (z_dim + embed_dim) * units + n_classes * embed_dim:
-        return no(
-            f"count only what the label adds: z's {z_dim}·{units} weights are there without a label too",
-        )
+        return no(f"count only what the label adds: z's {z_dim}·{units} weights are there without a label too")
     if got_oh == want_oh + units or got_emb == want_emb + units:
         return no(
             "this Dense layer has no bias (use_bias=False, BatchNorm follows), and a bias would not grow with "
-            "the label anyway",
+            "the label anyway"
         )
     if got_oh != want_oh:
         if got_oh in (0, n_classes):
             return no(
                 f"a one-hot vector has no parameters of its own, but each of its {n_classes} entries is one more "
-                f"input of the first Dense layer, with {units} weights",
+                f"input of the first Dense layer, with {units} weights"
             )
         return no(
             f"a Dense layer from a inputs to b outputs has a·b weights; a one-hot label adds {n_classes} inputs "
-            f"to G's first Dense layer, which has {units} outputs",
+            f"to G's first Dense layer, which has {units} outputs"
         )
     if got_emb == embed_dim * units:
         return no(f"add the embedding table itself: {n_classes} rows of {embed_dim} numbers")
     if got_emb == n_classes * embed_dim:
         return no(
             f"the table is only the start: its {embed_dim} outputs each connect to all {units} units of the "
-            "first Dense layer",
+            "first Dense layer"
         )
     return no(
         f"Embedding({n_classes}, {embed_dim}) holds a table of {n_classes}·{embed_dim} numbers and adds "
-        f"{embed_dim} inputs to the first Dense layer ({units} outputs): add the two",
+        f"{embed_dim} inputs to the first Dense layer ({units} outputs): add the two"
     )
 
 
@@ -136,33 +134,30 @@ def check_ignored_label_fidelity(all_classes, only_sneakers, n_classes: int = 10
             f"{want:.0%} both times: P(drawn = requested) = Σ_k P(requested k)·P(drawn k) = (1/{n_classes})·Σ_k "
             f"P(drawn k) = 1/{n_classes}, whatever G draws and whatever the classifier gets wrong. Its samples "
             "may still be perfect and its FID as good as any: FID compares p_g(x) with p_data(x), and only a "
-            "score that looks at the label can catch this generator",
+            "score that looks at the label can catch this generator"
         )
     if any(close(v, 100 * want) for v in values):
         return no("give the share as a fraction between 0 and 1 (0.25 for 25 %), not a percentage")
     if any(close(v, accuracy) for v in values):
         return no(
             "that is the classifier's accuracy on real images, the most a *perfect* generator can expect; "
-            "this one does not even try",
+            "this one does not even try"
         )
     if got_one == 0:
-        return no(
-            f"the requests for sneakers, one in {n_classes}, are all met by a generator that draws only sneakers",
-        )
+        return no(f"the requests for sneakers, one in {n_classes}, are all met by a generator that draws only sneakers")
     if got_all == 0:
         return no("it cannot miss every time: whatever it draws is, now and then, the class that was asked for")
     if got_one == 1 or got_all == 1:
         return no(
-            "class fidelity asks whether an image is the class that was *requested*, not whether it is a good image",
+            "class fidelity asks whether an image is the class that was *requested*, not whether it is a good image"
         )
     if any(close(v, want**2) for v in values):
         return no(
-            f"that is one class's term, P(asked k)·P(drew k) = 1/{n_classes}²; add the terms of all "
-            f"{n_classes} classes",
+            f"that is one class's term, P(asked k)·P(drew k) = 1/{n_classes}²; add the terms of all {n_classes} classes"
         )
     return no(
         "the image does not depend on the request: P(drawn = requested) = Σ_k P(requested k)·P(drawn k), with "
-        f"P(requested k) = 1/{n_classes} for every k",
+        f"P(requested k) = 1/{n_classes} for every k"
     )
 
 

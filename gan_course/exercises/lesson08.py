@@ -32,7 +32,7 @@ def check_overfitting_signals(fn) -> bool:
         return yes(
             f"r_t = {want_rt:.2f}, gap = {want_gap:.3f}. r_t counts D's votes, not its confidence: one logit of +4 "
             "weighs no more than +0.1. The gap compares D's outputs on real images only, so it grows when D "
-            "has learned *which* real images it trained on, not what real images look like",
+            "has learned *which* real images it trained on, not what real images look like"
         )
     if not rt_ok:
         if close(rt, np.mean(train > 0)) or close(rt, np.mean(train >= 0)):
@@ -69,7 +69,7 @@ def check_freezed_parameters(frozen, training, channels: int = 1, widths=(32, 64
         return yes(
             f"{first:,} frozen, {second + head:,} training: FreezeD keeps only {first / (first + second + head):.1%} "
             "of this D fixed. The first layer's filters (edges, blobs) carry over between domains; in a deeper D "
-            "one freezes more blocks, and the share grows",
+            "one freezes more blocks, and the share grows"
         )
     if got_frozen == second + head and got_training == first:
         return no("the two answers are swapped: the *first* convolution is frozen, the rest trains")
@@ -82,11 +82,11 @@ def check_freezed_parameters(frozen, training, channels: int = 1, widths=(32, 64
     if got_frozen != first:
         return no(
             f"a Conv2D with a {kernel}x{kernel} kernel from C_in to C_out channels has {kernel}·{kernel}·C_in·C_out "
-            "weights plus C_out biases; the first has C_in = 1",
+            "weights plus C_out biases; the first has C_in = 1"
         )
     return no(
         f"the rest: the second convolution ({widths[0]} -> {widths[1]} channels) and the Dense head on the "
-        f"flattened 7·7·{widths[1]} features, each with biases",
+        f"flattened 7·7·{widths[1]} features, each with biases"
     )
 
 

@@ -73,7 +73,7 @@ def check_clinic_setup(fn) -> bool:
     if sizes != SETUP_SIZES:
         return no(
             "keep the networks' sizes (z of 64 numbers, one hidden layer of 256 units each) and change only what "
-            "diagnose reports: an output activation is not a layer with weights",
+            "diagnose reports: an output activation is not a layer with weights"
         )
     try:
         found = diagnose(
@@ -87,7 +87,7 @@ def check_clinic_setup(fn) -> bool:
         return no(f"diagnose still finds {worst.check}{more}: {worst.found}. Fix: {worst.fix}")
     return yes(
         "diagnose finds nothing: the images fill G's [-1, 1], D hands a logit to a loss on logits, and each "
-        "network has its own optimizer with settings known to work",
+        "network has its own optimizer with settings known to work"
     )
 
 
@@ -201,7 +201,7 @@ def check_gan_step(fn) -> bool:
             first(d_change, d_wrong, same)
             or "D's update is not the step on bce(1, D(x)) + "
             "bce(0, D(G(z))) for the given real batch and z: use the z you are given, and the loss on D's "
-            "logits (from_logits=True)",
+            "logits (from_logits=True)"
         )
     if not (same(g_change, g_right) or same(g_change, -lr * g_after)):
         return no(first(g_change, g_wrong, same) or "G's update is not the step on bce(1, D(G(z))) for z")
@@ -211,7 +211,7 @@ def check_gan_step(fn) -> bool:
     if not np.isclose(number("d_loss", result[0]), d_loss, rtol=1e-4):
         return no("the weights are right; return D's loss as computed before its update")
     return yes(
-        "D learns real -> 1 and fake -> 0, and G's loss changes G only: each tape's gradients go to its own network",
+        "D learns real -> 1 and fake -> 0, and G's loss changes G only: each tape's gradients go to its own network"
     )
 
 
@@ -229,7 +229,7 @@ def check_generator_start(answer, size: int = 48, upsamplings: int = 3) -> bool:
     if np.isclose(got, want):
         return yes(
             f"{size} / 2^{upsamplings} = {want:g}: Reshape(({want:g}, {want:g}, channels)); every stride-2 layer "
-            "doubles the side",
+            "doubles the side"
         )
     if np.isclose(got, size / 2 ** (upsamplings - 1)) or np.isclose(got, size / 2 ** (upsamplings + 1)):
         return no(f"count the stride-2 layers again: there are {upsamplings}, each doubles the side")

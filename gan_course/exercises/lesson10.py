@@ -39,19 +39,19 @@ def check_replica_loss(fn) -> bool:
     if np.isclose(even, even_losses.mean()) and np.isclose(uneven, uneven_losses.mean()):
         return yes(
             "each replica sums its own losses and divides by the *global* batch, so the replicas' losses add up to "
-            "the global mean for any split: TensorFlow's tf.nn.compute_average_loss does exactly this",
+            "the global mean for any split: TensorFlow's tf.nn.compute_average_loss does exactly this"
         )
     if np.isclose(uneven, sum(s.mean() / len(uneven_shares) for s in uneven_shares)) and np.isclose(
         even, even_losses.mean()
     ):
         return no(
             "right when the shares are equal (6 + 6), wrong for 4 + 3 + 3: the mean of 4 losses divided by 3 "
-            "weighs those 4 examples less than the others. Divide the sum by the global batch instead",
+            "weighs those 4 examples less than the others. Divide the sum by the global batch instead"
         )
     if np.isclose(even, sum(s.mean() for s in even_shares)):
         return no(
             "each replica returns its own mean, and the replicas' gradients are added: with R replicas the step is R "
-            "times too large. Scale so that the replicas' losses add up to the global mean",
+            "times too large. Scale so that the replicas' losses add up to the global mean"
         )
     if np.isclose(even, even_losses.sum()):
         return no("that is the sum of the losses: divide by the global batch size")
@@ -81,7 +81,7 @@ def check_cost_prediction(answer, measured_rate, width: int = 128, base_width: i
         return yes(
             f"a step costs {base / 1e6:.1f} M multiply-adds per image at width {base_width} and {new / 1e6:.1f} M at "
             f"width {width}, so {rate:.0f} × {base / new:.3f} = {want:.0f} images/s. Now measure it: the model is "
-            "right only if the CPU is as efficient on the wider layers",
+            "right only if the CPU is as efficient on the wider layers"
         )
     from gan_course import models
 
@@ -94,18 +94,18 @@ def check_cost_prediction(answer, measured_rate, width: int = 128, base_width: i
         passes = models.STEP_PASSES
         return no(
             "you weighed G and D equally (one forward pass each); a training step runs G about "
-            f"{passes['generator']} and D about {passes['discriminator']} forward passes' worth per image",
+            f"{passes['generator']} and D about {passes['discriminator']} forward passes' worth per image"
         )
     if np.isclose(got, rate * base_width / width, rtol=0.01) or np.isclose(got, rate * (base_width / width) ** 2):
         return no(
             "not every layer grows alike: a convolution's cost grows with C_in × C_out, but the first D layer has one "
-            "input channel and G's last one output channel. Count the multiply-adds with models.forward_macs",
+            "input channel and G's last one output channel. Count the multiply-adds with models.forward_macs"
         )
     if np.isclose(got, rate * new / base, rtol=0.01):
         return no("more multiply-adds per image means *fewer* images per second: divide, do not multiply")
     return no(
         "build both models with models.dcgan_lean_generator / dcgan_lean_discriminator(width=...), count "
-        "4 G + 8 D multiply-adds with models.forward_macs, and scale the measured rate by their ratio",
+        "4 G + 8 D multiply-adds with models.forward_macs, and scale the measured rate by their ratio"
     )
 
 
