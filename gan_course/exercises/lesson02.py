@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_course.exercises._core import NotYet, check, no, number, run, solved, yes
+from gan_course.exercises._core import NotYet, check, no, number, result_of, run, solved, yes
 
 
 @check
@@ -30,7 +30,7 @@ def check_scaling(fn) -> bool:
         return no("the pixels are unchanged: convert to float and rescale to [-1, 1]")
     if not np.allclose(got, want, atol=1e-6):
         return no(f"0 must map to -1 and 255 to 1; you gave {got.min():.3g} and {got.max():.3g}")
-    dtype = np.asarray(fn(pixels.copy())).dtype
+    dtype = np.asarray(result_of(fn, pixels.copy())).dtype
     if dtype != np.float32:
         return no(f"the values are right but the dtype is {dtype}; TensorFlow layers want float32")
     return yes("x / 127.5 - 1 maps [0, 255] onto [-1, 1], the range of tanh")
