@@ -503,6 +503,7 @@ def test_check_replica_loss(capsys):
     _verdict(capsys, False, ex.check_replica_loss(None), "you passed None")
 
 
+@pytest.mark.slow
 def test_check_cost_prediction(capsys):
     from gan_course import models
 
@@ -526,3 +527,75 @@ def test_check_cost_prediction(capsys):
     _verdict(capsys, False, ex.check_cost_prediction(rate * macs(128) / macs(64), rate), "divide")
     _verdict(capsys, False, ex.check_cost_prediction(rate * 0.9, rate), "forward_macs")
     _verdict(capsys, False, ex.check_cost_prediction(None, rate), "`my_rate` is still None")
+
+
+# ------------------------------------------------------------------- hostile answers never crash a check
+
+
+def _raises(*args):
+    raise RuntimeError("learner's bug")
+
+
+HOSTILE = {
+    "None": None,
+    "a string": "0.5",
+    "bytes": b"1",
+    "a bool": True,
+    "an array": np.array([0.1, 0.2, 0.3]),
+    "an empty array": np.array([]),
+    "NaN": float("nan"),
+    "infinity": np.inf,
+    "a dict": {"answer": 1},
+    "an object": object(),
+    "a function that raises": _raises,
+    "a function returning the wrong shape": lambda *args: np.zeros((2, 3, 5)),
+    "a function returning text": lambda *args: "precision",
+    "a function returning NaN": lambda *args: float("nan"),
+}
+SLOW = {"check_gan_step", "check_clinic_setup", "check_cost_prediction"}  # they build Keras models
+CHECKS = [
+    pytest.param(getattr(ex, name), id=name, marks=[pytest.mark.slow] if name in SLOW else [])
+    for name in ex.__all__
+    if name.startswith("check_")
+]
+
+
+def _required(check):
+    """How many arguments a check needs (the answers and the lesson's values without a default)."""
+    import inspect
+
+    return sum(p.default is inspect.Parameter.empty for p in inspect.signature(check).parameters.values())
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_a_check_answers_not_yet_to_any_hostile_answer(check, capsys):
+    """Every required argument hostile, then only the first: False and a reason, never an exception."""
+    for label, answer in HOSTILE.items():
+        for args in ([answer] * _required(check), [answer] + [1.0] * (_required(check) - 1)):
+            assert check(*args) is False, f"{check.__name__} accepted {label}"
+            out = capsys.readouterr().out
+            assert out.startswith("Not yet: ") and len(out) > 30, f"{check.__name__}, {label}: {out!r}"
+            assert "could not be checked" not in out, f"{check.__name__}, {label}: give the reason: {out!r}"
+
+
+def test_numpy_scalars_and_tensors_count_as_numbers(capsys):
+    assert ex.check_ema_weight(np.float32(0.999) ** 1000) is True
+    assert ex.check_parameter_count(np.int64(114064)) is True
+    assert ex.check_collapse_kl(tf.constant(math.log(8)), np.float64(math.log(4))) is True
+    assert ex.check_transposed_output_size(np.array(14)) is True  # a 0-d array is one number
+    capsys.readouterr()
+    assert ex.check_transposed_output_size(np.array([14])) is False
+    assert "one number, got an array of shape (1,)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lesson", range(1, 11))
+def test_a_lesson_module_introduces_its_checks_in_its_lesson(lesson):
+    """tests/test_provenance.py reads top-level modules only; the lesson modules say the same of themselves."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"gan_course.exercises.lesson{lesson:02d}")
+    assert f"Used in lesson {lesson:02d}." in module.__doc__
+    public = [f for name, f in vars(module).items() if name.startswith("check_")]
+    assert public and all(f"Introduced in lesson {lesson:02d}." in inspect.getdoc(f) for f in public)
+    assert all(s.code.__module__ == module.__name__ for (k, _), s in ex.SOLUTIONS.items() if k == lesson)
