@@ -13,4 +13,3 @@ from gan_course.config import REPOSITORY, SMOKE, in_colab, setup  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["REPOSITORY", "SMOKE", "__version__", "in_colab", "setup"]
-
