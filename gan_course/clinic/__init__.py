@@ -120,6 +120,7 @@ def diagnose(
     report = Report()
     rng = np.random.default_rng(seed)
     runnable = check_shapes(report, generator, discriminator, tuple(arr.shape[1:]))
+    check_output_activation(report, discriminator, view)  # before the saturation it may cause, so it comes first
     range_sample = arr[rng.choice(len(arr), size=4096, replace=False)] if len(arr) > 4096 else arr
     activation = output_activation(discriminator)
     runs = runnable and bool(np.all(np.isfinite(range_sample)))
@@ -143,7 +144,6 @@ def diagnose(
         why = "the shapes do not fit together" if not runnable else "the data hold NaN or Inf values"
         report.done("saturation", f"{why}, so the networks were not run")
     check_data_range(report, generator, range_sample.astype(np.float64), fakes)
-    check_output_activation(report, discriminator, view)
     check_loss_signs(report, view)
     check_combined(report, generator, discriminator, combined)
     check_batchnorm(report, discriminator, mixed_batches)
