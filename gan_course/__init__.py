@@ -13,12 +13,3 @@ from gan_course.config import REPOSITORY, SMOKE, in_colab, setup  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["REPOSITORY", "SMOKE", "__version__", "in_colab", "setup"]
-
-
-def __getattr__(name):
-    # gan_course.diagnose (lesson 09), imported on first use so that `import gan_course` stays free of TensorFlow
-    if name == "diagnose":
-        from gan_course.clinic import diagnose
-
-        return diagnose
-    raise AttributeError(f"module 'gan_course' has no attribute {name!r}")

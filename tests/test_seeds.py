@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from gan_course import clinic, models, seeds
 from gan_course.gan import GAN
+from gan_course.seeds import s3
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +57,11 @@ def test_s1_fails_step_by_step_until_it_runs():
     ]
     assert "inputshape" in failures[4].message and "16, 16" in failures[8].message
     assert not any(f.fix.startswith("(this fix list") for f in failures)
-    # with every fix applied the program runs: it is the loop s1_train runs
+    # each failure's fix is the shipped fix list's, in order, and with every fix applied the program runs
+    fixes = seeds.programs.fixes("s1")
+    assert [f.fix for f in failures[1:]] == [fix.why for fix in fixes]
     namespace = {"IMAGES": np.zeros((8, 28, 28, 1), np.float32)}
-    exec(compile(seeds._s1_source(len(seeds._S1_FIXES)), "<seed 001 §4>", "exec"), namespace)
+    exec(compile(seeds.s1_source(len(fixes)), "<seed 001 §4>", "exec"), namespace)
 
 
 def test_s3_fails_where_this_machine_can_show_it():
@@ -125,7 +128,7 @@ def test_torch_bce_known_answers():
     target = tf.constant([[1.0], [1.0], [1.0]])
     with tf.GradientTape() as tape:
         tape.watch(p)
-        loss = seeds._torch_bce(p, target)
+        loss = s3._torch_bce(p, target)
     # -log 0.8, then log(0) clamped at -100 as PyTorch clamps it, then 0
     assert float(loss) == pytest.approx((-math.log(0.8) + 100.0 + 0.0) / 3, rel=1e-5)
     grad = tape.gradient(loss, p).numpy().ravel()

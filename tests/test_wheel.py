@@ -43,6 +43,8 @@ SHIPPED = (
     "gan_course/results/time_to_quality.csv",
     "gan_course/results/image_collapse.csv",
     "gan_course/results/reference_curves.csv",
+    "gan_course/seeds/programs/s1.txt",
+    "gan_course/seeds/programs/s1_fixes.txt",
 )
 CHILD = """
 import json, sys
@@ -54,6 +56,7 @@ classifier = features.load_classifier("fashion_mnist", train_if_missing=False)
 images = np.random.default_rng(0).uniform(-1, 1, (5, 28, 28, 1)).astype("float32")
 logits = classifier.logits(images)
 rows = seeds.benchmark_results()
+program = seeds.s1_source(len(seeds.programs.fixes("s1")))
 shipped = {"time_to_quality": len(stability.benchmark_results()), "image_collapse": len(collapse.image_results()),
            "reference_curves": sum(len(reference.curves(lesson)) for lesson in reference.RUNS)}
 generator, discriminator, info = transfer.load_pretrained()
@@ -70,6 +73,7 @@ print(json.dumps({
     "accuracy": classifier.accuracy,
     "rows": len(rows),
     "programs": sorted({row["program"] for row in rows}),
+    "s1_program": [program.count("\\n"), "def train(" in program, str(seeds.programs.FOLDER)],
     "shipped": shipped,
     "gan_steps": info["steps"],
     "fakes_shape": list(fakes.shape),
@@ -223,6 +227,8 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_the_shipped_weights(wheel, t
     assert report["logits_shape"] == [5, 10] and report["logits_finite"]
     assert 0.8 < report["accuracy"] <= 1.0
     assert report["rows"] > 0 and report["programs"]
+    lines, has_train, folder = report["s1_program"]  # seed 001's program and its fixes, read from the wheel
+    assert lines > 50 and has_train and Path(folder).resolve().is_relative_to(site_packages.resolve())
     curves = sum(len(reference.SEEDS) * run.points for run in reference.RUNS.values())  # every seed, every point
     assert report["shipped"] == {"time_to_quality": 6, "image_collapse": 15, "reference_curves": curves}
     assert report["gan_steps"] > 0

@@ -1,0 +1,241 @@
+"""The seed tutorials' GAN programs, for lesson 09's clinic: each as printed, faithful, and fixed.
+
+Four tutorials seeded this course (``shared/seeds``). Three of them print a GAN program:
+
+- **S0** (seed 000, §3.2): an MLP GAN trained with a combined Keras model and ``train_on_batch``;
+- **S1** (seed 001, §4): a "CNN GAN" whose generator makes 16×16 images;
+- **S3** (seed 003, the full example): a PyTorch MLP generator and CNN discriminator.
+
+(S2, seed 002, is the TensorFlow DCGAN tutorial: ``models.dcgan_seed_generator`` and
+``models.dcgan_seed_discriminator``, lesson 03.)
+
+For each program a module of this package (``s0``, ``s1``, ``s3``) holds its bugs (``SEEDS[key].bugs``,
+each with the seed's section and the ``clinic.diagnose`` check that catches it, if one can),
+``*_failures()``, which runs the parts that cannot run as printed and returns each error as Python
+raised it, the faithful networks and loop (the closest program that runs, bugs kept), and the fixed
+version built from the course's own parts (``gan.build_gan``, ``models``, ``losses``). The loops take a
+number of steps, so a lesson can give every program the same budget. ``benchmark_results`` reads the
+ten-minute race of the fixed programs that ``benchmarks/seed_programs.py`` measured (shipped in
+``results/``). The programs' text as printed is shipped in ``programs/`` (``programs.program("s1")``).
+
+Introduced in lesson 09.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gan_course import experiments
+from gan_course.training import History
+
+
+@dataclass(frozen=True)
+class Bug:
+    """One bug of a seed program: where it is, what it is, what it does, the fix, and the ``clinic.diagnose``
+    check that catches it (None when no check can: a loop's logic, a typo). ``crash`` is True when the
+    bug stops the program. Introduced in lesson 09.
+    """
+
+    section: str
+    what: str
+    effect: str
+    fix: str
+    check: str | None = None
+    crash: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One way a seed program fails as printed: the seed's section, the code, the error Python raised
+    (type and message; ``ran`` is False for a failure that needs what this machine lacks, e.g. a GPU
+    with PyTorch) and the fix. Introduced in lesson 09.
+    """
+
+    section: str
+    code: str
+    error: str
+    message: str
+    fix: str
+    ran: bool = True
+
+    def __str__(self) -> str:
+        said = f"{self.error}: {self.message}" if self.ran else f"(not run here) {self.message}"
+        return f"{self.section}  `{self.code}`\n    {said}\n    fix: {self.fix}"
+
+
+class Failures(list):
+    """The ``Failure``\\ s of one seed program, in the order the program meets them; prints as a list, or a table
+    in a notebook. Introduced in lesson 09.
+    """
+
+    def __str__(self) -> str:
+        if not self:
+            return "no failures"
+        return "\n".join(f"{i}. {f}" for i, f in enumerate(self, 1))
+
+    def _repr_markdown_(self) -> str:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+
+        rows = ["| # | section | code | error | fix |", "|---|---|---|---|---|"]
+        for i, f in enumerate(self, 1):
+            error = f"{f.error}: {f.message}" if f.ran else f"not run here: {f.message}"
+            rows.append(f"| {i} | {cell(f.section)} | `{cell(f.code)}` | {cell(error)} | {cell(f.fix)} |")
+        return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class SeedSystem:
+    """A seed program: its key (``"S0"``), seed file, title, ``bugs``, ``notes`` on things that look wrong but
+    are not, and the functions that show it failing (``failures``), build it faithfully and build it
+    fixed. Introduced in lesson 09.
+    """
+
+    key: str
+    seed: str
+    title: str
+    bugs: tuple
+    failures: object
+    faithful: object
+    fixed: object
+    notes: tuple = field(default=())
+
+    @property
+    def checks(self) -> set:
+        """The ``clinic.diagnose`` checks that catch some of this program's bugs."""
+        return {bug.check for bug in self.bugs if bug.check}
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"**{self.key}** (seed {self.seed}): {self.title}", "", "| section | bug | effect | fix | check |"]
+        rows.append("|---|---|---|---|---|")
+        for b in self.bugs:
+            rows.append(f"| {b.section} | {b.what} | {b.effect} | {b.fix} | {b.check or '—'} |")
+        return "\n".join(rows)
+
+
+# The programs, one module each; they use the records above, so they are imported after them.
+from gan_course.seeds import programs  # noqa: E402
+from gan_course.seeds.s0 import (  # noqa: E402
+    S0_BUGS,
+    s0_discriminator,
+    s0_failures,
+    s0_fixed,
+    s0_generator,
+    s0_models,
+    s0_scale,
+    s0_train,
+)
+from gan_course.seeds.s1 import (  # noqa: E402
+    S1_BUGS,
+    resize_images,
+    s1_discriminator,
+    s1_failures,
+    s1_fixed,
+    s1_fixed_discriminator,
+    s1_fixed_generator,
+    s1_generator,
+    s1_loss,
+    s1_source,
+    s1_train,
+)
+from gan_course.seeds.s3 import (  # noqa: E402
+    S3_BUGS,
+    s3_discriminator,
+    s3_failures,
+    s3_fixed,
+    s3_generator,
+    s3_train,
+)
+
+SEEDS = {
+    "S0": SeedSystem(
+        "S0",
+        "000",
+        "MLP GAN with a combined Keras model and train_on_batch",
+        S0_BUGS,
+        s0_failures,
+        s0_models,
+        s0_fixed,
+    ),
+    "S1": SeedSystem(
+        "S1",
+        "001",
+        "'CNN GAN' with a 16×16 generator and a hand-written tape loop",
+        S1_BUGS,
+        s1_failures,
+        lambda: (s1_generator(), s1_discriminator()),
+        s1_fixed,
+        notes=("BatchNorm in D is not a bug here: the seed calls D on fake and real batches separately",),
+    ),
+    "S3": SeedSystem(
+        "S3",
+        "003",
+        "PyTorch MLP generator and CNN discriminator, real and fake in one D batch",
+        S3_BUGS,
+        s3_failures,
+        lambda: (s3_generator(), s3_discriminator()),
+        s3_fixed,
+        notes=(
+            "real and fake in one D batch is harmless here: D has no BatchNorm",
+            "fakes not detached in D's step: G's gradients are computed and then zeroed, wasted work only",
+            "plt.imshow of a (28, 28, 1) image: recent matplotlib draws it (in false colour), older raised TypeError",
+        ),
+    ),
+}
+
+
+# ------------------------------------------------------------------- the longer race (benchmarks/seed_programs.py)
+
+#: The result of ``benchmarks/seed_programs.py`` that ships with the course (its default output path).
+BENCHMARK_CSV = str(Path(__file__).resolve().parents[1] / "results" / "seed_programs.csv")
+_BENCHMARK_COLUMNS = {"program": str, "seed": int, "seconds": float, "steps": int, "fid": float}
+
+
+def benchmark_results(path=None) -> list[dict]:
+    """The rows of ``benchmarks/seed_programs.py``'s CSV: program, seed, seconds, steps and FID after each turn.
+
+    Without ``path``, the result that ships with the course (``BENCHMARK_CSV``, measured on a
+    2-core CPU for lesson 09). Rows come in the order they were measured, so each program's rows
+    are in order of training time. Introduced in lesson 09.
+    """
+    path = BENCHMARK_CSV if path is None else path
+    return experiments.read_results(path, _BENCHMARK_COLUMNS, f"python benchmarks/seed_programs.py --out {path}")
+
+
+__all__ = [
+    "BENCHMARK_CSV",
+    "SEEDS",
+    "S0_BUGS",
+    "S1_BUGS",
+    "S3_BUGS",
+    "Bug",
+    "Failure",
+    "Failures",
+    "History",
+    "SeedSystem",
+    "benchmark_results",
+    "programs",
+    "resize_images",
+    "s0_discriminator",
+    "s0_failures",
+    "s0_fixed",
+    "s0_generator",
+    "s0_models",
+    "s0_scale",
+    "s0_train",
+    "s1_discriminator",
+    "s1_failures",
+    "s1_fixed",
+    "s1_fixed_discriminator",
+    "s1_fixed_generator",
+    "s1_generator",
+    "s1_loss",
+    "s1_source",
+    "s1_train",
+    "s3_discriminator",
+    "s3_failures",
+    "s3_fixed",
+    "s3_generator",
+    "s3_train",
+]
