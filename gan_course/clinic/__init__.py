@@ -11,7 +11,7 @@ The package: ``report`` (``CHECKS``, ``Finding``, ``Report``), ``_reading`` (wha
 network and a loss), ``_checks`` (the checks that need no training) and ``_measure`` (the networks run on a
 sample, and the saturation check).
 
-Introduced in lesson 09.
+Used in lesson 09.
 """
 
 from __future__ import annotations

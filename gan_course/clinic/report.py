@@ -1,7 +1,7 @@
 """The report ``clinic.diagnose`` returns: the checks it runs (``CHECKS``), a ``Finding`` per problem and the
 ``Report`` that holds them with each check's status and the measurements taken.
 
-Introduced in lesson 09.
+No lesson imports it: lesson 09 reads the report that ``clinic.diagnose`` returns.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Each check prints "Correct" or "Not yet" with a hint aimed at the most likely mistake, returns True or
 False, and never raises on an answer, however wrong. ``solution(lesson, n)`` prints the worked solution
 of any exercise and returns a checked exercise's answer. Each lesson's checks and solutions live side by
-side in ``lessonNN.py``. Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
+side in ``lessonNN.py``.
+
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations

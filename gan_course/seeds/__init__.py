@@ -18,7 +18,7 @@ number of steps, so a lesson can give every program the same budget. ``benchmark
 ten-minute race of the fixed programs that ``benchmarks/seed_programs.py`` measured (shipped in
 ``results/``). The programs' text as printed is shipped in ``programs/`` (``programs.program("s1")``).
 
-Introduced in lesson 09.
+Used in lesson 09.
 """
 
 from __future__ import annotations

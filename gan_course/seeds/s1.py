@@ -3,7 +3,9 @@
 The program as printed is ``programs/s1.txt``; ``s1_failures`` runs it, fixes the error it stops at
 (``programs/s1_fixes.txt``) and runs it again until it runs. Here also: its networks, its loss
 (``s1_loss``), its loop (``s1_train``), ``resize_images`` for its 16×16 samples, the fixed version and
-its bugs (``S1_BUGS``). Used in lesson 09 through ``gan_course.seeds``.
+its bugs (``S1_BUGS``).
+
+Used in lesson 09.
 """
 
 from __future__ import annotations

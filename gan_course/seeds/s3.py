@@ -2,7 +2,9 @@
 
 Its networks (with PyTorch's initialisation), PyTorch's ``BCELoss`` written out, its loop (``s3_train``:
 real and fake in one D batch), the ways it fails as printed (``s3_failures``), the fixed version and
-its bugs (``S3_BUGS``). Used in lesson 09 through ``gan_course.seeds``.
+its bugs (``S3_BUGS``).
+
+Used in lesson 09.
 """
 
 from __future__ import annotations

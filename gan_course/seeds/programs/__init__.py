@@ -5,7 +5,7 @@
 format). ``program(name)`` reads a program, ``fixes(name)`` its fixes and ``apply(source, fixes)`` edits a
 program with them.
 
-Introduced in lesson 09.
+No lesson imports it: lesson 09 reads the programs through ``seeds``.
 """
 
 from __future__ import annotations
