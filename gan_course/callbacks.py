@@ -455,11 +455,9 @@ class FIDTracker(keras.callbacks.Callback):
             return
         z = np.random.default_rng(self.seed).normal(size=(self.n_samples, self.model.z_dim)).astype(np.float32)
         stats = metrics.FeatureStats()
+        images = generate(_sampler(self.model), z, self.labels, batch_size=self.batch_size)
         for start in range(0, self.n_samples, self.batch_size):
-            part = slice(start, start + self.batch_size)
-            labels = None if self.labels is None else self.labels[part]
-            images = generate(_sampler(self.model), z[part], labels).numpy()
-            stats.update(np.asarray(self.extractor(images)))
+            stats.update(np.asarray(self.extractor(images[start : start + self.batch_size])))
         value = metrics.frechet_distance(*self.real_stats, stats.mean, stats.covariance)
         self.history.append((epoch + 1, value))
         if logs is not None:

@@ -153,11 +153,7 @@ def score(model, lesson, classifier=None, n_classes: int = 10) -> dict:
     real_mean, real_cov = real_statistics(run.lesson, classifier)
     z = np.random.default_rng(run.z_seed).normal(size=(run.n_fake, z_dim)).astype(np.float32)
     labels = (np.arange(run.n_fake) % n_classes).astype(np.int32) if is_conditional else None
-    parts = []
-    for i in range(0, run.n_fake, 500):
-        y = None if labels is None else labels[i : i + 500, None]
-        parts.append(training.generate(network, z[i : i + 500], y).numpy())
-    images = np.concatenate(parts)
+    images = training.generate(network, z, None if labels is None else labels[:, None], batch_size=500)
     stats = metrics.FeatureStats()
     stats.update(np.asarray(classifier.features(images)))
     result = {"fid": float(metrics.frechet_distance(real_mean, real_cov, stats.mean, stats.covariance))}

@@ -219,6 +219,7 @@ def compare_on_images(
     from the same noise for every run). Introduced in lesson 06.
     """
     from gan_course import benchmark, metrics
+    from gan_course.training import generate
 
     if not isinstance(recipes, dict) or not recipes:
         raise ValueError(f"recipes must be a non-empty dict label -> Recipe or dict of settings, got {recipes!r}")
@@ -246,7 +247,7 @@ def compare_on_images(
         for seed in seeds:
             key = f"{label} / seed {seed}"
             sampler = gans[key].sampler
-            fake = np.concatenate([sampler(z[i : i + 500], training=False).numpy() for i in range(0, n_eval, 500)])
+            fake = generate(sampler, z, batch_size=500)
             fake_features = classifier.features(fake)
             precision, recall = metrics.precision_recall(real_features[:n_eval], fake_features)
             rows.append(

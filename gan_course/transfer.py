@@ -121,7 +121,7 @@ def pretrain(steps: int = PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, ver
     classifier = features.load_classifier("fashion_mnist")
     real = class_subset(test.images, test.labels, PRETRAIN_CLASSES)[:n_eval]
     z = np.random.default_rng(seed + 1).normal(size=(len(real), 100)).astype("float32")
-    fakes = np.concatenate([generate(gan.sampler, z[i : i + 1000]).numpy() for i in range(0, len(z), 1000)])
+    fakes = generate(gan.sampler, z, batch_size=1000)
     fid = metrics.fid_from_features(classifier.features(real), classifier.features(fakes))
     shares = np.bincount(classifier.logits(fakes).argmax(1), minlength=10) / len(fakes)
     g_path, d_path, info_path = _paths()

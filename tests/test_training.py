@@ -114,3 +114,16 @@ def test_bad_inputs_give_clear_errors():
     with pytest.raises(ValueError, match="one logit"):
         bad_d = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
         training.train(generator, bad_d, _images(), 1, 16, verbose=False)
+
+
+def test_generate_in_batches_gives_the_samples_of_one_call():
+    gan_course.setup(0, verbose=False)
+    g = models.mlp_generator(4, (4, 4, 1), hidden=8)
+    z = np.random.default_rng(0).normal(size=(7, 4)).astype(np.float32)
+    whole = training.generate(g, z).numpy()
+    for batch_size in (1, 3, 7, 100):  # a last, smaller batch, and a batch larger than z
+        batched = training.generate(g, z, batch_size=batch_size)
+        assert isinstance(batched, np.ndarray) and batched.shape == (7, 4, 4, 1)
+        np.testing.assert_allclose(batched, whole, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+        training.generate(g, z, batch_size=0)
