@@ -1,6 +1,7 @@
 """The public API is what the lessons use: every public name says which lesson introduces it, every module
-names exactly the lessons that use it, and every public name is used by a lesson, the command line or the
-README's "Use it in your own project" list. Lesson code is read with ``ast`` (tests/lesson_usage.py), so
+names exactly the lessons that use it, and every public name is used by a lesson, a command (``python -m
+gan_course``, benchmarks/, tools/) or the README's "Use it in your own project" list
+(or is the type a used function returns). Lesson code is read with ``ast`` (tests/lesson_usage.py), so
 every import form counts: ``from gan_course import (a, b)``, ``import gan_course.x as y``, attribute use.
 """
 
@@ -38,21 +39,16 @@ NOT_YET_USED = frozenset(
         "gan_course.clinic.report.Finding",
         "gan_course.clinic.report.Report",
         "gan_course.clinic.report.SEVERITIES",
-        "gan_course.collapse.IMAGE_RESULTS_CSV",
         "gan_course.collapse.IMAGE_SECOND_EPOCH",
         "gan_course.collapse.REMEDIES",
         "gan_course.collapse.ToyConfig",
-        "gan_course.collapse.ToyRun",
         "gan_course.collapse.build_toy_gan",
-        "gan_course.conditional.ClassFidelity",
         "gan_course.conditional.label_vector_generator",
         "gan_course.config.REF",
         "gan_course.config.REPOSITORY",
-        "gan_course.data.Attempt",
         "gan_course.data.FASHION_CLASSES",
         "gan_course.data.FASHION_FILES",
         "gan_course.data.IMAGE_FORMATS",
-        "gan_course.data.ImageData",
         "gan_course.data.KERAS_ORIGIN",
         "gan_course.data.MNIST_CLASSES",
         "gan_course.data.MNIST_SHA256",
@@ -65,15 +61,12 @@ NOT_YET_USED = frozenset(
         "gan_course.data.keras_cache_dir",
         "gan_course.data.read_idx",
         "gan_course.data.sha256_file",
-        "gan_course.distributed.Run",
         "gan_course.distributed.WORKER_TIMEOUT",
         "gan_course.distributed.free_ports",
         "gan_course.distributed.reference_images",
         "gan_course.distributed.weights_dict",
         "gan_course.exercises.lesson09.SETUP_SIZES",
         "gan_course.experiments.read_results",
-        "gan_course.experiments.write_results",
-        "gan_course.features.DomainClassifier",
         "gan_course.features.WEIGHTS_DIR",
         "gan_course.features.build_classifier",
         "gan_course.features.inception_preprocess",
@@ -95,25 +88,16 @@ NOT_YET_USED = frozenset(
         "gan_course.losses.wgan_clip",
         "gan_course.losses.with_label_smoothing",
         "gan_course.losses.with_r1",
-        "gan_course.metrics.ClassDistribution",
         "gan_course.metrics.FeatureStats",
-        "gan_course.metrics.ModeCoverage",
         "gan_course.metrics.check_features",
-        "gan_course.metrics.frechet_distance_sqrtm",
-        "gan_course.models.DCGANS",
         "gan_course.models.LOGIT_DTYPE",
         "gan_course.models.layer_macs",
         "gan_course.models.toy_discriminator_variant",
         "gan_course.reference.COMMAND",
-        "gan_course.reference.DATASET",
-        "gan_course.reference.REFERENCE_CSV",
-        "gan_course.reference.RUNS",
         "gan_course.reference.Run",
         "gan_course.reference.band",
         "gan_course.reference.curves",
         "gan_course.reference.real_statistics",
-        "gan_course.reference.record",
-        "gan_course.seeds.BENCHMARK_CSV",
         "gan_course.seeds.Bug",
         "gan_course.seeds.Failure",
         "gan_course.seeds.Failures",
@@ -131,11 +115,9 @@ NOT_YET_USED = frozenset(
         "gan_course.seeds.s3.S3_BUGS",
         "gan_course.stability.BENCHMARK_CSV",
         "gan_course.stability.STABILISERS",
-        "gan_course.toy.Mixture",
         "gan_course.toy.sample_mixture",
         "gan_course.training.DEFAULT_BETA_1",
         "gan_course.training.DEFAULT_LR",
-        "gan_course.training.History",
         "gan_course.training.METRICS",
         "gan_course.training.PairSpec",
         "gan_course.training.build_optimizers",
@@ -150,7 +132,6 @@ NOT_YET_USED = frozenset(
         "gan_course.transfer.pretrain",
         "gan_course.viz.grid_uint8",
         "gan_course.viz.image_grid",
-        "gan_course.viz.save_png",
         "gan_course.viz.to_uint8",
         "gan_course.widgets.latent_path_images",
     }
@@ -196,7 +177,9 @@ def _readme_list() -> set[tuple[str, str]]:
 
 
 def _cli_names() -> set[tuple[str, str | None]]:
-    return used_names((ROOT / "gan_course" / "__main__.py").read_text())
+    """What the commands use: ``python -m gan_course``, the benchmarks and the maintainers' tools."""
+    scripts = [ROOT / "gan_course" / "__main__.py", *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "tools").glob("*.py")]
+    return set().union(*(used_names(path.read_text()) for path in scripts))
 
 
 def test_usage_reads_every_import_form():
@@ -254,8 +237,26 @@ def test_module_docstrings_name_exactly_the_lessons_that_use_them(module_name, t
     assert named == using, f"{module_name}: docstring names {sorted(named)}, lessons use it: {sorted(using)}"
 
 
+def _returned_types(used) -> set[tuple[str, str]]:
+    """(module, class) of every class of this package that a used function or class method returns (by annotation)."""
+    found = set()
+    for module_name, name in used:
+        if name is None or not module_name.startswith("gan_course"):
+            continue
+        obj = getattr(importlib.import_module(module_name), name, None)
+        members = [obj] + [m for m in vars(obj).values() if callable(m)] if inspect.isclass(obj) else [obj]
+        for member in members:
+            annotation = getattr(member, "__annotations__", {}).get("return")
+            home = importlib.import_module(getattr(member, "__module__", None) or module_name)
+            for word in re.findall(r"\w+", str(annotation or "")):
+                if inspect.isclass(getattr(home, word, None)) and getattr(home, word).__module__ == home.__name__:
+                    found.add((home.__name__, word))
+    return found
+
+
 def test_every_public_name_is_used_by_a_lesson_the_command_line_or_the_readme(table):
     used = set(table) | _cli_names() | _readme_list()
+    used |= _returned_types(used)  # the type of what a used function returns is part of the API
     unused, total = [], 0
     for module_name in MODULES:
         for name in _defined(module_name):
