@@ -21,12 +21,14 @@ from gan_course._checks import integer
 from gan_course.data import check_images, class_indices
 from gan_course.losses import get_loss
 from gan_course.training import (
+    DEFAULT_LR,
     METRICS,
     build_optimizers,
     check_gan_pair,
     default_optimizer,
     gan_step,
     generate,
+    make_optimizer,
     split_batch,
 )
 
@@ -308,9 +310,6 @@ def _scaling_needed(generator, discriminator, jit_compile=False) -> str:
     return ""
 
 
-OPTIMIZERS = ("adam", "rmsprop")
-
-
 def build_gan(
     generator,
     discriminator,
@@ -339,43 +338,18 @@ def build_gan(
     there, and with mixed-precision networks, it returns a ``scaled.ScaledGAN``.
     Introduced in lesson 03.
     """
-    from gan_course.training import DEFAULT_BETA_1, DEFAULT_LR
-
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(map(repr, OPTIMIZERS))}")
-    extra = {}
-    if clipnorm is not None:
-        if isinstance(clipnorm, bool) or not isinstance(clipnorm, (int, float)) or not clipnorm > 0:
-            raise ValueError(f"clipnorm (the largest gradient norm) must be a number > 0 such as 1.0, got {clipnorm!r}")
-        extra["clipnorm"] = float(clipnorm)
-    if beta_2 is not None:
-        if optimizer != "adam":
-            raise ValueError("beta_2 is Adam's setting: drop it, or use optimizer='adam'")
-        if isinstance(beta_2, bool) or not isinstance(beta_2, (int, float)) or not 0 <= beta_2 < 1:
-            raise ValueError(
-                f"beta_2 (Adam's second-moment decay) must be a number in [0, 1), e.g. 0.999, got {beta_2!r}"
-            )
-        extra["beta_2"] = float(beta_2)
-    if beta_1 is not None and optimizer != "adam":
-        raise ValueError("beta_1 is Adam's setting: drop it, or use optimizer='adam'")
-    lr = DEFAULT_LR if lr is None else lr
-    beta_1 = DEFAULT_BETA_1 if beta_1 is None else beta_1
-
-    def make(rate):
-        if optimizer == "rmsprop":
-            default_optimizer(rate)  # the same check of the rate
-            return keras.optimizers.RMSprop(rate, **extra)
-        return default_optimizer(rate, beta_1, **extra)
-
+    settings = {"beta_1": beta_1, "beta_2": beta_2, "clipnorm": clipnorm}
+    make_optimizer(optimizer, 1.0, **settings)  # every setting checked before anything is built
     cls = GAN
     if jit_compile not in (True, False, "auto"):
         raise ValueError(f"jit_compile must be True, False or 'auto', got {jit_compile!r}")
     if _scaling_needed(generator, discriminator, jit_compile):
         from gan_course.scaled import ScaledGAN as cls
     gan = cls(generator, discriminator, seed=seed, d_steps=d_steps, ema=ema)
+    lr = DEFAULT_LR if lr is None else lr
     gan.compile(
-        d_optimizer=make(lr if d_lr is None else d_lr),
-        g_optimizer=make(lr if g_lr is None else g_lr),
+        d_optimizer=make_optimizer(optimizer, lr if d_lr is None else d_lr, **settings),
+        g_optimizer=make_optimizer(optimizer, lr if g_lr is None else g_lr, **settings),
         loss=loss,
         jit_compile=jit_compile,
     )

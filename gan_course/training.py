@@ -7,7 +7,8 @@ Lesson 02 writes the loop out by hand and shows that ``train`` gives the same lo
 seed (tests/test_training.py checks it too). Lesson 10 runs the same step under ``tf.distribute``
 (``scale_for_replicas``, ``draw_noise``) and mixed precision.
 
-Lessons 03 and 05 train with ``gan_step`` through ``gan.GAN``.
+Lessons 03 and 05 train with ``gan_step`` through ``gan.GAN``. Lesson 06 picks its optimizers by name
+(``make_optimizer``, through ``gan.build_gan``).
 
 Used in lessons 01, 02, 03, 04, 07, 08, 09 and 10.
 """
@@ -21,7 +22,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course._checks import integer
+from gan_course._checks import integer, number
 from gan_course.data import check_training_data, make_dataset
 from gan_course.losses import GANLoss, get_loss
 
@@ -35,19 +36,50 @@ DEFAULT_LR = 2e-4
 DEFAULT_BETA_1 = 0.5
 
 
+#: The optimizers ``make_optimizer`` builds by name: Adam (the course's) and RMSprop (the original WGAN's).
+OPTIMIZERS = ("adam", "rmsprop")
+
+
+def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, clipnorm=None):
+    """A Keras optimizer by name, its settings checked: the one place the course chooses an optimizer.
+
+    ``"adam"``: ``keras.optimizers.Adam(lr, beta_1, beta_2)`` with the course's default beta_1 = 0.5;
+    ``"rmsprop"``: ``keras.optimizers.RMSprop(lr)`` (Adam's betas are refused: RMSprop would ignore
+    them). ``lr`` is a positive number or a Keras learning-rate schedule; ``clipnorm`` clips each
+    gradient's norm (Keras' own option). Introduced in lesson 06.
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(map(repr, OPTIMIZERS))}")
+    if not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
+        lr = number(lr, "lr (the learning rate), e.g. 2e-4,", positive=True)
+    extra = {}
+    if clipnorm is not None:
+        extra["clipnorm"] = number(clipnorm, "clipnorm (the largest gradient norm), e.g. 1.0,", positive=True)
+    if name == "rmsprop":
+        for key, value in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if value is not None:
+                raise ValueError(f"{key} is Adam's setting, which RMSprop ignores: drop it, or use optimizer='adam'")
+        return keras.optimizers.RMSprop(lr, **extra)
+    for key, value, example in (("beta_1", beta_1, "0.5"), ("beta_2", beta_2, "0.999")):
+        if value is not None:
+            value = number(value, f"{key} (Adam's moment decay)", minimum=0.0)
+            if value >= 1:
+                raise ValueError(
+                    f"{key} (Adam's moment decay) must be a number in [0, 1), e.g. {example}, got {value:g}"
+                )
+            extra[key] = value
+    extra.setdefault("beta_1", DEFAULT_BETA_1)
+    return keras.optimizers.Adam(lr, **extra)
+
+
 def default_optimizer(lr=DEFAULT_LR, beta_1: float = DEFAULT_BETA_1, **kwargs) -> keras.optimizers.Adam:
-    """The course's optimizer: ``keras.optimizers.Adam(lr, beta_1=beta_1, **kwargs)``, by default Adam(2e-4, 0.5).
+    """The course's optimizer: ``keras.optimizers.Adam(lr, beta_1=beta_1)``, by default Adam(2e-4, 0.5).
 
     One place for the default, so every lesson and module means the same thing by it. ``lr`` may be a
-    number or a Keras learning-rate schedule. Introduced in lesson 02.
+    number or a Keras learning-rate schedule; ``beta_2`` and ``clipnorm`` may be given as keywords
+    (``make_optimizer``). Introduced in lesson 02.
     """
-    if not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)) or not lr > 0:
-            raise ValueError(f"lr (the learning rate) must be a positive number such as 2e-4, got {lr!r}")
-        lr = float(lr)
-    if isinstance(beta_1, bool) or not isinstance(beta_1, (int, float, np.floating)) or not 0 <= beta_1 < 1:
-        raise ValueError(f"beta_1 (Adam's momentum) must be a number in [0, 1), e.g. 0.5, got {beta_1!r}")
-    return keras.optimizers.Adam(lr, beta_1=float(beta_1), **kwargs)
+    return make_optimizer("adam", lr, beta_1, **kwargs)
 
 
 def build_optimizers(generator, discriminator, g_optimizer, d_optimizer) -> None:
@@ -280,7 +312,7 @@ def _float32(x):
     return x if dtype is None or dtype == tf.float32 else tf.cast(x, tf.float32)
 
 
-def replicas_in_sync() -> int:
+def _replicas_in_sync() -> int:
     """How many replicas take part in the running step: 1 outside a ``tf.distribute`` strategy.
 
     Inside ``strategy.run`` (where Keras' ``fit`` calls ``train_step``) it is the replica context's
@@ -307,7 +339,7 @@ def scale_for_replicas(loss):
     a test needs tight tolerances to see it. Outside a strategy (R = 1) the loss is returned as it
     is. Introduced in lesson 10.
     """
-    replicas = replicas_in_sync()
+    replicas = _replicas_in_sync()
     if replicas == 1:
         return loss
     return loss * tf.cast(1.0 / replicas, loss.dtype)

@@ -142,7 +142,7 @@ def test_cluster_helpers():
 
 
 def test_outside_a_strategy_the_step_is_unchanged():
-    assert training.replicas_in_sync() == 1
+    assert training._replicas_in_sync() == 1
     loss = tf.constant(2.0)
     assert training.scale_for_replicas(loss) is loss
     a, b = tf.random.Generator.from_seed(3), tf.random.Generator.from_seed(3)
