@@ -90,12 +90,30 @@ def test_history_and_callbacks():
     assert np.all((history["d_real"] > 0) & (history["d_real"] < 1))
 
 
-def test_toy_data_trains():
-    gan_course.setup(0, verbose=False)
+def test_on_points_each_network_lowers_its_own_loss():
+    # 1-D points N(2, 0.5); with the other network frozen, each step must lower its own network's loss
     points = np.random.default_rng(0).normal(2, 0.5, (256, 1)).astype(np.float32)
-    generator, discriminator = models.toy_generator(1, 1), models.toy_discriminator(1)
-    history = training.train(generator, discriminator, points, 2, 64, lr=1e-3, verbose=False)
-    assert np.all(np.isfinite(history["g_loss"])) and len(history["g_loss"]) == 8
+
+    def run(frozen):
+        gan_course.setup(0, verbose=False)
+        generator, discriminator = models.toy_generator(1, 1), models.toy_discriminator(1)
+        keep = (
+            {"g_optimizer": keras.optimizers.SGD(0.0)} if frozen == "G" else {"d_optimizer": keras.optimizers.SGD(0.0)}
+        )
+        history = training.train(generator, discriminator, points, 4, 64, lr=1e-2, verbose=False, **keep)
+        return history, generator, discriminator
+
+    history, generator, discriminator = run(frozen="G")
+    assert len(history["d_loss"]) == 16  # 256 points in batches of 64, 4 epochs
+    assert history.epoch_means("d_loss")[-1] < history["d_loss"][0] - 0.2
+    assert history.epoch_means("g_loss")[-1] > history["g_loss"][0]  # a better D is worse news for G
+    fake = generator(np.random.default_rng(1).normal(size=(256, 1)).astype(np.float32), training=False)
+    assert float(np.mean(discriminator(points))) > float(np.mean(discriminator(fake)))  # D tells them apart
+
+    history, _, _ = run(frozen="D")
+    assert history.epoch_means("g_loss")[-1] < history["g_loss"][0] - 0.2
+    assert history.epoch_means("d_loss")[-1] > history["d_loss"][0]  # G fools the frozen D more
+    assert history.epoch_means("d_real")[-1] == pytest.approx(history["d_real"][0], abs=0.02)  # D did not move
 
 
 def test_bad_inputs_give_clear_errors():
