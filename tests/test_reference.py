@@ -1,8 +1,8 @@
 """gan_course.reference: the shipped curves, the band, your run against it, and the FID measured the same way."""
 
 import csv
+import importlib.util
 import math
-import subprocess
 import sys
 from pathlib import Path
 
@@ -265,7 +265,38 @@ def test_the_shipped_curves_cover_every_run_seed_and_point():
         assert fid["mean"][-1] < fid["mean"][0] / 2, f"lesson {lesson}'s FID does not fall during training"
 
 
-def test_the_benchmark_script_documents_itself():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "reference_curves.py"), "--help"],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
-    assert "--lessons" in out and "--seeds" in out
+def _benchmark_script():
+    spec = importlib.util.spec_from_file_location("reference_curves", ROOT / "benchmarks" / "reference_curves.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_script_replaces_the_runs_it_records_and_keeps_the_others(tmp_path, monkeypatch, capsys):
+    script = _benchmark_script()
+    old = [{"lesson": lesson, "seed": seed, "point": 1, "epoch": 1, "steps": 468, "fid": 50.0, "d_loss": 1.0,
+            "g_loss": 1.0} for lesson, seed in [("03", 101), ("02", 100), ("03", 100)]]  # fmt: skip
+    out = _write(tmp_path / "curves.csv", old)
+    train = data.ImageData(np.zeros((4, 28, 28, 1), np.float32), np.arange(4), "fashion_mnist", "train", "test", "-")
+    calls = []
+
+    def record(lesson, seed, classifier, images, labels):  # two points of a run, instead of training one
+        calls.append((lesson, seed, classifier, images is train.images, labels is train.labels))
+        return [{"lesson": lesson, "seed": seed, "point": p, "epoch": p, "steps": 468 * p, "fid": 10.0 / p,
+                 "fidelity": "", "d_loss": 0.5, "g_loss": 2.0} for p in (1, 2)]  # fmt: skip
+
+    monkeypatch.setattr(reference, "record", record)
+    monkeypatch.setattr(data, "load_images", lambda *a, **k: train)
+    monkeypatch.setattr(features, "load_classifier", lambda name: "the classifier")
+    monkeypatch.setattr(sys, "argv", ["reference_curves.py", "--lessons", "03", "--seeds", "101", "--out", str(out)])
+    script.main()
+    assert calls == [("03", 101, "the classifier", True, True)]
+    with open(out, newline="") as f:
+        got = [(r["lesson"], r["seed"], r["point"], r["fid"]) for r in csv.DictReader(f)]
+    assert got == [("02", "100", "1", "50.0"), ("03", "100", "1", "50.0"), ("03", "101", "1", "10.0"),
+                   ("03", "101", "2", "5.0")]  # fmt: skip
+    assert "lesson 03 seed 101: 2 points, last (epoch 2): fid 5, d_loss 0.5, g_loss 2" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "argv", ["reference_curves.py", "--lessons", "05", "--out", str(out)])
+    with pytest.raises(SystemExit):  # a lesson without reference curves is refused before anything runs
+        script.main()
+    assert "invalid choice: '05'" in capsys.readouterr().err and len(calls) == 1
