@@ -324,7 +324,8 @@ def test_the_shipped_benchmark_result_has_every_model_and_seed_at_ten_minutes():
     assert 1.5 < summary["recipe"]["steps"] / summary["lean"]["steps"] < 2.5
 
 
-def test_benchmark_results_converts_types_and_refuses_a_missing_foreign_or_empty_file(tmp_path):
+def test_benchmark_results_converts_types_and_names_its_benchmark(tmp_path):
+    # read_results' refusals are tested in test_experiments.py; here, what this wrapper adds
     one = tmp_path / "one.csv"
     one.write_text("model,seed,minutes,steps,seconds,slices,fid\nlean,1,0.5,40,30.25,2,300.5\n")
     assert stability.benchmark_results(one) == [
@@ -332,11 +333,3 @@ def test_benchmark_results_converts_types_and_refuses_a_missing_foreign_or_empty
     ]
     with pytest.raises(FileNotFoundError, match="dcgan_time_to_quality.py"):
         stability.benchmark_results(tmp_path / "none.csv")
-    foreign = tmp_path / "foreign.csv"
-    foreign.write_text("program,seed,seconds,steps,fid\nS1 fixed,0,30.5,12,600.25\n")
-    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['minutes', 'model'\]"):
-        stability.benchmark_results(foreign)
-    empty = tmp_path / "empty.csv"
-    empty.write_text("model,seed,minutes,steps,seconds,slices,fid\n")
-    with pytest.raises(ValueError, match="no rows"):
-        stability.benchmark_results(empty)
