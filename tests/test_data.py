@@ -60,12 +60,15 @@ def test_mnist_from_keras_cache(keras_home, monkeypatch):
     np.testing.assert_array_equal(d.labels, arrays["y_test"])
 
 
-def test_corrupted_mnist_gives_clear_error(keras_home):
+def test_corrupted_mnist_gives_clear_error(keras_home, monkeypatch):
     npz = keras_home / "datasets" / "mnist.npz"
     npz.parent.mkdir()
-    npz.write_bytes(b"not really an npz file")
-    with pytest.raises(data.CorruptDataError, match="corrupted or incomplete.*Delete it"):
+    npz.write_bytes(b"PK\x03\x04 damaged zip")
+    with pytest.raises(data.CorruptDataError, match="corrupted or incomplete.*Delete it"):  # the checksum fails
         data.load_images("mnist", verbose=False)
+    monkeypatch.setattr(data, "MNIST_SHA256", data.sha256_file(npz))  # the checksum passes, the zip is broken
+    with pytest.raises(data.CorruptDataError, match="not a usable mnist.npz.*corrupted or incomplete.*Delete it"):
+        data.load_images("mnist", path=npz, verbose=False)
 
 
 def test_corrupted_fashion_file_gives_clear_error(keras_home, tiny_fashion, monkeypatch):
