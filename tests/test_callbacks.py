@@ -32,6 +32,7 @@ def _weights(gan):
     return gan.generator.get_weights() + gan.discriminator.get_weights()
 
 
+@pytest.mark.slow
 def test_resume_continues_exactly_where_training_stopped(tmp_path):
     straight = _gan()
     straight.fit(_images(), batch_size=16, epochs=4, shuffle=False, verbose=0)
@@ -48,6 +49,7 @@ def test_resume_continues_exactly_where_training_stopped(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_checkpoint_keeps_last_n_and_rejects_other_architecture(tmp_path):
     gan = _gan()
     gan.fit(_images(), batch_size=16, epochs=4, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path, keep=2)])
@@ -84,6 +86,7 @@ def test_a_crash_while_writing_leaves_the_previous_checkpoint_intact(tmp_path, m
     assert callbacks.Checkpoint(tmp_path).restore(gan) == 1 and good.name == "epoch-0001"
 
 
+@pytest.mark.slow
 def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
     gan = _gan(lean=False)
     checkpoint = callbacks.Checkpoint(tmp_path)
@@ -102,6 +105,7 @@ def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
     assert callbacks.list_checkpoints(tmp_path) == good  # nothing non-finite was written
 
 
+@pytest.mark.slow
 def test_sample_grid_pngs_frames_tensorboard_and_gif(tmp_path):
     gan = _gan()
     grid = callbacks.SampleGrid(

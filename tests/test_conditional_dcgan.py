@@ -70,6 +70,7 @@ def test_projection_discriminator_is_w_phi_plus_b_plus_embedding_phi():
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", conditional.MODES)
 def test_training_moves_the_embeddings_of_the_classes_seen_and_no_other(mode):
     # labels reach both networks in GAN.fit: the rows of classes 0 and 2 learn, class 1's row (never seen) stays

@@ -165,6 +165,7 @@ def classifier():
     return features.load_classifier("fashion_mnist")
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 def test_score_is_the_frechet_distance_of_the_documented_protocol(classifier):
     keras.utils.set_random_seed(0)
@@ -178,6 +179,7 @@ def test_score_is_the_frechet_distance_of_the_documented_protocol(classifier):
     assert reference.score(gan, "03", classifier)["fid"] == pytest.approx(by_hand, rel=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 def test_lesson_06s_fid_is_measured_as_stability_compare_on_images_measures_it(classifier):
     from gan_course import stability
@@ -191,6 +193,7 @@ def test_lesson_06s_fid_is_measured_as_stability_compare_on_images_measures_it(c
     assert reference.score(gan, "06", classifier)["fid"] == pytest.approx(by_hand, rel=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 def test_lesson_08s_fid_is_lesson_08s_own_against_the_held_out_classes(classifier):
     from gan_course import callbacks, transfer
@@ -206,6 +209,7 @@ def test_lesson_08s_fid_is_lesson_08s_own_against_the_held_out_classes(classifie
     assert reference.score(gan, "08", classifier)["fid"] == pytest.approx(logs["fid"], rel=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidelity(classifier):
     from gan_course import conditional
@@ -218,6 +222,7 @@ def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidel
         reference.score("generator", "07", classifier)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 def test_tracker_logs_fid_and_steps_into_the_history(classifier):
     keras.utils.set_random_seed(0)
@@ -230,6 +235,7 @@ def test_tracker_logs_fid_and_steps_into_the_history(classifier):
     assert history.history["fid"][1] == pytest.approx(reference.score(gan, "03", classifier)["fid"], rel=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
 @pytest.mark.parametrize("lesson", ["02", "03", "06", "07", "08"])
 def test_record_trains_the_lessons_run_and_scores_every_point(classifier, lesson, tmp_path):

@@ -44,6 +44,7 @@ def test_instance_noise_only_in_training():
     assert not np.array_equal(d(x, training=True).numpy(), d(x, training=True).numpy())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("loss", "d_steps"), [("wgan_gp", 2), ("non_saturating", 1)])
 def test_a_discriminator_with_remedies_learns_the_ring_taking_d_steps_per_g_step(loss, d_steps):
     import keras

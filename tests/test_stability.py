@@ -66,6 +66,7 @@ def test_wasserstein_losses_and_every_registered_loss_is_usable():
         assert loss.d_loss_reference is not None
 
 
+@pytest.mark.slow
 def test_label_smoothing_is_cross_entropy_against_the_smoothed_target():
     smoothed = losses.with_label_smoothing("non_saturating", 0.1)
     real, fake = 2.0, -1.0
@@ -158,6 +159,7 @@ def test_clipnorm_reaches_both_optimizers_and_damps_a_gradient_spike():
     assert not np.allclose(clipped, trajectory(None, [[3.0, 4.0], [0.3, 0.4]]), rtol=1e-3)
 
 
+@pytest.mark.slow
 def test_the_moving_average_of_g_follows_its_formula_and_is_what_callbacks_sample():
     g, d = _pair()
     gan = GAN(g, d, ema=0.9)
@@ -186,6 +188,7 @@ def test_the_moving_average_of_g_follows_its_formula_and_is_what_callbacks_sampl
     np.testing.assert_allclose(gan(z).numpy(), grid.samples[0], atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_checkpoint_carries_the_moving_average_and_refuses_a_gan_without_one(tmp_path):
     g, d = _pair()
     gan = build_gan(g, d, ema=0.99)
@@ -213,6 +216,7 @@ class _ScriptedFID(keras.callbacks.Callback):
         self.weights.append([w.copy() for w in self.model.generator.get_weights()])
 
 
+@pytest.mark.slow
 def test_keras_early_stopping_on_fid_restores_the_best_epochs_weights():
     g, d = _pair()
     gan = build_gan(g, d, ema=0.9)
@@ -295,6 +299,7 @@ def test_toy_runs_take_any_loss_r1_and_rmsprop():
         collapse.train_toy(toy.ring(n=2000), steps=20, optimizer="sgd")
 
 
+@pytest.mark.slow
 def test_race_gives_every_model_its_seconds_in_alternating_slices():
     gans = {}
     for name in ("a", "b"):

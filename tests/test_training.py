@@ -18,6 +18,7 @@ def _models(seed, z_dim=8):
     return models.mlp_generator(z_dim, hidden=16), models.mlp_discriminator(hidden=16)
 
 
+@pytest.mark.slow
 def test_train_matches_hand_written_loop():
     images, seed, z_dim = _images(), 7, 8
     generator, discriminator = _models(seed)
@@ -58,6 +59,7 @@ def test_train_matches_hand_written_loop():
     np.testing.assert_array_equal(history["g_loss"], g_hand)
 
 
+@pytest.mark.slow
 def test_same_seed_same_losses_other_seed_differs():
     runs = []
     for seed in (3, 3, 4):
@@ -90,6 +92,7 @@ def test_history_and_callbacks():
     assert np.all((history["d_real"] > 0) & (history["d_real"] < 1))
 
 
+@pytest.mark.slow
 def test_on_points_each_network_lowers_its_own_loss():
     # 1-D points N(2, 0.5); with the other network frozen, each step must lower its own network's loss
     points = np.random.default_rng(0).normal(2, 0.5, (256, 1)).astype(np.float32)
