@@ -11,7 +11,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK_STAMP := $(VENV)/.installed-book
 
-.PHONY: lab test doctor lint clean book book-check colab-links
+.PHONY: lab test test-fast doctor lint clean book book-check colab-links
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "gan-course needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -29,6 +29,10 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	GAN_COURSE_SMOKE=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600
+
+# day-to-day: the unit tests without those marked slow (no linter, no lessons); `make test` runs everything
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" tests
 
 $(BOOK_STAMP): $(STAMP) pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make book needs Python 3.11 or newer (Sphinx 9); run: make PYTHON=python3.11 clean book")'

@@ -1,4 +1,8 @@
-"""Shared fixtures, and the nbval setting that keeps TensorFlow's stderr out of comparisons.
+"""Shared fixtures, the real-data marker, and the nbval setting that keeps TensorFlow's stderr out of comparisons.
+
+A test that reads the real Fashion-MNIST is marked ``@pytest.mark.needs_fashion_mnist``: where the
+data are not on this machine (no download is tried) it is skipped, except on CI, which installs
+them, where it fails.
 
 nbval compares every output stream of a ``# NBVAL_CHECK_OUTPUT`` cell, stderr included.
 TensorFlow writes log lines to stderr that depend on the machine (CPU flags, CUDA
@@ -7,6 +11,7 @@ drivers), so stderr is added to the keys nbval skips; stdout and results are com
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 
@@ -91,3 +96,21 @@ def no_debian(monkeypatch, tmp_path):
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@functools.cache
+def fashion_mnist_here() -> str | None:
+    """The place where the loader finds the real Fashion-MNIST on this machine (no download), or None."""
+    from gan_course import data
+
+    attempts, files = data.locate("fashion_mnist")
+    return attempts[-1].place if files is not None else None
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("needs_fashion_mnist") is None or fashion_mnist_here() is not None:
+        return
+    fix = "sudo apt-get install dataset-fashion-mnist, or python -m gan_course fetch"
+    if in_ci():
+        pytest.fail(f"this test reads the real Fashion-MNIST, which CI must install ({fix})", pytrace=False)
+    pytest.skip(f"the real Fashion-MNIST is not on this machine ({fix})")

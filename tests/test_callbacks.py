@@ -1,6 +1,7 @@
 """Checkpoints (atomic, resumable, even after SIGKILL), the NaN guard, sample grids, GIFs, latent paths."""
 
 import os
+import re
 
 import imageio.v3 as iio
 import numpy as np
@@ -31,6 +32,7 @@ def _weights(gan):
     return gan.generator.get_weights() + gan.discriminator.get_weights()
 
 
+@pytest.mark.slow
 def test_resume_continues_exactly_where_training_stopped(tmp_path):
     straight = _gan()
     straight.fit(_images(), batch_size=16, epochs=4, shuffle=False, verbose=0)
@@ -47,11 +49,14 @@ def test_resume_continues_exactly_where_training_stopped(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_checkpoint_keeps_last_n_and_rejects_other_architecture(tmp_path):
     gan = _gan()
     gan.fit(_images(), batch_size=16, epochs=4, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path, keep=2)])
     assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [3, 4]
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # only the two checkpoints' files are left: no writer's temporary folder (.tmp-<pid>-<hex>), nothing else
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left and all(re.fullmatch(r"epoch-000[34]\.(index|data-\d{5}-of-\d{5})", name) for name in left), left
     other = _gan(lean=False)
     with pytest.raises(ValueError, match="different architecture.*start from an empty folder"):
         callbacks.Checkpoint(tmp_path).restore(other)
@@ -81,6 +86,7 @@ def test_a_crash_while_writing_leaves_the_previous_checkpoint_intact(tmp_path, m
     assert callbacks.Checkpoint(tmp_path).restore(gan) == 1 and good.name == "epoch-0001"
 
 
+@pytest.mark.slow
 def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
     gan = _gan(lean=False)
     checkpoint = callbacks.Checkpoint(tmp_path)
@@ -99,6 +105,7 @@ def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
     assert callbacks.list_checkpoints(tmp_path) == good  # nothing non-finite was written
 
 
+@pytest.mark.slow
 def test_sample_grid_pngs_frames_tensorboard_and_gif(tmp_path):
     gan = _gan()
     grid = callbacks.SampleGrid(
@@ -138,7 +145,7 @@ def test_interpolation():
         latent.interpolate(z0, z1, 3, "cubic")
 
 
-def test_latent_explorer_panel_builds_and_draws():
+def test_latent_explorer_draws_the_path_its_controls_ask_for(monkeypatch):
     import ipywidgets
 
     from gan_course import widgets
@@ -147,12 +154,28 @@ def test_latent_explorer_panel_builds_and_draws():
     generator = models.dcgan_lean_generator(8, width=16)
     images = widgets.latent_path_images(generator, 3, 4, steps=5, method="linear")
     assert images.shape == (5, 28, 28, 1)
-    np.testing.assert_allclose(images, widgets.latent_path_images(generator, 3, 4, steps=5, method="linear"))
-    panel = widgets.latent_explorer(generator)
+    z3, z4 = (np.random.default_rng(s).normal(size=8).astype(np.float32) for s in (3, 4))
+    ends = generator(np.stack([z3, (z3 + z4) / 2, z4]), training=False).numpy()
+    np.testing.assert_allclose(images[[0, 2, 4]], ends, atol=1e-5)  # sample A, the midpoint, sample B
+    slerp = widgets.latent_path_images(generator, 3, 4, steps=5, method="slerp")
+    np.testing.assert_allclose(slerp[[0, 4]], ends[[0, 2]], atol=1e-5)  # same ends, another way between
+    assert np.abs(slerp[2] - images[2]).max() > 1e-4
+
+    shown = []
+    monkeypatch.setattr(widgets.viz, "show_strip", lambda images, title=None, **kw: shown.append((images, title)))
+    panel = widgets.latent_explorer(generator, steps=6)
     assert isinstance(panel, ipywidgets.VBox)
     sliders = [c for box in panel.children[:2] for c in box.children]
     assert [s.description for s in sliders] == ["sample A", "sample B", "path", "steps"]
-    sliders[1].value = 7  # moving a control redraws without error
+    assert [s.value for s in sliders] == [0, 1, "slerp", 6]
+    shown.clear()
+    sliders[1].value = 7  # moving a control redraws the strip for the new setting
+    sliders[2].value = "linear"
+    assert [title for _, title in shown] == [
+        "slerp path from sample 0 to sample 7",
+        "linear path from sample 0 to sample 7",
+    ]
+    np.testing.assert_allclose(shown[-1][0], widgets.latent_path_images(generator, 0, 7, steps=6, method="linear"))
 
 
 def test_time_budget_stops_training():

@@ -1,5 +1,6 @@
 import pytest
 
+from gan_course import __main__ as cli
 from gan_course.__main__ import main
 
 
@@ -116,3 +117,9 @@ def test_doctor_refuses_a_python_older_than_the_course_needs():
     assert _python_problems((3, 11, 4, "final", 0)) == [] and _python_problems((3, 10, 0)) == []
     (problem,) = _python_problems((3, 9, 18, "final", 0))
     assert problem.startswith("Python 3.9.18 is older than 3.10") and "make PYTHON=python3.11 lab" in problem
+
+
+def test_the_commands_say_the_readme_introduces_them():
+    # test_provenance.py checks every public module's names; the command line's module starts with _
+    for fn in (cli.doctor, cli.main):
+        assert "Introduced in the README" in fn.__doc__

@@ -251,6 +251,7 @@ print(json.dumps(results))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="pip installs from a git URL with git")
 def test_a_failed_install_on_colab_ends_in_one_message_not_a_traceback(tmp_path):
     """Every lesson's real Setup cell, in IPython, with google.colab faked and github.com sent to local

@@ -93,6 +93,7 @@ def test_toy_trial_rows_through_the_experiment_table():
     assert summary["all_modes_sum"] == sum(r["modes"] == 8 for r in rows)
 
 
+@pytest.mark.slow
 def test_ring_lab_button_trains_and_draws():
     pytest.importorskip("ipywidgets")
     import matplotlib.pyplot as plt
@@ -118,6 +119,7 @@ def test_train_ring_uses_the_panels_settings():
     assert run.config.remedy == "pacgan" and run.config.beta_1 == 0.9 and run.steps == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.slow
 def test_train_toy_learns_the_ring_and_the_remedy_matters():
     # The lesson's finding in miniature (deterministic on a CPU): with Adam's beta_1 = 0.5 the toy GAN
     # covers all 8 modes of the ring; with beta_1 = 0.9 the same run collapses onto a few.
@@ -129,6 +131,7 @@ def test_train_toy_learns_the_ring_and_the_remedy_matters():
     assert bad.modes_covered < good.modes_covered, bad
 
 
+@pytest.mark.slow
 def test_a_conditional_toy_gan_puts_each_label_on_its_own_mode():
     # The toy trainer runs conditional pairs through the same gan_step: asked for mode k, the
     # generator learns to put its points at centre k.
@@ -153,6 +156,7 @@ def _tiny_images(n=64):
     return np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
 
 
+@pytest.mark.slow
 def test_image_trial_continues_copies_of_one_first_epoch_and_reads_their_classes():
     classifier = features.load_classifier("fashion_mnist")
     second = {"same": (2e-4, 2e-4), "again": (2e-4, 2e-4), "other": (1e-5, 2e-3)}

@@ -57,6 +57,7 @@ def test_labels_reach_both_networks_and_only_the_batchs_classes_learn():
         np.testing.assert_array_equal(before[[0, 2]], after[[0, 2]])  # ... and no other class was
 
 
+@pytest.mark.slow
 def test_a_conditional_gan_trains_with_fit_and_every_callback(tmp_path):
     images, labels = _data()
     g, d = _conditional_pair()
@@ -86,6 +87,7 @@ def test_class_rows_share_noise_across_classes():
     np.testing.assert_array_equal(z[0:2], z[4:6])
 
 
+@pytest.mark.slow
 def test_a_conditional_resume_is_bit_identical(tmp_path):
     images, labels = _data()
 
@@ -106,6 +108,7 @@ def test_a_conditional_resume_is_bit_identical(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_train_takes_labels_loss_and_d_steps():
     images, labels = _data()
     g, d = _conditional_pair()

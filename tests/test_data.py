@@ -1,9 +1,8 @@
-import os
 import shutil
 
 import numpy as np
 import pytest
-from conftest import in_ci, write_idx
+from conftest import fashion_mnist_here, write_idx
 
 from gan_course import data
 
@@ -60,12 +59,15 @@ def test_mnist_from_keras_cache(keras_home, monkeypatch):
     np.testing.assert_array_equal(d.labels, arrays["y_test"])
 
 
-def test_corrupted_mnist_gives_clear_error(keras_home):
+def test_corrupted_mnist_gives_clear_error(keras_home, monkeypatch):
     npz = keras_home / "datasets" / "mnist.npz"
     npz.parent.mkdir()
-    npz.write_bytes(b"not really an npz file")
-    with pytest.raises(data.CorruptDataError, match="corrupted or incomplete.*Delete it"):
+    npz.write_bytes(b"PK\x03\x04 damaged zip")
+    with pytest.raises(data.CorruptDataError, match="corrupted or incomplete.*Delete it"):  # the checksum fails
         data.load_images("mnist", verbose=False)
+    monkeypatch.setattr(data, "MNIST_SHA256", data.sha256_file(npz))  # the checksum passes, the zip is broken
+    with pytest.raises(data.CorruptDataError, match="not a usable mnist.npz.*corrupted or incomplete.*Delete it"):
+        data.load_images("mnist", path=npz, verbose=False)
 
 
 def test_corrupted_fashion_file_gives_clear_error(keras_home, tiny_fashion, monkeypatch):
@@ -104,14 +106,11 @@ def test_wrong_explicit_path_does_not_fall_back(keras_home, tmp_path):
         data.load_images(path=tmp_path / "nowhere", verbose=False)
 
 
-DEBIAN = data.DATASETS["fashion_mnist"]["debian"]
-
-
-@pytest.mark.skipif(not os.path.isdir(DEBIAN) and not in_ci(), reason="Debian's dataset-fashion-mnist not installed")
-def test_real_fashion_mnist_from_debian(keras_home):
+@pytest.mark.needs_fashion_mnist
+def test_real_fashion_mnist():
     train = data.load_images("fashion_mnist", "train", verbose=False)
     test = data.load_images("fashion_mnist", "test", verbose=False)
-    assert train.source.startswith("Debian package")
+    assert train.source == test.source == fashion_mnist_here()  # the first place that has the files
     assert train.images.shape == (60000, 28, 28, 1) and test.images.shape == (10000, 28, 28, 1)
     assert train.images.min() == -1.0 and train.images.max() == 1.0
     assert set(np.unique(train.labels)) == set(range(10))

@@ -73,3 +73,25 @@ def test_write_results_round_trips_through_read_results_and_refuses_ragged_rows(
         experiments.write_results(tmp_path / "x.csv", [{"a": 1}, {"b": 2}])
     with pytest.raises(ValueError, match="non-empty list"):
         experiments.write_results(tmp_path / "x.csv", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "says"),
+    [
+        (None, FileNotFoundError, r"no benchmark result at .*r\.csv: run `make it` to make one"),
+        (
+            "program,fid\nS1,600.25\n",
+            ValueError,
+            r"lacks the column\(s\) \['model', 'seed'\]: is it the CSV of `make it`\?",
+        ),
+        ("model,seed,fid\n", ValueError, "has a header but no rows: the benchmark did not finish a turn"),
+        ("", ValueError, r"lacks the column\(s\) \['fid', 'model', 'seed'\]"),  # an empty file has no header
+    ],
+    ids=["missing", "another benchmark's", "header only", "empty"],
+)
+def test_read_results_refuses_a_missing_foreign_or_empty_file_naming_the_command(tmp_path, text, error, says):
+    path = tmp_path / "r.csv"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(error, match=says):
+        experiments.read_results(path, {"model": str, "seed": int, "fid": float}, "make it")

@@ -1,15 +1,11 @@
 """The shipped domain classifier: loads offline, accurate on the real test set, clear errors."""
 
-import os
 import warnings
 
 import numpy as np
 import pytest
-from conftest import in_ci
 
 from gan_course import data, features, metrics
-
-DEBIAN = data.DATASETS["fashion_mnist"]["debian"]
 
 
 def test_shipped_weights_load_and_shapes():
@@ -24,8 +20,9 @@ def test_shipped_weights_load_and_shapes():
         clf.features(np.zeros((2, 32, 32, 3), np.float32))
 
 
-@pytest.mark.skipif(not os.path.isdir(DEBIAN) and not in_ci(), reason="Debian's dataset-fashion-mnist not installed")
-def test_classifier_accuracy_and_fid_noise_floor(keras_home):
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
+def test_classifier_accuracy_and_fid_noise_floor():
     test = data.load_images("fashion_mnist", "test", verbose=False)
     clf = features.load_classifier("fashion_mnist")
     logits = clf.logits(test.images)
@@ -45,6 +42,7 @@ def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
         features.load_classifier("mnist", train_if_missing=False)
 
 
+@pytest.mark.slow
 def test_inception_preprocessing_and_random_weight_features():
     gray = np.linspace(-1, 1, 2 * 28 * 28).reshape(2, 28, 28, 1).astype(np.float32)
     x = features.inception_preprocess(gray)

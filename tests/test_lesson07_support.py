@@ -43,6 +43,7 @@ def _unchanged(before, gan):
 # ------------------------------------------------------------------- race with labels
 
 
+@pytest.mark.slow
 def test_race_trains_conditional_and_unconditional_gans_side_by_side_and_reports_each_turn():
     images, labels = _data()
     gans = {"cond": _conditional_gan(), "plain": _unconditional_gan()}
@@ -59,6 +60,7 @@ def test_race_trains_conditional_and_unconditional_gans_side_by_side_and_reports
     assert not np.allclose(table, gans["cond"].generator.get_layer("label_embedding").embeddings.numpy())
 
 
+@pytest.mark.slow
 def test_race_takes_labels_per_model():
     images, labels = _data()
     gans = {"a": _conditional_gan(0), "b": _conditional_gan(1)}

@@ -95,6 +95,7 @@ def test_classifier_score_limits():
     assert metrics.classifier_score(collapsed) == pytest.approx(1.0, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_fid_on_images_and_fid_tracker():
     import gan_course
     from gan_course import callbacks, models

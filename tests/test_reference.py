@@ -1,8 +1,8 @@
 """gan_course.reference: the shipped curves, the band, your run against it, and the FID measured the same way."""
 
 import csv
+import importlib.util
 import math
-import subprocess
 import sys
 from pathlib import Path
 
@@ -165,6 +165,8 @@ def classifier():
     return features.load_classifier("fashion_mnist")
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 def test_score_is_the_frechet_distance_of_the_documented_protocol(classifier):
     keras.utils.set_random_seed(0)
     g = models.mlp_generator(100)
@@ -177,6 +179,8 @@ def test_score_is_the_frechet_distance_of_the_documented_protocol(classifier):
     assert reference.score(gan, "03", classifier)["fid"] == pytest.approx(by_hand, rel=1e-6)
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 def test_lesson_06s_fid_is_measured_as_stability_compare_on_images_measures_it(classifier):
     from gan_course import stability
 
@@ -189,6 +193,8 @@ def test_lesson_06s_fid_is_measured_as_stability_compare_on_images_measures_it(c
     assert reference.score(gan, "06", classifier)["fid"] == pytest.approx(by_hand, rel=1e-5)
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 def test_lesson_08s_fid_is_lesson_08s_own_against_the_held_out_classes(classifier):
     from gan_course import callbacks, transfer
 
@@ -203,6 +209,8 @@ def test_lesson_08s_fid_is_lesson_08s_own_against_the_held_out_classes(classifie
     assert reference.score(gan, "08", classifier)["fid"] == pytest.approx(logs["fid"], rel=1e-5)
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidelity(classifier):
     from gan_course import conditional
 
@@ -214,6 +222,8 @@ def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidel
         reference.score("generator", "07", classifier)
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 def test_tracker_logs_fid_and_steps_into_the_history(classifier):
     keras.utils.set_random_seed(0)
     gan = build_gan(models.dcgan_lean_generator(100), models.dcgan_lean_discriminator(), seed=0)
@@ -225,6 +235,8 @@ def test_tracker_logs_fid_and_steps_into_the_history(classifier):
     assert history.history["fid"][1] == pytest.approx(reference.score(gan, "03", classifier)["fid"], rel=1e-6)
 
 
+@pytest.mark.slow
+@pytest.mark.needs_fashion_mnist
 @pytest.mark.parametrize("lesson", ["02", "03", "06", "07", "08"])
 def test_record_trains_the_lessons_run_and_scores_every_point(classifier, lesson, tmp_path):
     train = data.load_images("fashion_mnist", "train", verbose=False)
@@ -265,7 +277,38 @@ def test_the_shipped_curves_cover_every_run_seed_and_point():
         assert fid["mean"][-1] < fid["mean"][0] / 2, f"lesson {lesson}'s FID does not fall during training"
 
 
-def test_the_benchmark_script_documents_itself():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "reference_curves.py"), "--help"],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
-    assert "--lessons" in out and "--seeds" in out
+def _benchmark_script():
+    spec = importlib.util.spec_from_file_location("reference_curves", ROOT / "benchmarks" / "reference_curves.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_script_replaces_the_runs_it_records_and_keeps_the_others(tmp_path, monkeypatch, capsys):
+    script = _benchmark_script()
+    old = [{"lesson": lesson, "seed": seed, "point": 1, "epoch": 1, "steps": 468, "fid": 50.0, "d_loss": 1.0,
+            "g_loss": 1.0} for lesson, seed in [("03", 101), ("02", 100), ("03", 100)]]  # fmt: skip
+    out = _write(tmp_path / "curves.csv", old)
+    train = data.ImageData(np.zeros((4, 28, 28, 1), np.float32), np.arange(4), "fashion_mnist", "train", "test", "-")
+    calls = []
+
+    def record(lesson, seed, classifier, images, labels):  # two points of a run, instead of training one
+        calls.append((lesson, seed, classifier, images is train.images, labels is train.labels))
+        return [{"lesson": lesson, "seed": seed, "point": p, "epoch": p, "steps": 468 * p, "fid": 10.0 / p,
+                 "fidelity": "", "d_loss": 0.5, "g_loss": 2.0} for p in (1, 2)]  # fmt: skip
+
+    monkeypatch.setattr(reference, "record", record)
+    monkeypatch.setattr(data, "load_images", lambda *a, **k: train)
+    monkeypatch.setattr(features, "load_classifier", lambda name: "the classifier")
+    monkeypatch.setattr(sys, "argv", ["reference_curves.py", "--lessons", "03", "--seeds", "101", "--out", str(out)])
+    script.main()
+    assert calls == [("03", 101, "the classifier", True, True)]
+    with open(out, newline="") as f:
+        got = [(r["lesson"], r["seed"], r["point"], r["fid"]) for r in csv.DictReader(f)]
+    assert got == [("02", "100", "1", "50.0"), ("03", "100", "1", "50.0"), ("03", "101", "1", "10.0"),
+                   ("03", "101", "2", "5.0")]  # fmt: skip
+    assert "lesson 03 seed 101: 2 points, last (epoch 2): fid 5, d_loss 0.5, g_loss 2" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "argv", ["reference_curves.py", "--lessons", "05", "--out", str(out)])
+    with pytest.raises(SystemExit):  # a lesson without reference curves is refused before anything runs
+        script.main()
+    assert "invalid choice: '05'" in capsys.readouterr().err and len(calls) == 1

@@ -48,6 +48,7 @@ def _slots(opt):
     return [np.asarray(v) for v in opt.variables[2:]]  # after iterations and the learning rate
 
 
+@pytest.mark.slow
 def test_the_compiled_learning_rate_wins_and_the_line_says_so(tmp_path, capsys):
     trained = _gan(d_opt=keras.optimizers.Adam(1e-3), g_opt=keras.optimizers.Adam(1e-3))
     _train(trained, tmp_path, 2)
@@ -63,6 +64,7 @@ def test_the_compiled_learning_rate_wins_and_the_line_says_so(tmp_path, capsys):
     assert int(lower.d_optimizer.iterations) == int(trained.d_optimizer.iterations) == 8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "other", [lambda: keras.optimizers.SGD(1e-2), lambda: keras.optimizers.SGD(1e-2, momentum=0.9)]
 )
@@ -81,6 +83,7 @@ def test_another_optimizer_type_starts_fresh_and_the_weights_load(tmp_path, caps
     sgd.fit(_images(), batch_size=16, epochs=2, initial_epoch=1, verbose=0)  # and it trains on
 
 
+@pytest.mark.slow
 def test_a_rerun_into_an_old_folder_stops_before_the_first_step(tmp_path):
     _train(_gan(), tmp_path, 3)
     fresh = _gan(seed=1)
@@ -90,6 +93,7 @@ def test_a_rerun_into_an_old_folder_stops_before_the_first_step(tmp_path):
     assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_pruning_keeps_this_runs_newest_and_never_a_newer_epoch(tmp_path):
     gan = _gan()
     checkpoint = _train(gan, tmp_path, 4, keep=2)
@@ -119,6 +123,7 @@ def _damage(prefix, how):
         data.unlink()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["flip", "truncate", "index", "no data"])
 def test_a_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys, how):
     trained = _gan()
@@ -138,6 +143,7 @@ def test_a_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, ca
     callbacks.load_checkpoint(_gan(), tmp_path / "epoch-0002")  # rewritten, intact again
 
 
+@pytest.mark.slow
 def test_restore_leaves_a_live_writers_temporary_folder_alone(tmp_path):
     _train(_gan(), tmp_path, 1)
     live = tmp_path / f".tmp-{os.getpid()}-abcd1234"
@@ -169,6 +175,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["NotFoundError", "OpError"])  # TensorFlow reports the vanished index both ways
 def test_restore_skips_a_checkpoint_that_vanishes_while_being_rewritten(tmp_path, monkeypatch, capsys, kind):
     import tensorflow as tf
@@ -207,6 +214,7 @@ def test_restore_raises_a_tensorflow_error_on_a_checkpoint_that_is_still_there(t
         callbacks.Checkpoint(tmp_path).restore(_gan())
 
 
+@pytest.mark.slow
 def test_two_writers_on_one_folder_never_break_each_other(tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
@@ -254,6 +262,7 @@ def test_a_wrong_width_z_fails_before_the_first_step():
     assert int(gan.g_optimizer.iterations) == 0
 
 
+@pytest.mark.slow
 def test_tf_data_faults_are_named():
     gan = _gan()
     images = _images(32)
@@ -306,6 +315,7 @@ KILLED_WRITER = textwrap.dedent(
 
 
 # os.replace is called twice per checkpoint (data, then index), _fsync three times (data, index, folder)
+@pytest.mark.slow
 @pytest.mark.parametrize(("point", "count"), [("fsync", 1), ("fsync", 5), ("replace", 3), ("replace", 4)])
 def test_sigkill_at_each_point_of_a_checkpoint_write_then_resume(tmp_path, point, count):
     script = tmp_path / "killed.py"
@@ -327,6 +337,7 @@ def test_sigkill_at_each_point_of_a_checkpoint_write_then_resume(tmp_path, point
     assert not list(folder.glob(".tmp-*"))
 
 
+@pytest.mark.slow
 def test_sigkill_then_resume_in_a_new_process(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(KILLED_WRITER)
@@ -363,6 +374,7 @@ def test_sigkill_then_resume_in_a_new_process(tmp_path):
     assert not [p for p in os.listdir(directory) if p.startswith(".tmp-")]  # restore() cleared the dead writer's
 
 
+@pytest.mark.slow
 def test_only_the_optimizer_whose_type_changed_starts_fresh(tmp_path, capsys):
     trained = _gan()
     _train(trained, tmp_path, 1)
@@ -379,6 +391,7 @@ def test_only_the_optimizer_whose_type_changed_starts_fresh(tmp_path, capsys):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_a_checkpoint_written_with_a_schedule_resumes_with_a_fixed_rate(tmp_path, capsys):
     schedule = keras.optimizers.schedules.CosineDecay(1e-3, 100)
     _train(_gan(d_opt=keras.optimizers.Adam(schedule), g_opt=keras.optimizers.Adam(schedule)), tmp_path, 1)

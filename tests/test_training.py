@@ -18,6 +18,7 @@ def _models(seed, z_dim=8):
     return models.mlp_generator(z_dim, hidden=16), models.mlp_discriminator(hidden=16)
 
 
+@pytest.mark.slow
 def test_train_matches_hand_written_loop():
     images, seed, z_dim = _images(), 7, 8
     generator, discriminator = _models(seed)
@@ -58,6 +59,7 @@ def test_train_matches_hand_written_loop():
     np.testing.assert_array_equal(history["g_loss"], g_hand)
 
 
+@pytest.mark.slow
 def test_same_seed_same_losses_other_seed_differs():
     runs = []
     for seed in (3, 3, 4):
@@ -90,12 +92,31 @@ def test_history_and_callbacks():
     assert np.all((history["d_real"] > 0) & (history["d_real"] < 1))
 
 
-def test_toy_data_trains():
-    gan_course.setup(0, verbose=False)
+@pytest.mark.slow
+def test_on_points_each_network_lowers_its_own_loss():
+    # 1-D points N(2, 0.5); with the other network frozen, each step must lower its own network's loss
     points = np.random.default_rng(0).normal(2, 0.5, (256, 1)).astype(np.float32)
-    generator, discriminator = models.toy_generator(1, 1), models.toy_discriminator(1)
-    history = training.train(generator, discriminator, points, 2, 64, lr=1e-3, verbose=False)
-    assert np.all(np.isfinite(history["g_loss"])) and len(history["g_loss"]) == 8
+
+    def run(frozen):
+        gan_course.setup(0, verbose=False)
+        generator, discriminator = models.toy_generator(1, 1), models.toy_discriminator(1)
+        keep = (
+            {"g_optimizer": keras.optimizers.SGD(0.0)} if frozen == "G" else {"d_optimizer": keras.optimizers.SGD(0.0)}
+        )
+        history = training.train(generator, discriminator, points, 4, 64, lr=1e-2, verbose=False, **keep)
+        return history, generator, discriminator
+
+    history, generator, discriminator = run(frozen="G")
+    assert len(history["d_loss"]) == 16  # 256 points in batches of 64, 4 epochs
+    assert history.epoch_means("d_loss")[-1] < history["d_loss"][0] - 0.2
+    assert history.epoch_means("g_loss")[-1] > history["g_loss"][0]  # a better D is worse news for G
+    fake = generator(np.random.default_rng(1).normal(size=(256, 1)).astype(np.float32), training=False)
+    assert float(np.mean(discriminator(points))) > float(np.mean(discriminator(fake)))  # D tells them apart
+
+    history, _, _ = run(frozen="D")
+    assert history.epoch_means("g_loss")[-1] < history["g_loss"][0] - 0.2
+    assert history.epoch_means("d_loss")[-1] > history["d_loss"][0]  # G fools the frozen D more
+    assert history.epoch_means("d_real")[-1] == pytest.approx(history["d_real"][0], abs=0.02)  # D did not move
 
 
 def test_bad_inputs_give_clear_errors():

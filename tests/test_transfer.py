@@ -96,6 +96,7 @@ def test_with_diff_augment_shares_ds_weights_and_sees_images_as_they_are_outside
     assert not np.allclose(np.asarray(wrapped(x, training=True)), np.asarray(d(x, training=True)))
 
 
+@pytest.mark.slow
 def test_a_gan_trains_with_an_augmented_d_and_updates_the_original_ds_weights():
     g, d = _pair()
     before = [w.copy() for w in d.get_weights()]
@@ -154,6 +155,7 @@ def test_freeze_lower_blocks_counts_and_refuses_too_many():
 # ------------------------------------------------------------------- overfitting signals
 
 
+@pytest.mark.slow
 def test_discriminator_overfitting_logs_known_answers():
     g, d = _pair()
     gan = build_gan(g, d)

@@ -29,6 +29,8 @@ import pytest
 
 from gan_course import reference
 
+pytestmark = pytest.mark.slow  # builds a wheel and a fresh virtual environment
+
 ROOT = Path(__file__).resolve().parents[1]
 # Left out of the copy that is built: version control, caches, build leftovers and the course's outputs.
 SKIP = {"build", "dist", "_build", "__pycache__", "outputs", "checkpoints", "logs"}
