@@ -44,6 +44,7 @@ def mirrored():
     return json.loads(lines[-1][len("RESULT ") :])
 
 
+@pytest.mark.slow
 def test_two_replicas_take_the_steps_of_one_device(mirrored):
     assert mirrored["replicas"] == mirrored["mirrored_replicas"] == 2
     losses, weights = mirrored["mirrored_vs_single"]
@@ -53,6 +54,7 @@ def test_two_replicas_take_the_steps_of_one_device(mirrored):
     assert min(mirrored["tf_streams_vs_single"]) > 100 * TOLERANCE  # TensorFlow's per-replica noise streams
 
 
+@pytest.mark.slow
 def test_noise_rows_are_the_one_device_draw_and_tensorflow_streams_are_not(mirrored):
     assert mirrored["draw_noise_vs_one_device"] == 0.0
     # TensorFlow's own per-replica streams: distinct per replica, but not the one-device stream
@@ -60,6 +62,7 @@ def test_noise_rows_are_the_one_device_draw_and_tensorflow_streams_are_not(mirro
     assert mirrored["tf_streams_differ_from_one_device"] > 0.1
 
 
+@pytest.mark.slow
 def test_loss_scaling_is_keras_rule(mirrored):
     if "scale_ours_keras" not in mirrored:
         pytest.skip("this Keras has no keras.src.losses.loss.scale_loss_for_distribution to compare with")
@@ -67,12 +70,14 @@ def test_loss_scaling_is_keras_rule(mirrored):
     assert ours == keras_own == 1.5  # 3.0 / 2 replicas
 
 
+@pytest.mark.slow
 def test_batchnorm_under_replicas_is_as_the_docstring_says(mirrored):
     local, synced = mirrored["bn_synchronized_False"], mirrored["bn_synchronized_True"]
     assert local["loss_difference"] > 100 * TOLERANCE and local["moving_stat_spread"] > 1e-3
     assert synced["loss_difference"] < TOLERANCE and synced["moving_stat_spread"] == 0.0
 
 
+@pytest.mark.slow
 def test_bad_input_under_a_strategy_is_refused_before_training(mirrored):
     expected = {
         "outside_scope": "generator was built outside any tf.distribute strategy, but the GAN inside",
@@ -91,6 +96,7 @@ def test_bad_input_under_a_strategy_is_refused_before_training(mirrored):
     assert mirrored["even_last_batch"] is None
 
 
+@pytest.mark.slow
 def test_xla_is_kerass_jit_compile_and_keeps_the_data_checks(mirrored):
     assert mirrored["jit_True"] is True and mirrored["jit_False"] is False
     # XLA's CPU kernels round differently (fused tanh, exp); over 8 Adam steps the losses stay close
@@ -98,6 +104,7 @@ def test_xla_is_kerass_jit_compile_and_keeps_the_data_checks(mirrored):
     assert "expected training images in [-1, 1]" in mirrored["xla_range_error"]
 
 
+@pytest.mark.slow
 def test_two_worker_processes_agree_with_each_other_and_with_one_process(tmp_path):
     outputs = distributed.run_workers(["-m", "gan_course.distributed", tmp_path / "run"], workers=2, timeout=150)
     assert all("wrote" in out for out in outputs), outputs
@@ -108,6 +115,7 @@ def test_two_worker_processes_agree_with_each_other_and_with_one_process(tmp_pat
     assert losses < TOLERANCE and weights < TOLERANCE
 
 
+@pytest.mark.slow
 def test_a_worker_stops_by_itself_when_its_peer_never_comes(tmp_path):
     config = distributed.tf_config(distributed.free_ports(2), 0)  # worker 1 is never started
     env = {**os.environ, "TF_CONFIG": config, "GAN_COURSE_WORKER_TIMEOUT": "8", "PYTHONPATH": str(HERE.parent)}
@@ -156,6 +164,7 @@ def policy():
     keras.mixed_precision.set_dtype_policy("float32")
 
 
+@pytest.mark.slow
 def test_mixed_bfloat16_trains_with_float32_logits_and_losses(policy):
     float32 = distributed.reference_run(None, epochs=3)
     policy("mixed_bfloat16")

@@ -19,6 +19,7 @@ def _pair(seed):
     return models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16)
 
 
+@pytest.mark.slow
 def test_fit_trains_exactly_like_the_lesson_02_loop():
     # One epoch: Keras' fit opens a fresh iterator at the end of each epoch and another at the
     # start of the next, so later epochs see a different (equally random) shuffle than train().
