@@ -192,6 +192,7 @@ class GAN(keras.Model):
                 raise ValueError("a tf.data pipeline carries its own labels: pass fit(dataset), not fit(dataset, y)")
             kwargs.setdefault("shuffle", False)  # a pipeline shuffles itself (data.make_dataset does)
             self._check_spec(x.element_spec)
+            self._check_first_batch(x)
             if len(self.data_shape) == 3:
                 x = x.map(self._checked_batch)
         elif x is not None:
@@ -201,6 +202,25 @@ class GAN(keras.Model):
             if y is not None:
                 y = self.check_labels(y, len(x))
         return super().fit(x, y, *args, **kwargs)
+
+    def _check_first_batch(self, dataset):
+        """The pipeline's first batch, checked eagerly before any step, so a bad pipeline gets a clear error.
+
+        Images: finite, in [-1, 1], of the networks' shape; labels: as ``check_labels`` wants them. Later
+        batches are checked as they come (``_checked_batch``) for their images.
+        """
+        try:
+            first = next(iter(dataset.take(1)))
+        except StopIteration:
+            raise ValueError("the data set is empty: it yields no batch to train on") from None
+        real, labels = split_batch(first)
+        real = np.asarray(real)
+        if real.ndim == 4:
+            check_images(real, "the data set's first batch of training images", shape=self.data_shape)
+        elif not np.all(np.isfinite(real)):
+            raise ValueError("the data set's first batch contains NaN or Inf values: clean the data first")
+        if self.conditional:
+            self.check_labels(np.asarray(labels), len(real))
 
     @staticmethod
     def _checked_batch(*batch):

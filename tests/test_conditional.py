@@ -252,3 +252,29 @@ def test_a_conditional_latent_path():
         widgets.latent_path_images(g, 0, 1)
     assert len(widgets.latent_explorer(g, n_classes=N_CLASSES).children) == 4
     assert viz.grid_uint8(images).dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (-1, r"labels .*\[0, 3\)"),  # Keras would wrap -1 round to the last class
+        (3, r"labels .*\[0, 3\)"),  # a row the embedding does not have
+    ],
+)
+def test_tf_data_labels_are_checked_before_any_step(bad, message):
+    images, labels = _data()
+    labels = labels.copy()
+    labels[1] = bad
+    gan = build_gan(*_conditional_pair())
+    with pytest.raises(ValueError, match=message):
+        gan.fit(data.make_dataset(images, 16, labels=labels, shuffle=False), epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == 0
+
+
+def test_tf_data_one_hot_labels_get_the_fix():
+    images, labels = _data()
+    one_hot = np.eye(N_CLASSES, dtype=np.float32)[labels]
+    pipeline = tf.data.Dataset.from_tensor_slices((images, one_hot)).batch(16)
+    gan = build_gan(*_conditional_pair())
+    with pytest.raises(ValueError, match=r"y.argmax\(axis=1\)"):
+        gan.fit(pipeline, epochs=1, verbose=0)
