@@ -232,6 +232,175 @@ def test_a_file_the_tool_cannot_read_stops_it_before_any_file_changes(tmp_path):
     assert last.read_text() == text
 
 
+# All or nothing: a file the tool cannot write stops it with one message and no file changed. This machine's
+# tests may run as root, whom file permissions do not stop: the chmod cases skip there, and the same paths
+# run with os.access (the tool's writability check) or os.replace (its write) made to fail for one file.
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+TARGETS = ["notebooks/03_dcgan.ipynb", "README.md", "gan_course/config.py"]
+
+
+def _state(root):
+    """Every file under ``root`` (temporary files included) and its bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _deny_write(monkeypatch, denied):
+    """os.access as for a user who may not write ``denied`` (a file or a folder)."""
+    access = os.access
+
+    def fake(path, mode, *args, **kwargs):
+        if mode & os.W_OK and Path(path) == denied:
+            return False
+        return access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(colab_links.os, "access", fake)
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_a_file_the_tool_may_not_write_stops_it_before_any_file_changes(tmp_path, monkeypatch, name):
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    _deny_write(monkeypatch, tmp_path / name)
+    with pytest.raises(SystemExit) as err:
+        _tool(tmp_path, "other/repo", "v9")
+    assert str(err.value) == (
+        f"colab-links: {name} is not writable: chmod u+w it, or run as its owner; no file was changed"
+    )
+    assert _state(tmp_path) == before
+
+
+def test_a_folder_the_tool_may_not_write_in_stops_it_before_any_file_changes(tmp_path, monkeypatch):
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    _deny_write(monkeypatch, tmp_path / "notebooks")
+    with pytest.raises(SystemExit, match=r"the folder of notebooks/01_\S+ .* is not writable.*no file was changed"):
+        _tool(tmp_path, "other/repo", "v9")
+    assert _state(tmp_path) == before
+
+
+@pytest.mark.skipif(AS_ROOT, reason="root writes read-only files: the os.access tests above cover this path")
+@pytest.mark.parametrize("name", TARGETS)
+def test_a_read_only_file_stops_the_tool_before_any_file_changes(tmp_path, name):
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    (tmp_path / name).chmod(0o444)
+    try:
+        with pytest.raises(SystemExit, match=f"colab-links: {re.escape(name)} is not writable: chmod u\\+w it"):
+            _tool(tmp_path, "other/repo", "v9")
+    finally:
+        (tmp_path / name).chmod(0o644)
+    assert _state(tmp_path) == before
+
+
+def _fail_replace(monkeypatch, tmp_path, from_call, error, until=None):
+    """os.replace that fails on calls from_call..until (1-based) and records the files it refused."""
+    replace, calls, refused = os.replace, [0], []
+
+    def fake(src, dst, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] >= from_call and (until is None or calls[0] <= until):
+            refused.append(str(Path(dst).relative_to(tmp_path)))
+            raise error
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(colab_links.os, "replace", fake)
+    return refused
+
+
+@pytest.mark.parametrize(
+    "error, says",
+    [
+        (PermissionError(13, "Permission denied"), "is not writable (Permission denied): chmod u+w it"),
+        (OSError(28, "No space left on device"), "(No space left on device): free space"),
+    ],
+)
+def test_a_write_that_fails_half_way_puts_back_the_files_already_written(tmp_path, monkeypatch, error, says):
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    refused = _fail_replace(monkeypatch, tmp_path, 3, error, until=3)  # two files replaced, the third fails
+    with pytest.raises(SystemExit) as err:
+        _tool(tmp_path, "other/repo", "v9")
+    assert len(refused) == 1
+    assert refused[0] in str(err.value) and says in str(err.value)
+    assert str(err.value).endswith("; no file was changed")
+    assert _state(tmp_path) == before, "a file was left rewritten, or a temporary file left behind"
+    monkeypatch.undo()  # and the tool still works afterwards
+    assert _tool(tmp_path, "other/repo", "v9") == 0
+    _assert_all_agree(tmp_path, GITHUB + "other/repo", "v9")
+
+
+def test_when_os_replace_keeps_failing_the_files_are_put_back_in_place(tmp_path, monkeypatch):
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    refused = _fail_replace(monkeypatch, tmp_path, 3, PermissionError(13, "Permission denied"))
+    with pytest.raises(SystemExit, match="no file was changed"):
+        _tool(tmp_path, "other/repo", "v9")
+    assert len(refused) == 3  # the third file, then the two put back through a temporary file
+    assert _state(tmp_path) == before
+
+
+def test_a_file_that_cannot_be_put_back_is_named(tmp_path, monkeypatch):
+    _copy(ROOT, tmp_path)
+    _fail_replace(monkeypatch, tmp_path, 3, OSError(5, "Input/output error"), until=3)
+    put_back = colab_links._put_back
+
+    def fake(path, data):
+        if path.name == "pyproject.toml":
+            raise OSError(5, "Input/output error")
+        put_back(path, data)
+
+    monkeypatch.setattr(colab_links, "_put_back", fake)
+    with pytest.raises(SystemExit) as err:
+        _tool(tmp_path, "other/repo", "v9")
+    message = str(err.value)
+    assert "could not all be put back" in message and "pyproject.toml (Input/output error)" in message
+    assert "no file was changed" not in message
+    assert "README.md" not in message.split("put back")[1], "README.md was put back"
+
+
+def test_through_make_a_file_it_may_not_write_ends_in_one_line_on_stderr(tmp_path):
+    """As `make colab-links` runs it (a new Python process), with os.access denying one lesson."""
+    _copy(ROOT, tmp_path)
+    before = _state(tmp_path)
+    denied = tmp_path / "notebooks" / "03_dcgan.ipynb"
+    wrapper = (
+        "import os, runpy, sys\n"
+        "access = os.access\n"
+        f"os.access = lambda p, m, *a, **k: False if m & os.W_OK and str(p) == {str(denied)!r} else access(p, m)\n"
+        f"sys.argv = [sys.argv[0], '--root', {str(tmp_path)!r}, '--', 'other/repo', 'v9']\n"
+        f"runpy.run_path({str(ROOT / 'tools' / 'colab_links.py')!r}, run_name='__main__')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stdout == ""
+    assert run.stderr == (
+        "colab-links: notebooks/03_dcgan.ipynb is not writable: chmod u+w it, or run as its owner; "
+        "no file was changed\n"
+    )
+    assert _state(tmp_path) == before
+
+
+def test_a_write_keeps_the_file_mode_and_a_symbolic_link(tmp_path):
+    _copy(ROOT, tmp_path)
+    readme = tmp_path / "README.md"
+    readme.chmod(0o640)
+    real = tmp_path / "notebooks" / "real.txt"
+    (tmp_path / "notebooks" / "01_gan_theory.ipynb").rename(real)
+    (tmp_path / "notebooks" / "01_gan_theory.ipynb").symlink_to("real.txt")
+    assert _tool(tmp_path, "other/repo", "v9") == 0
+    assert readme.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "notebooks" / "01_gan_theory.ipynb").is_symlink()
+    assert "other/repo/blob/v9" in real.read_text()
+
+
+def test_a_missing_file_stops_the_tool_before_any_file_changes(tmp_path):
+    _copy(ROOT, tmp_path)
+    (tmp_path / "README.md").unlink()
+    before = _state(tmp_path)
+    with pytest.raises(SystemExit, match=r"README\.md is missing: .*; no file was changed"):
+        _tool(tmp_path, "other/repo", "v9")
+    assert _state(tmp_path) == before
+
+
 RUN_CELLS = r"""
 import json, os, re, sys, types, warnings
 sys.modules["google.colab"] = types.ModuleType("google.colab")  # what the Setup cell looks for

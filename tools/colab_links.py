@@ -17,7 +17,13 @@ badge always runs with the package it was executed with (a lesson on main may ne
 tag). Notebooks are edited as text, string by
 string: outputs, metadata and layout stay byte for byte as they were, and the tool checks that only
 those two cells changed. REPO and REF are checked before any file is written; running the tool twice
-with the same values changes nothing the second time. tests/test_colab_links.py checks that every
+with the same values changes nothing the second time.
+
+All or nothing: every new text is computed first and every file that changes is checked to be writable
+(and its folder, for the temporary file); then each is written to a temporary file beside it and moved
+over it with os.replace (mode kept), gan_course/config.py last. If a write fails, the files already
+replaced get their original bytes back, so that a failed run changes nothing; the message names the
+file and the fix, without a traceback. tests/test_colab_links.py checks that every
 place agrees with config.py.
 """
 
@@ -28,7 +34,9 @@ import ast
 import json
 import os
 import re
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +55,11 @@ REF_CHARS = r"[A-Za-z0-9._/-]{1,100}"
 
 
 class Refused(ValueError):
-    """A value or file that the tool will not write; the message says why and what to do."""
+    """A value or file that the tool will not write; the message says why and what to do. No file changed."""
+
+
+class PartlyWritten(RuntimeError):
+    """A write failed and a file already replaced could not be put back; the message names every such file."""
 
 
 def check_repo(repo: str) -> str:
@@ -150,23 +162,136 @@ def _notebook(text: str, slug: str, ref: str, where: str) -> str:
     return new
 
 
-def _read(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as f:  # as it is, line endings included
-        return f.read()
+def _name(path: Path, root: Path) -> str:
+    """``path`` as the messages give it: relative to ``root`` where it is under it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read_bytes(path: Path, where: str) -> bytes:
+    """The file's bytes; Refused (naming the file and the fix) if it is missing or cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise Refused(f"{where} is missing: run the tool in the repository's folder (or give --root)") from None
+    except IsADirectoryError:
+        raise Refused(f"{where} is a folder, not a file: put the file back (git checkout -- {where})") from None
+    except PermissionError:
+        raise Refused(f"{where} is not readable: chmod u+r it, or run as its owner") from None
+    except OSError as err:
+        raise Refused(f"{where} cannot be read ({err.strerror or err})") from None
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")  # as it is, line endings included
+    except UnicodeDecodeError as err:
+        raise Refused(f"{where} is not UTF-8 text ({err.reason} at byte {err.start}): restore it from git") from None
+
+
+def _target(path: Path) -> Path:
+    """The file that a write to ``path`` replaces: a symbolic link's target, so that the link stays a link."""
+    return path.resolve() if path.is_symlink() else path
+
+
+def _not_writable(path: Path, where: str) -> str | None:
+    """Why ``path`` cannot be replaced through a temporary file beside it, with the fix; None if it can."""
+    target = _target(path)
+    if not target.is_file():
+        return f"{where} is missing or not a file: restore it (git checkout -- {where})"
+    if not os.access(target, os.W_OK):
+        return f"{where} is not writable: chmod u+w it, or run as its owner"
+    folder = target.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"the folder of {where} ({folder}) is not writable, and the tool writes a temporary file there: "
+            "chmod u+w it, or run as its owner"
+        )
+    return None
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and os.replace, keeping the mode."""
+    target = _target(path)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".colab-links.tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _put_back(path: Path, data: bytes) -> None:
+    """Restore ``path`` to ``data``: through a temporary file, or else in place."""
+    try:
+        _replace(path, data)
+    except OSError:
+        with open(_target(path), "wb") as f:
+            f.write(data)
+
+
+def _write_all(root: Path, new: dict[Path, bytes], old: dict[Path, bytes]) -> None:
+    """Replace every file in ``new``, in order; if one fails, put back those already replaced and raise."""
+    problems = [why for path in new if (why := _not_writable(path, _name(path, root)))]
+    if problems:
+        raise Refused("; ".join(problems))
+    done: list[Path] = []
+    for path, data in new.items():
+        try:
+            _replace(path, data)
+        except BaseException as err:
+            where = _name(path, root)
+            why = f"{err.strerror or err}" if isinstance(err, OSError) else f"{type(err).__name__}: {err}"
+            not_restored = []
+            for replaced in reversed(done):
+                try:
+                    _put_back(replaced, old[replaced])
+                except OSError as restore_err:
+                    not_restored.append(f"{_name(replaced, root)} ({restore_err.strerror or restore_err})")
+            if not isinstance(err, Exception):  # KeyboardInterrupt, SystemExit: files restored, then let it go on
+                raise
+            if isinstance(err, PermissionError):
+                problem = f"{where} is not writable ({why}): chmod u+w it and its folder, or run as its owner"
+            else:
+                problem = f"could not write {where} ({why}): free space or fix the folder, then run it again"
+            if not_restored:
+                raise PartlyWritten(
+                    f"{problem}; the files already rewritten could not all be put back, and these now hold the "
+                    f"new repository and ref: {', '.join(not_restored)}; restore them with git checkout -- <file>, "
+                    "or run the tool again once it can write"
+                ) from None
+            raise Refused(problem) from None
+        done.append(path)
 
 
 def rewrite(root: Path, repo: str, ref: str) -> list[Path]:
     """Write ``repo`` (owner/name) and ``ref`` to every place under ``root``; return the files that changed.
 
-    Every value and file is checked before the first file is written.
+    All or nothing: every value is checked and every new text computed before the first file is written,
+    every file that changes is checked to be writable, and if a write fails anyway the files already
+    replaced get their original bytes back (Refused, or PartlyWritten when that fails too).
     """
     slug, ref = check_repo(repo), check_ref(ref)
     repository = GITHUB + slug
     root = Path(root)
+    old_bytes: dict[Path, bytes] = {}
     new_texts: dict[Path, str] = {}
 
     def plan(path: Path, change) -> None:
-        new_texts[path] = change(_read(path), str(path.relative_to(root)))
+        where = _name(path, root)
+        old_bytes[path] = _read_bytes(path, where)
+        new_texts[path] = change(_decode(old_bytes[path], where), where)
 
     plan(root / "gan_course" / "config.py", lambda t, w: _config(t, repository, ref, w))
     plan(
@@ -179,10 +304,12 @@ def rewrite(root: Path, repo: str, ref: str) -> list[Path]:
         raise Refused(f"no lessons found in {root / 'notebooks'}")
     for path in notebooks:
         plan(path, lambda t, w: _notebook(t, slug, ref, w))
-    changed = [path for path, text in new_texts.items() if text != _read(path)]
-    for path in changed:
-        with open(path, "w", encoding="utf-8", newline="") as f:  # keep the files' line endings
-            f.write(new_texts[path])
+    new_bytes = {path: text.encode("utf-8") for path, text in new_texts.items()}
+    changed = [path for path in new_texts if new_bytes[path] != old_bytes[path]]
+    # config.py last: should the process be killed half-way, config.py still holds the old values
+    config = root / "gan_course" / "config.py"
+    order = [path for path in changed if path != config] + [path for path in changed if path == config]
+    _write_all(root, {path: new_bytes[path] for path in order}, old_bytes)
     return changed
 
 
@@ -193,7 +320,15 @@ SKIP_DIRS = {"_build", "build", "dist", "node_modules", "outputs", "checkpoints"
 def naming(root: Path, slug: str) -> list[Path]:
     """Text files under ``root`` (not .git, .venv or build outputs) that name github.com/``slug``."""
     pattern = re.compile(rf"(?:github\.com/|/github/){re.escape(slug)}(?![A-Za-z0-9._-])")
-    return [path for path in text_files(root) if pattern.search(path.read_text(encoding="utf-8", errors="replace"))]
+    found = []
+    for path in text_files(root):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # a file the tool cannot read names nothing it could rewrite
+            continue
+        if pattern.search(text):
+            found.append(path)
+    return found
 
 
 def text_files(root: Path) -> list[Path]:
@@ -213,11 +348,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.repo or not args.ref:
         raise SystemExit("usage: make colab-links REPO=owner/name REF=tag (both are needed)")
-    old_slug = read_config(args.root)[0].removeprefix(GITHUB)
     try:
+        old_slug = read_config(args.root)[0].removeprefix(GITHUB)
         changed = rewrite(args.root, args.repo, args.ref)
     except Refused as err:
         raise SystemExit(f"colab-links: {err}; no file was changed") from None
+    except PartlyWritten as err:
+        raise SystemExit(f"colab-links: {err}") from None
+    except (OSError, SyntaxError, ValueError) as err:  # config.py unreadable or not Python: read before writing
+        raise SystemExit(f"colab-links: cannot read gan_course/config.py ({err}); no file was changed") from None
     for path in changed:
         print(f"rewrote {path.relative_to(args.root)}")
     repository, ref = read_config(args.root)
