@@ -1,7 +1,9 @@
 """S0, seed 000 (§3.2): an MLP GAN trained with a combined Keras model and ``train_on_batch``.
 
 Its setup as compiled (``s0_models``), its loop (``s0_train``, with the fix of the freezing bug as an option),
-the parts that fail as printed (``s0_failures``) and the fixed version. Used in lesson 09.
+the parts that fail as printed (``s0_failures``) and the fixed version.
+
+Used in lesson 09.
 """
 
 from __future__ import annotations
