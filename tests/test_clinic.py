@@ -334,6 +334,45 @@ def test_combined_model_keras3_freezes_d_for_good(images):
     assert "never change it" in finding.found
 
 
+def _d_moves_in_a_combined_step(d, combined) -> bool:
+    before = [w.numpy().copy() for w in d.weights]
+    combined.train_on_batch(np.zeros((2, 16)), np.ones((2, 1)))
+    return not all(np.array_equal(b, w.numpy()) for b, w in zip(before, d.weights))
+
+
+def _traced_finding(report):
+    (finding,) = _found(report, "combined_model")
+    assert finding.severity == "warning" and "next compile()" in finding.found and "compile(" in finding.fix
+    return finding
+
+
+def test_combined_model_traced_before_d_was_frozen(images):
+    # Keras 3 keeps the step it traced: freezing D afterwards changes the flags, not the step (a false negative
+    # if diagnose read the flags). Known answer: the next combined step still moves D; after compile() it does not.
+    g, d, combined = _combined_recipe("after_first_d_step")
+    d.trainable = True
+    combined.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    combined.train_on_batch(np.zeros((2, 16)), np.ones((2, 1)))
+    d.trainable = False
+    assert _d_moves_in_a_combined_step(d, combined)
+    report = clinic.diagnose(g, d, images, "binary_crossentropy", combined=combined)
+    assert "trainable is False now" in _traced_finding(report).found
+    combined.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    assert clinic.diagnose(g, d, images, "binary_crossentropy", combined=combined).status["combined_model"] == "ok"
+    assert not _d_moves_in_a_combined_step(d, combined)
+
+
+def test_combined_model_traced_while_d_was_frozen(images):
+    # the other way round: unfreezing D after the step was traced does not make the step train D (a false
+    # positive if diagnose read the flags). Known answer: the next combined step leaves D as it was.
+    g, d, combined = _combined_recipe("after_first_d_step")
+    combined.train_on_batch(np.zeros((2, 16)), np.ones((2, 1)))
+    d.trainable = True
+    assert not _d_moves_in_a_combined_step(d, combined)
+    report = clinic.diagnose(g, d, images, "binary_crossentropy", combined=combined)
+    assert "trainable is True now" in _traced_finding(report).found and not report.errors
+
+
 def test_combined_model_that_does_not_hold_d(images):
     g, d, _ = _combined_recipe("never")
     other = keras.Sequential([g, _dense_d("sigmoid", name="other")])

@@ -58,7 +58,8 @@ classifier = features.load_classifier("fashion_mnist", train_if_missing=False)
 images = np.random.default_rng(0).uniform(-1, 1, (5, 28, 28, 1)).astype("float32")
 logits = classifier.logits(images)
 rows = seeds.benchmark_results()
-program = seeds.s1_source(len(seeds.programs.fixes("s1")))
+from gan_course.seeds import _programs
+program = _programs.apply(_programs.program("s1"), _programs.fixes("s1"))
 shipped = {"time_to_quality": len(stability.benchmark_results()), "image_collapse": len(collapse.image_results()),
            "reference_curves": sum(len(reference.curves(lesson)) for lesson in reference.RUNS)}
 generator, discriminator, info = transfer.load_pretrained()
@@ -75,7 +76,7 @@ print(json.dumps({
     "accuracy": classifier.accuracy,
     "rows": len(rows),
     "programs": sorted({row["program"] for row in rows}),
-    "s1_program": [program.count("\\n"), "def train(" in program, str(seeds.programs.FOLDER)],
+    "s1_program": [program.count("\\n"), "def train(" in program, str(_programs.FOLDER)],
     "shipped": shipped,
     "gan_steps": info["steps"],
     "fakes_shape": list(fakes.shape),

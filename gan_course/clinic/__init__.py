@@ -7,7 +7,7 @@ BatchNorm in D over mixed real/fake batches, optimizer settings far from what is
 loss that points the wrong way or saturates at the start. Every finding says what was found and the
 fix. The checks run the networks on a small sample and leave their weights as they were.
 
-The package: ``report`` (``CHECKS``, ``Finding``, ``Report``), ``_reading`` (what diagnose reads from a
+The package: ``_report`` (``CHECKS``, ``Finding``, ``Report``), ``_reading`` (what diagnose reads from a
 network and a loss), ``_checks`` (the checks that need no training) and ``_measure`` (the networks run on a
 sample, and the saturation check).
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gan_course._checks import integer
 from gan_course.clinic._checks import (
     BETA_1_MAX,
     BETA_2_MIN,
@@ -34,14 +35,13 @@ from gan_course.clinic._checks import (
 from gan_course.clinic._measure import SATURATION, check_saturation, draw_sample, mean_output, run_start
 from gan_course.clinic._reading import (
     as_data,
-    as_int,
     as_model,
     as_optimizer,
     embedding_rows,
     loss_view,
     output_activation,
 )
-from gan_course.clinic.report import CHECKS, SEVERITIES, Finding, Report
+from gan_course.clinic._report import CHECKS, Report
 
 __all__ = [
     "BETA_1_MAX",
@@ -50,9 +50,6 @@ __all__ = [
     "LR_RANGE",
     "MIN_COVERAGE",
     "SATURATION",
-    "SEVERITIES",
-    "Finding",
-    "Report",
     "diagnose",
     "output_activation",
 ]
@@ -102,8 +99,8 @@ def diagnose(
     g_optimizer = as_optimizer(g_optimizer, "g_optimizer")
     if mixed_batches is not None and not isinstance(mixed_batches, (bool, np.bool_)):
         raise ValueError(f"mixed_batches must be True, False or None (not known), got {mixed_batches!r}")
-    n = as_int(n, "n (the sample size)", 2)
-    seed = as_int(seed, "seed", 0)
+    n = integer(n, "n (the sample size)", 2)
+    seed = integer(seed, "seed", 0)
     view = loss_view(loss)
     arr, labels = as_data(data, labels)
     if len(generator.inputs) == 2 and len(discriminator.inputs) == 2 and labels is None:

@@ -294,6 +294,20 @@ def check_combined(report, generator, discriminator, combined) -> None:
                 f"the combined model {combined.name!r} does not contain this discriminator",
                 "pass the model that calls D on G's samples, e.g. keras.Sequential([generator, discriminator])",
             )
+        elif getattr(combined, "train_function", None) is not None:
+            # Keras 3 reads the trainable variables when it traces a step (keras/src/backend/tensorflow/trainer.py,
+            # train_step) and keeps that step until compile() or make_train_function(force=True): the flags now may
+            # not be what the traced step does, and no public attribute says what it does.
+            report.add(
+                "combined_model",
+                "warning",
+                f"the combined model {combined.name!r} has already trained (train_on_batch or fit traced its "
+                "step), and Keras 3 keeps the variables that step changes as they were when it was traced: a "
+                "change of trainable takes effect only at the next compile(). discriminator.trainable is "
+                f"{discriminator.trainable} now, but diagnose cannot see whether the traced step changes D",
+                "set discriminator.trainable, then call combined.compile(...) again before its next "
+                "train_on_batch, and diagnose it then; or write the step with training.gan_step",
+            )
         else:
             trainable = variable_ids(combined.trainable_weights)
             moving = [v for v in discriminator.weights if id(v) in trainable]

@@ -216,12 +216,6 @@ def as_optimizer(value, name: str):
     return value
 
 
-def as_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def as_data(data, labels):
     """(samples, labels or None) from an array, a tensor, an ImageData, (x, y) or a tf.data pipeline."""
     from gan_course.data import ImageData

@@ -24,30 +24,27 @@ import numpy as np
 
 
 class NotYet(Exception):
-    """An answer that cannot be right, with the reason; ``check`` reports it. Introduced in lesson 01."""
+    """An answer that cannot be right, with the reason; ``check`` reports it."""
 
 
 def report(ok: bool, message: str) -> bool:
-    """Print "Correct: ..." or "Not yet: ..." and return ``ok``. Introduced in lesson 01."""
+    """Print "Correct: ..." or "Not yet: ..." and return ``ok``."""
     print(f"{'Correct' if ok else 'Not yet'}: {message}")
     return ok
 
 
 def yes(message: str) -> bool:
-    """Print "Correct: message" and return True. Introduced in lesson 01."""
+    """Print "Correct: message" and return True."""
     return report(True, message)
 
 
 def no(message: str) -> bool:
-    """Print "Not yet: message" and return False. Introduced in lesson 01."""
+    """Print "Not yet: message" and return False."""
     return report(False, message)
 
 
 def check(fn: Callable[..., bool]) -> Callable[..., bool]:
-    """Make a ``check_*`` function safe: ``NotYet`` and any other error become False with the reason printed.
-
-    Introduced in lesson 01.
-    """
+    """Make a ``check_*`` function safe: ``NotYet`` and any other error become False with the reason printed."""
 
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
@@ -66,7 +63,7 @@ USAGE = "pass what the exercise asks for (read the check's help: help(exercises.
 
 
 def number(name: str, value) -> float:
-    """``value`` as a float, or ``NotYet`` naming ``name`` and what is wrong with it. Introduced in lesson 01."""
+    """``value`` as a float, or ``NotYet`` naming ``name`` and what is wrong with it."""
     if value is None:
         raise NotYet(f"`{name}` is still None: replace it with your answer")
     if isinstance(value, (str, bytes)):
@@ -90,7 +87,7 @@ def number(name: str, value) -> float:
 
 
 def function(fn) -> Callable:
-    """``fn`` if it is a function; otherwise ``NotYet`` saying what to pass. Introduced in lesson 01."""
+    """``fn`` if it is a function; otherwise ``NotYet`` saying what to pass."""
     if fn is None:
         raise NotYet("you passed None: define your function (def my_...(...): ...) and pass it by name")
     if not callable(fn):
@@ -99,7 +96,7 @@ def function(fn) -> Callable:
 
 
 def result_of(fn, *args):
-    """What ``fn(*args)`` returns, or ``NotYet`` when it raises or returns None. Introduced in lesson 01."""
+    """What ``fn(*args)`` returns, or ``NotYet`` when it raises or returns None."""
     function(fn)
     try:
         result = fn(*args)
@@ -111,7 +108,7 @@ def result_of(fn, *args):
 
 
 def run(fn, *args) -> np.ndarray:
-    """``fn(*args)`` as a float64 array, or ``NotYet`` with the reason. Introduced in lesson 01."""
+    """``fn(*args)`` as a float64 array, or ``NotYet`` with the reason."""
     result = result_of(fn, *args)
     try:
         array = np.asarray(result, dtype=np.float64)
@@ -121,10 +118,7 @@ def run(fn, *args) -> np.ndarray:
 
 
 def first(got, wrong: list, close) -> str | None:
-    """The hint of the first ``(value, hint)`` in ``wrong`` whose value is ``close`` to ``got``, else None.
-
-    Introduced in lesson 01.
-    """
+    """The hint of the first ``(value, hint)`` in ``wrong`` whose value is ``close`` to ``got``, else None."""
     return next((hint for value, hint in wrong if close(got, value)), None)
 
 
@@ -132,10 +126,7 @@ def first(got, wrong: list, close) -> str | None:
 
 
 def body(fn: Callable) -> str:
-    """The source of ``fn``'s body, de-indented: its docstring and a final ``return locals()`` left out.
-
-    Introduced in lesson 01.
-    """
+    """The source of ``fn``'s body, de-indented: its docstring and a final ``return locals()`` left out."""
     source = textwrap.dedent(inspect.getsource(fn))
     statements = ast.parse(source).body[0].body
     if isinstance(statements[0], ast.Expr) and isinstance(statements[0].value, ast.Constant):
@@ -161,7 +152,6 @@ class Solution:
     quotes the lesson's check call; ``usage`` is a line the lesson's cell runs between the code and the
     check. An open exercise's ``code`` takes the lesson's objects it needs as parameters and is printed,
     never run here. ``follow_up`` is more code for the lesson after a checked exercise (printed only).
-    Introduced in lesson 01.
     """
 
     lesson: int
@@ -174,38 +164,38 @@ class Solution:
 
     @property
     def checked(self) -> bool:
-        """True for an exercise the lesson checks with a ``check_*`` function. Introduced in lesson 01."""
+        """True for an exercise the lesson checks with a ``check_*`` function."""
         return self.check is not None
 
     @property
     def text(self) -> str:
-        """The reasoning or instructions: the docstring of ``code`` up to ``READING``. Introduced in lesson 01."""
+        """The reasoning or instructions: the docstring of ``code`` up to ``READING``."""
         return inspect.getdoc(self.code).split(READING)[0].strip()
 
     @property
     def reading(self) -> str:
-        """What to look at in the results: the docstring after ``READING`` ("" if none). Introduced in lesson 01."""
+        """What to look at in the results: the docstring after ``READING`` ("" if none)."""
         return inspect.getdoc(self.code).partition(READING)[2].strip()
 
     @property
     def check_name(self) -> str | None:
-        """The ``check_*`` function the lesson calls; None for an open exercise. Introduced in lesson 01."""
+        """The ``check_*`` function the lesson calls; None for an open exercise."""
         return re.match(r"exercises\.(check_\w+)\(", self.check).group(1) if self.checked else None
 
     def names(self) -> dict:
-        """Run a checked exercise's code silently and return the names it defines. Introduced in lesson 01."""
+        """Run a checked exercise's code silently and return the names it defines."""
         with contextlib.redirect_stdout(io.StringIO()):
             return self.code()
 
     def value(self):
-        """The answer the check takes (a function, a number or a tuple); None if open. Introduced in lesson 01."""
+        """The answer the check takes (a function, a number or a tuple); None if open."""
         if not self.checked:
             return None
         names = self.names()
         return tuple(names[n] for n in self.answer) if isinstance(self.answer, tuple) else names[self.answer]
 
     def reuse_line(self) -> str | None:
-        """The lesson's check call with ``exercises.solution(lesson, n)`` as the answer. Introduced in lesson 01."""
+        """The lesson's check call with ``exercises.solution(lesson, n)`` as the answer."""
         if not self.checked:
             return None
         call = f"exercises.solution({self.lesson}, {self.number})"
@@ -217,7 +207,7 @@ class Solution:
         return re.sub(pattern, "(" + ("*" if len(answer) > 1 else "") + call, self.check, count=1)
 
     def render(self) -> str:
-        """The solution as printed: heading, reasoning, code, and how to use or read it. Introduced in lesson 01."""
+        """The solution as printed: heading, reasoning, code, and how to use or read it."""
         indent = lambda text: textwrap.indent(text, "    ")
         where = f"Lesson {self.lesson:02d}, exercise {self.number}"
         if not self.checked:
@@ -246,7 +236,7 @@ def solved(lesson: int, n: int, check: str | None = None, answer=None, **more) -
     """Register the decorated function as the worked solution of exercise ``n`` of ``lesson``.
 
     ``check`` and ``answer`` (and ``usage``, ``follow_up``) for a checked exercise, nothing more for an
-    open one; see ``Solution``. Introduced in lesson 01.
+    open one; see ``Solution``.
     """
 
     def register(code: Callable) -> Callable:
@@ -259,7 +249,7 @@ def solved(lesson: int, n: int, check: str | None = None, answer=None, **more) -
 
 
 def exercise_numbers() -> dict[int, tuple[int, ...]]:
-    """Every lesson's exercise numbers, {1: (1, 2, 3, 4), ...}. Introduced in lesson 01."""
+    """Every lesson's exercise numbers, {1: (1, 2, 3, 4), ...}."""
     table: dict[int, list[int]] = {}
     for lesson, n in sorted(SOLUTIONS):
         table.setdefault(lesson, []).append(n)
@@ -267,10 +257,7 @@ def exercise_numbers() -> dict[int, tuple[int, ...]]:
 
 
 def find(lesson, n) -> Solution:
-    """The ``Solution`` of exercise ``n`` of ``lesson`` (ints); a ValueError lists the valid choices.
-
-    Introduced in lesson 01.
-    """
+    """The ``Solution`` of exercise ``n`` of ``lesson`` (ints); a ValueError lists the valid choices."""
     table = exercise_numbers()
     choices = "; ".join(f"lesson {k} has exercises {', '.join(map(str, v))}" for k, v in table.items())
     if isinstance(lesson, bool) or not isinstance(lesson, numbers.Integral) or int(lesson) not in table:

@@ -12,7 +12,7 @@ from gan_course.exercises._core import NotYet, check, first, function, no, numbe
 # ------------------------------------------------------------------ exercise 1: a broken setup
 
 #: Exercise 1's networks: G 64 -> Dense(256) -> LeakyReLU -> Dense(784, tanh) -> (28, 28, 1); D the mirror image.
-SETUP_SIZES = {"z": 64, "generator": 64 * 256 + 256 + 256 * 784 + 784, "discriminator": 784 * 256 + 256 + 256 + 1}
+_SETUP_SIZES = {"z": 64, "generator": 64 * 256 + 256 + 256 * 784 + 784, "discriminator": 784 * 256 + 256 + 256 + 1}
 
 
 def _setup_images(images, pixels: np.ndarray) -> np.ndarray:
@@ -70,7 +70,7 @@ def check_clinic_setup(fn) -> bool:
     images = _setup_images(images, pixels)
     z_dim = generator.inputs[0].shape[-1] if getattr(generator, "inputs", None) else None
     sizes = {"z": z_dim, "generator": generator.count_params(), "discriminator": discriminator.count_params()}
-    if sizes != SETUP_SIZES:
+    if sizes != _SETUP_SIZES:
         return no(
             "keep the networks' sizes (z of 64 numbers, one hidden layer of 256 units each) and change only what "
             "diagnose reports: an output activation is not a layer with weights"

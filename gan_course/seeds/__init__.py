@@ -9,125 +9,27 @@ Four tutorials seeded this course (``shared/seeds``). Three of them print a GAN 
 (S2, seed 002, is the TensorFlow DCGAN tutorial: ``models.dcgan_seed_generator`` and
 ``models.dcgan_seed_discriminator``, lesson 03.)
 
-For each program a module of this package (``s0``, ``s1``, ``s3``) holds its bugs (``SEEDS[key].bugs``,
-each with the seed's section and the ``clinic.diagnose`` check that catches it, if one can),
+For each program ``SEEDS[key]`` lists its bugs (``.bugs``, each with the seed's section and the
+``clinic.diagnose`` check that catches it, if one can), and a module (``s0``, ``s1``, ``s3``) holds
 ``*_failures()``, which runs the parts that cannot run as printed and returns each error as Python
 raised it, the faithful networks and loop (the closest program that runs, bugs kept), and the fixed
 version built from the course's own parts (``gan.build_gan``, ``models``, ``losses``). The loops take a
 number of steps, so a lesson can give every program the same budget. ``benchmark_results`` reads the
 ten-minute race of the fixed programs that ``benchmarks/seed_programs.py`` measured (shipped in
-``results/``). The programs' text as printed is shipped in ``programs/`` (``programs.program("s1")``).
+``results/``). The programs' text as printed is shipped in ``programs/``.
 
 Used in lesson 09.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gan_course import experiments
-from gan_course.training import History
-
-
-@dataclass(frozen=True)
-class Bug:
-    """One bug of a seed program: where it is, what it is, what it does, the fix, and the ``clinic.diagnose``
-    check that catches it (None when no check can: a loop's logic, a typo). ``crash`` is True when the
-    bug stops the program. Introduced in lesson 09.
-    """
-
-    section: str
-    what: str
-    effect: str
-    fix: str
-    check: str | None = None
-    crash: bool = False
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One way a seed program fails as printed: the seed's section, the code, the error Python raised
-    (type and message; ``ran`` is False for a failure that needs what this machine lacks, e.g. a GPU
-    with PyTorch) and the fix. Introduced in lesson 09.
-    """
-
-    section: str
-    code: str
-    error: str
-    message: str
-    fix: str
-    ran: bool = True
-
-    def __str__(self) -> str:
-        said = f"{self.error}: {self.message}" if self.ran else f"(not run here) {self.message}"
-        return f"{self.section}  `{self.code}`\n    {said}\n    fix: {self.fix}"
-
-
-class Failures(list):
-    """The ``Failure``\\ s of one seed program, in the order the program meets them; prints as a list, or a table
-    in a notebook. Introduced in lesson 09.
-    """
-
-    def __str__(self) -> str:
-        if not self:
-            return "no failures"
-        return "\n".join(f"{i}. {f}" for i, f in enumerate(self, 1))
-
-    def _repr_markdown_(self) -> str:
-        def cell(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
-
-        rows = ["| # | section | code | error | fix |", "|---|---|---|---|---|"]
-        for i, f in enumerate(self, 1):
-            error = f"{f.error}: {f.message}" if f.ran else f"not run here: {f.message}"
-            rows.append(f"| {i} | {cell(f.section)} | `{cell(f.code)}` | {cell(error)} | {cell(f.fix)} |")
-        return "\n".join(rows)
-
-
-@dataclass(frozen=True)
-class SeedSystem:
-    """A seed program: its key (``"S0"``), seed file, title, ``bugs``, ``notes`` on things that look wrong but
-    are not, and the functions that show it failing (``failures``), build it faithfully and build it
-    fixed. Introduced in lesson 09.
-    """
-
-    key: str
-    seed: str
-    title: str
-    bugs: tuple
-    failures: object
-    faithful: object
-    fixed: object
-    notes: tuple = field(default=())
-
-    @property
-    def checks(self) -> set:
-        """The ``clinic.diagnose`` checks that catch some of this program's bugs."""
-        return {bug.check for bug in self.bugs if bug.check}
-
-    def _repr_markdown_(self) -> str:
-        rows = [f"**{self.key}** (seed {self.seed}): {self.title}", "", "| section | bug | effect | fix | check |"]
-        rows.append("|---|---|---|---|---|")
-        for b in self.bugs:
-            rows.append(f"| {b.section} | {b.what} | {b.effect} | {b.fix} | {b.check or '—'} |")
-        return "\n".join(rows)
-
-
-# The programs, one module each; they use the records above, so they are imported after them.
-from gan_course.seeds import programs  # noqa: E402
-from gan_course.seeds.s0 import (  # noqa: E402
-    S0_BUGS,
-    s0_discriminator,
-    s0_failures,
-    s0_fixed,
-    s0_generator,
-    s0_models,
-    s0_scale,
-    s0_train,
-)
-from gan_course.seeds.s1 import (  # noqa: E402
-    S1_BUGS,
+from gan_course.seeds._bugs import S0_BUGS, S1_BUGS, S3_BUGS
+from gan_course.seeds._common import SeedSystem
+from gan_course.seeds.s0 import s0_failures, s0_fixed, s0_models, s0_scale, s0_train
+from gan_course.seeds.s1 import (
     resize_images,
     s1_discriminator,
     s1_failures,
@@ -136,17 +38,9 @@ from gan_course.seeds.s1 import (  # noqa: E402
     s1_fixed_generator,
     s1_generator,
     s1_loss,
-    s1_source,
     s1_train,
 )
-from gan_course.seeds.s3 import (  # noqa: E402
-    S3_BUGS,
-    s3_discriminator,
-    s3_failures,
-    s3_fixed,
-    s3_generator,
-    s3_train,
-)
+from gan_course.seeds.s3 import s3_discriminator, s3_failures, s3_fixed, s3_generator, s3_train
 
 SEEDS = {
     "S0": SeedSystem(
@@ -206,21 +100,10 @@ def benchmark_results(path=None) -> list[dict]:
 __all__ = [
     "BENCHMARK_CSV",
     "SEEDS",
-    "S0_BUGS",
-    "S1_BUGS",
-    "S3_BUGS",
-    "Bug",
-    "Failure",
-    "Failures",
-    "History",
-    "SeedSystem",
     "benchmark_results",
-    "programs",
     "resize_images",
-    "s0_discriminator",
     "s0_failures",
     "s0_fixed",
-    "s0_generator",
     "s0_models",
     "s0_scale",
     "s0_train",
@@ -231,7 +114,6 @@ __all__ = [
     "s1_fixed_generator",
     "s1_generator",
     "s1_loss",
-    "s1_source",
     "s1_train",
     "s3_discriminator",
     "s3_failures",

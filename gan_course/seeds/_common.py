@@ -1,37 +1,94 @@
-"""Helpers shared by the seed programs' modules (``s0``, ``s1``, ``s3``): argument checks, running a failing line
-and keeping its error, and recording a loop's numbers. Used by lesson 09 through ``gan_course.seeds``.
+"""What the seed programs' modules (``s0``, ``s1``, ``s3``) share: the records of a bug, a failure and a seed program,
+the images check, running a failing line and keeping its error, and recording a loop's numbers.
+
+No lesson imports it: lesson 09 reads these records through ``seeds.SEEDS`` and the ``*_failures()`` functions.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from gan_course.seeds import Failure
 from gan_course.training import History
 
 
-def check_steps(steps) -> int:
-    """``steps`` as a positive int, or an error that says what it got."""
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer (training steps to run), got {steps!r}")
-    return int(steps)
+def cell(text: str) -> str:
+    """``text`` made safe for one cell of a Markdown table."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
-def positive_int(value, name: str, example: str) -> int:
-    """``value`` as a positive int, or an error naming ``name`` with an ``example``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer ({example}), got {value!r}")
-    return int(value)
+@dataclass(frozen=True)
+class Bug:
+    """One bug of a seed program: where, what, its effect, the fix, and the ``clinic.diagnose`` check that catches it
+    (None when none can: a loop's logic, a typo). ``crash`` is True when the bug stops the program."""
+
+    section: str
+    what: str
+    effect: str
+    fix: str
+    check: str | None = None
+    crash: bool = False
 
 
-def check_seed(seed) -> int:
-    """``seed`` as a non-negative int, or an error that says what it got."""
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
+@dataclass(frozen=True)
+class Failure:
+    """One way a seed program fails as printed: section, code, the error Python raised (type and message; ``ran`` is
+    False when it needs what this machine lacks, e.g. a GPU with PyTorch) and the fix."""
+
+    section: str
+    code: str
+    error: str
+    message: str
+    fix: str
+    ran: bool = True
+
+    def said(self) -> str:
+        return f"{self.error}: {self.message}" if self.ran else f"not run here: {self.message}"
+
+    def __str__(self) -> str:
+        return f"{self.section}  `{self.code}`\n    {self.said()}\n    fix: {self.fix}"
+
+
+class Failures(list):
+    """The ``Failure``\\ s of one seed program, in the order the program meets them; prints as a list or a table."""
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i}. {f}" for i, f in enumerate(self, 1)) or "no failures"
+
+    def _repr_markdown_(self) -> str:
+        rows = ["| # | section | code | error | fix |", "|---|---|---|---|---|"]
+        for i, f in enumerate(self, 1):
+            rows.append(f"| {i} | {cell(f.section)} | `{cell(f.code)}` | {cell(f.said())} | {cell(f.fix)} |")
+        return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class SeedSystem:
+    """A seed program: key (``"S0"``), seed file, title, ``bugs``, ``notes`` on things that look wrong but are not,
+    and the functions that show it failing, build it faithfully and build it fixed."""
+
+    key: str
+    seed: str
+    title: str
+    bugs: tuple
+    failures: object
+    faithful: object
+    fixed: object
+    notes: tuple = field(default=())
+
+    @property
+    def checks(self) -> set:
+        """The ``clinic.diagnose`` checks that catch some of this program's bugs."""
+        return {bug.check for bug in self.bugs if bug.check}
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"**{self.key}** (seed {self.seed}): {self.title}", "", "| section | bug | effect | fix | check |"]
+        rows.append("|---|---|---|---|---|")
+        rows += [f"| {b.section} | {b.what} | {b.effect} | {b.fix} | {b.check or '—'} |" for b in self.bugs]
+        return "\n".join(rows)
 
 
 def as_images(images, shape=None) -> np.ndarray:
@@ -69,15 +126,14 @@ def error_line(err: BaseException) -> str:
     return (lines[0] if lines else type(err).__name__)[:400]
 
 
-def attempt(section: str, code: str, fix: str, run) -> Failure | None:
-    """Run ``run()``; a Failure with the error it raised, or None if it ran."""
+def attempt(failures: Failures, section: str, code: str, fix: str, run) -> None:
+    """Run ``run()``; if it raises, append a Failure with the error to ``failures``."""
     try:
         with warnings.catch_warnings():  # Keras' deprecation notes are not the seed's failure
             warnings.simplefilter("ignore")
             run()
     except Exception as err:  # noqa: BLE001 - whatever the seed's code raises is what the lesson shows
-        return Failure(section, code, type(err).__name__, error_line(err), fix)
-    return None
+        failures.append(Failure(section, code, type(err).__name__, error_line(err), fix))
 
 
 def record(history: History, **values) -> None:

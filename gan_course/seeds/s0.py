@@ -1,8 +1,9 @@
 """S0, seed 000 (§3.2): an MLP GAN trained with a combined Keras model and ``train_on_batch``.
 
-Its networks, its setup as compiled, its loop (``s0_train``, with the fix of the freezing bug as an
-option), the parts that fail as printed (``s0_failures``), the fixed version and its bugs (``S0_BUGS``).
-Used in lesson 09 through ``gan_course.seeds``.
+Its setup as compiled (``s0_models``), its loop (``s0_train``, with the fix of the freezing bug as an option),
+the parts that fail as printed (``s0_failures``) and the fixed version.
+
+Used in lesson 09.
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_course._checks import integer
 from gan_course.losses import get_loss
-from gan_course.seeds import Bug, Failures
-from gan_course.seeds._common import as_images, attempt, check_seed, check_steps, positive_int, record
+from gan_course.seeds._common import Failures, as_images, attempt, record
 from gan_course.training import History
 
 
-def s0_generator(z_dim: int = 100) -> keras.Model:
+def _generator(z_dim: int = 100) -> keras.Model:
     """Seed 000's generator (§2.1.1, §3.2.1): z (batch, z_dim) -> Dense(128) -> LeakyReLU(0.01) -> Dense(784, tanh)
     -> Reshape (28, 28, 1): images in [-1, 1].
 
     The seed writes ``input_dim=z_dim`` and ``LeakyReLU(alpha=0.01)``; Keras 3 still takes both with a
     deprecation warning, so they are written here as ``keras.Input`` and ``negative_slope``, the same
-    network. It is ``models.mlp_generator``. Introduced in lesson 09.
+    network. It is ``models.mlp_generator``.
     """
-    z_dim = positive_int(z_dim, "z_dim", "the noise size, e.g. 100")
+    z_dim = integer(z_dim, "z_dim (the noise size, e.g. 100)", 1)
     return keras.Sequential(
         [
             keras.Input((z_dim,)),
@@ -43,10 +44,10 @@ def s0_generator(z_dim: int = 100) -> keras.Model:
     )
 
 
-def s0_discriminator() -> keras.Model:
+def _discriminator() -> keras.Model:
     """Seed 000's discriminator (§2.1.2, §3.2.1): Flatten -> Dense(128) -> LeakyReLU(0.01) -> Dense(1, sigmoid).
 
-    Its output is a probability, for Keras' ``"binary_crossentropy"``. Introduced in lesson 09.
+    Its output is a probability, for Keras' ``"binary_crossentropy"``.
     """
     return keras.Sequential(
         [
@@ -68,7 +69,7 @@ def s0_models(z_dim: int = 100) -> tuple[keras.Model, keras.Model, keras.Model]:
     beta_1 0.9). D is *not* frozen inside the combined model (bug): a combined step also moves D.
     Introduced in lesson 09.
     """
-    generator, discriminator = s0_generator(z_dim), s0_discriminator()
+    generator, discriminator = _generator(z_dim), _discriminator()
     combined = keras.Sequential([generator, discriminator], name="s0_gan")
     discriminator.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam())
     combined.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam())
@@ -114,9 +115,9 @@ def s0_train(
     labels every batch with ``batch_size`` ones, so a short last batch fails (``s0_failures``).
     Introduced in lesson 09.
     """
-    steps = check_steps(steps)
-    batch_size = positive_int(batch_size, "batch_size", "the seed uses 32")
-    seed = check_seed(seed)
+    steps = integer(steps, "steps (training steps to run)", 1)
+    batch_size = integer(batch_size, "batch_size (the seed uses 32)", 1)
+    seed = integer(seed, "seed", 0)
     if not isinstance(freeze, (bool, np.bool_)):
         raise ValueError(f"freeze must be True or False, got {freeze!r}")
     images = as_images(images, shape=tuple(discriminator.inputs[0].shape[1:]))
@@ -181,32 +182,25 @@ def s0_failures() -> Failures:
     Each runs with small Keras models on a few zero images, so it takes seconds. Introduced in lesson 09.
     """
     failures = Failures()
-
-    def add(failure):
-        if failure is not None:
-            failures.append(failure)
-
     printed = "***pile(loss='binary_crossentropy', optimizer=tf.keras.optimizers.Adam())"
-    add(
-        attempt(
-            "000 §3.2.2",
-            printed,
-            "the page lost the start of both lines: discriminator.compile(...) and gan.compile(...)",
-            lambda: compile(printed, "<seed 000>", "exec"),
-        )
+    attempt(
+        failures,
+        "000 §3.2.2",
+        printed,
+        "the page lost the start of both lines: discriminator.compile(...) and gan.compile(...)",
+        lambda: compile(printed, "<seed 000>", "exec"),
     )
     generator, discriminator, combined = s0_models()
 
     def unpack():
         generator_, discriminator_ = combined  # noqa: F841 - the seed's first line of train_gan
 
-    add(
-        attempt(
-            "000 §3.2.2",
-            "generator, discriminator = gan",
-            "pass the two networks and the combined model separately: train_gan(generator, discriminator, gan, ...)",
-            unpack,
-        )
+    attempt(
+        failures,
+        "000 §3.2.2",
+        "generator, discriminator = gan",
+        "pass the two networks and the combined model separately: train_gan(generator, discriminator, gan, ...)",
+        unpack,
     )
 
     def short_last_batch():
@@ -215,36 +209,33 @@ def s0_failures() -> Failures:
         for batch in tf.data.Dataset.from_tensor_slices(images).shuffle(50000).batch(batch_size):
             discriminator.train_on_batch(batch.numpy(), np.ones((batch_size, 1)))
 
-    add(
-        attempt(
-            "000 §3.2.2",
-            "discriminator.train_on_batch(real, np.ones((batch_size, 1)))",
-            "label each batch by its own size, np.ones((len(real), 1)), or batch with drop_remainder=True",
-            short_last_batch,
-        )
+    attempt(
+        failures,
+        "000 §3.2.2",
+        "discriminator.train_on_batch(real, np.ones((batch_size, 1)))",
+        "label each batch by its own size, np.ones((len(real), 1)), or batch with drop_remainder=True",
+        short_last_batch,
     )
 
     def fit_on_images():
         images = np.zeros((8, 28, 28, 1), np.float32)
         combined.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0)
 
-    add(
-        attempt(
-            "000 §3.3.1",
-            "history = gan.fit(dataset, epochs=1000, callbacks=[...TensorBoard...])",
-            "the combined model maps noise to D's verdict and cannot be fit on images: train with the loop "
-            "(or gan.GAN.fit, which runs the GAN step)",
-            fit_on_images,
-        )
+    attempt(
+        failures,
+        "000 §3.3.1",
+        "history = gan.fit(dataset, epochs=1000, callbacks=[...TensorBoard...])",
+        "the combined model maps noise to D's verdict and cannot be fit on images: train with the loop "
+        "(or gan.GAN.fit, which runs the GAN step)",
+        fit_on_images,
     )
-    add(
-        attempt(
-            "000 §3.3.2",
-            "import fid_score",
-            "no package of that name exists (and the function is spelt calculate_fretchet_...): use "
-            "gan_course.metrics (lesson 05)",
-            lambda: importlib.import_module("fid_score"),
-        )
+    attempt(
+        failures,
+        "000 §3.3.2",
+        "import fid_score",
+        "no package of that name exists (and the function is spelt calculate_fretchet_...): use "
+        "gan_course.metrics (lesson 05)",
+        lambda: importlib.import_module("fid_score"),
     )
     return failures
 
@@ -260,72 +251,5 @@ def s0_fixed(z_dim: int = 100, seed: int = 0):
     from gan_course.gan import build_gan
     from gan_course.models import mlp_discriminator, mlp_generator
 
-    z_dim = positive_int(z_dim, "z_dim", "the noise size, e.g. 100")
-    return build_gan(mlp_generator(z_dim), mlp_discriminator(), loss="non_saturating", seed=check_seed(seed))
-
-
-#: Seed 000's bugs, each with the seed's section, the fix and the ``clinic.diagnose`` check that catches it.
-S0_BUGS = (
-    Bug(
-        "000 §3.2.2",
-        "the compile lines are printed as `***pile(...)`",
-        "SyntaxError: nothing runs",
-        "discriminator.compile(...) and gan.compile(...)",
-        crash=True,
-    ),
-    Bug(
-        "000 §3.2.2",
-        "`generator, discriminator = gan` unpacks the combined model",
-        "TypeError before the first step",
-        "pass generator, discriminator and the combined model separately",
-        crash=True,
-    ),
-    Bug(
-        "000 §3.2.2",
-        "data scaled by `X_train / 255.0` to [0, 1] (§2.1.1 even says G ends in a sigmoid), G ends in tanh",
-        "D tells fakes by their negative pixels; G spends its steps lifting them",
-        "scale to [-1, 1]: x / 127.5 - 1",
-        check="data_range",
-    ),
-    Bug(
-        "000 §3.2.2",
-        "D is not frozen inside the combined model `gan`",
-        "each G step also moves D towards calling fakes real",
-        "discriminator.trainable = False for the combined step (Keras 3: after D's first step), or gan_step",
-        check="combined_model",
-    ),
-    Bug(
-        "000 §3.2.2",
-        "`Adam()` with Keras' defaults (lr 1e-3, beta_1 0.9) for both models",
-        "oscillating training (the DCGAN paper's finding for beta_1 0.9)",
-        "Adam(2e-4, beta_1=0.5)",
-        check="optimizer",
-    ),
-    Bug(
-        "000 §3.2.2",
-        "every batch is labelled `np.ones((batch_size, 1))`",
-        "a short last batch fails (MNIST's 60 000 happen to divide by 32)",
-        "np.ones((len(real), 1)), or drop_remainder=True",
-        crash=True,
-    ),
-    Bug(
-        "000 §3.2.2",
-        "`epochs = 10000` over 1 875 batches, `generator.predict` in every step",
-        "18.75 million steps, each printing a progress bar: days on a 2-core CPU (lesson 09 measures it)",
-        "a budget of steps or minutes; call generator(noise) in the loop",
-    ),
-    Bug(
-        "000 §3.3.1",
-        "`gan.fit(dataset, ...)` on images",
-        "ValueError: the combined model takes noise, not images",
-        "train with the loop (or gan.GAN.fit)",
-        crash=True,
-    ),
-    Bug(
-        "000 §3.3.2",
-        "`import fid_score`; `calculate_fretchet_inception_distance`",
-        "ModuleNotFoundError: no such package",
-        "gan_course.metrics (lesson 05)",
-        crash=True,
-    ),
-)
+    z_dim = integer(z_dim, "z_dim (the noise size, e.g. 100)", 1)
+    return build_gan(mlp_generator(z_dim), mlp_discriminator(), loss="non_saturating", seed=integer(seed, "seed", 0))

@@ -2,8 +2,7 @@
 
 The program as printed is ``programs/s1.txt``; ``s1_failures`` runs it, fixes the error it stops at
 (``programs/s1_fixes.txt``) and runs it again until it runs. Here also: its networks, its loss
-(``s1_loss``), its loop (``s1_train``), ``resize_images`` for its 16×16 samples, the fixed version and
-its bugs (``S1_BUGS``).
+(``s1_loss``), its loop (``s1_train``), ``resize_images`` for its 16×16 samples and the fixed version.
 
 Used in lesson 09.
 """
@@ -17,9 +16,10 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_course._checks import integer
 from gan_course.losses import GANLoss
-from gan_course.seeds import Bug, Failure, Failures, programs
-from gan_course.seeds._common import as_images, attempt, check_seed, check_steps, error_line, positive_int, record
+from gan_course.seeds import _programs as programs
+from gan_course.seeds._common import Failure, Failures, as_images, attempt, error_line, record
 from gan_course.training import History
 
 
@@ -45,7 +45,7 @@ def s1_generator(z_dim: int = 100) -> keras.Model:
     stack as a function that adds new layers at every call; here it is built once as a model.
     Introduced in lesson 09.
     """
-    z_dim = positive_int(z_dim, "z_dim", "the noise size, e.g. 100")
+    z_dim = integer(z_dim, "z_dim (the noise size, e.g. 100)", 1)
     z = keras.Input((z_dim,))
     return keras.Model(z, _s1_generator_stack(z, (4, 4), (128, 256), 1), name="s1_generator")
 
@@ -109,11 +109,11 @@ def s1_train(generator, discriminator, images, steps: int, batch_size: int = 64,
     Recorded per step: ``d_loss``, ``g_loss``, and D's mean output ``d_real`` and ``d_fake``.
     Introduced in lesson 09.
     """
-    steps = check_steps(steps)
-    batch_size = positive_int(batch_size, "batch_size", "the noise batch, e.g. 64")
+    steps = integer(steps, "steps (training steps to run)", 1)
+    batch_size = integer(batch_size, "batch_size (the noise batch, e.g. 64)", 1)
     images = as_images(images, shape=tuple(discriminator.inputs[0].shape[1:]))
     z_dim = int(generator.inputs[0].shape[-1])
-    noise = tf.random.Generator.from_seed(check_seed(seed)).normal((batch_size, z_dim))
+    noise = tf.random.Generator.from_seed(integer(seed, "seed", 0)).normal((batch_size, z_dim))
     real = tf.constant(images)
     g_opt, d_opt = keras.optimizers.Adam(0.0002, 0.5), keras.optimizers.Adam(0.0002, 0.5)
     g_opt.build(generator.trainable_variables)
@@ -143,18 +143,10 @@ def s1_train(generator, discriminator, images, steps: int, batch_size: int = 64,
     return history
 
 
-def s1_source(fixes: int = 0) -> str:
-    """Seed 001 §4's program (``programs/s1.txt``) with its first ``fixes`` fixes applied (``programs/s1_fixes.txt``).
-
-    ``s1_source(0)`` is the program as printed (line breaks restored); with every fix it runs, and is
-    the loop ``s1_train`` runs. Introduced in lesson 09.
-    """
-    all_fixes = programs.fixes("s1")
-    if isinstance(fixes, bool) or not isinstance(fixes, (int, np.integer)) or not 0 <= fixes <= len(all_fixes):
-        raise ValueError(
-            f"fixes must be an integer from 0 to {len(all_fixes)} (how many fixes to apply), got {fixes!r}"
-        )
-    return programs.apply(programs.program("s1"), all_fixes[: int(fixes)])
+def _source(fixes: int = 0) -> str:
+    """Seed 001 §4's program as printed (line breaks restored) with its first ``fixes`` fixes applied; with every
+    fix it runs, and is the loop ``s1_train`` runs."""
+    return programs.apply(programs.program("s1"), programs.fixes("s1")[:fixes])
 
 
 def _first_line_of(source: str, err: BaseException) -> str:
@@ -188,17 +180,11 @@ def s1_failures(images=None) -> Failures:
     images = as_images(images, shape=(28, 28, 1))
     failures = Failures()
     flattened = " ".join(programs.program("s1").splitlines()[:2])  # as the page prints its first two lines
-    failure = attempt(
-        "001 §4",
-        flattened,
-        "the code block lost its line breaks: restore them",
-        lambda: compile(flattened, "<seed 001 §4>", "exec"),
-    )
-    if failure is not None:
-        failures.append(failure)
+    fix = "the code block lost its line breaks: restore them"
+    attempt(failures, "001 §4", flattened, fix, lambda: compile(flattened, "<seed 001 §4>", "exec"))
     fixes = programs.fixes("s1")
     for applied in range(len(fixes) + 1):
-        source = s1_source(applied)
+        source = _source(applied)
         namespace = {"__name__": "seed001", "IMAGES": images}
         try:
             exec(compile(source, "<seed 001 §4>", "exec"), namespace)  # noqa: S102 - the seed's own program
@@ -237,11 +223,11 @@ def s1_fixed_generator(z_dim: int = 100, image_shape=(28, 28, 1), channels=(128,
     ``channels`` are the two transposed convolutions' widths (the seed's 128, 256); fewer make it
     cheaper on a CPU. Introduced in lesson 09.
     """
-    z_dim = positive_int(z_dim, "z_dim", "the noise size, e.g. 100")
+    z_dim = integer(z_dim, "z_dim (the noise size, e.g. 100)", 1)
     shape = tuple(int(s) for s in image_shape)
     if len(shape) != 3 or shape[0] % 4 or shape[1] % 4:
         raise ValueError(f"image_shape must be (H, W, C) with H and W divisible by 4, e.g. (28, 28, 1), got {shape}")
-    channels = tuple(positive_int(c, "each of channels", "e.g. (128, 256)") for c in channels)
+    channels = tuple(integer(c, "each of channels (e.g. (128, 256))", 1) for c in channels)
     if len(channels) != 2:
         raise ValueError(f"channels must give two widths (the two stride-2 layers), got {channels!r}")
     z = keras.Input((z_dim,))
@@ -275,73 +261,5 @@ def s1_fixed(z_dim: int = 100, image_shape=(28, 28, 1), channels=(128, 256), see
         loss="non_saturating",
         lr=2e-4,
         beta_1=0.5,
-        seed=check_seed(seed),
+        seed=integer(seed, "seed", 0),
     )
-
-
-#: Seed 001's bugs, each with the seed's section, the fix and the ``clinic.diagnose`` check that catches it.
-S1_BUGS = (
-    Bug("001 §4", "the code block lost its line breaks", "SyntaxError", "restore them", crash=True),
-    Bug(
-        "001 §4",
-        "names lost their underscores: `noisedim`, `batchsize`, `inputshape`, `generatoroptimizer`",
-        "NameError, TypeError",
-        "one spelling per name; drop inputshape",
-        crash=True,
-    ),
-    Bug(
-        "001 §4",
-        "`noisedim`, `batchsize`, `epochs` and `X_train` are never defined",
-        "NameError",
-        "define them; load and scale the data",
-        crash=True,
-    ),
-    Bug(
-        "001 §4",
-        "`generator` and `discriminator` are functions that make new layers at every call",
-        "TypeError (no training=); every call would start from new random weights",
-        "build each network once as a keras.Model",
-        crash=True,
-    ),
-    Bug(
-        "001 §4",
-        "G goes 4 -> 8 -> 16 (the last transposed convolution has stride 1): 16×16 images for 28×28 data",
-        "ValueError when D built for the data meets G's samples",
-        "start from 7×7 (s1_fixed_generator)",
-        check="shapes",
-        crash=True,
-    ),
-    Bug(
-        "001 §4",
-        "D's outputs on the fake batch and on all of X_train are added before the mean",
-        "InvalidArgumentError: the two batches differ in size",
-        "the mean of each term",
-        crash=True,
-    ),
-    Bug(
-        "001 §4",
-        "D's loss is mean D(G(z)) + mean D(x): the real term has the wrong sign",
-        "D learns to score everything low; it never learns to tell real from fake",
-        "a GAN loss: softplus(-D(x)) + softplus(D(G(z))) on logits ('non_saturating')",
-        check="loss_signs",
-    ),
-    Bug(
-        "001 §4",
-        "the losses read D's output as a raw score, but D ends in a sigmoid",
-        "the scores cannot leave (0, 1), and their gradient vanishes as D grows sure",
-        "end D with Dense(1) and use a loss on logits",
-        check="output_activation",
-    ),
-    Bug(
-        "001 §4",
-        "the noise is drawn once, before the loop",
-        "G is trained on the same batch_size vectors every step",
-        "fresh noise every step",
-    ),
-    Bug(
-        "001 §4",
-        "no loop over batches: each epoch is one step on all of X_train",
-        "one update per pass over 60 000 images, all in memory at once",
-        "a loop over batches (data.make_dataset)",
-    ),
-)

@@ -1,8 +1,7 @@
 """S3, seed 003 (the full example): a PyTorch MLP generator and CNN discriminator, ported to Keras.
 
 Its networks (with PyTorch's initialisation), PyTorch's ``BCELoss`` written out, its loop (``s3_train``:
-real and fake in one D batch), the ways it fails as printed (``s3_failures``), the fixed version and
-its bugs (``S3_BUGS``).
+real and fake in one D batch), the ways it fails as printed (``s3_failures``) and the fixed version.
 
 Used in lesson 09.
 """
@@ -19,9 +18,9 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from gan_course._checks import integer, number
 from gan_course.losses import get_loss
-from gan_course.seeds import Bug, Failure, Failures
-from gan_course.seeds._common import as_images, attempt, check_seed, check_steps, positive_int, record
+from gan_course.seeds._common import Failure, Failures, as_images, attempt, record
 from gan_course.training import History
 
 
@@ -131,14 +130,12 @@ def s3_train(
     """
     from gan_course.clinic import output_activation
 
-    steps = check_steps(steps)
-    batch_size = positive_int(batch_size, "batch_size", "the seed uses 100")
-    seed = check_seed(seed)
-    for name, value, low, high in (("lr", lr, 0.0, 1.0), ("beta_1", beta_1, 0.0, 1.0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value < high:
-            raise ValueError(f"{name} must be a number in [{low:g}, {high:g}), got {value!r}")
-    if lr == 0:
-        raise ValueError("lr must be > 0, e.g. 2e-4")
+    steps = integer(steps, "steps (training steps to run)", 1)
+    batch_size = integer(batch_size, "batch_size (the seed uses 100)", 1)
+    seed = integer(seed, "seed", 0)
+    lr, beta_1 = number(lr, "lr (e.g. 2e-4)", positive=True), number(beta_1, "beta_1 (e.g. 0.5)", minimum=0.0)
+    if lr >= 1 or beta_1 >= 1:
+        raise ValueError(f"lr and beta_1 must be below 1, got lr={lr:g} and beta_1={beta_1:g}")
     images = as_images(images, shape=tuple(discriminator.inputs[0].shape[1:]))
     activation = output_activation(discriminator)
     if activation not in ("sigmoid", "linear"):
@@ -230,15 +227,14 @@ def s3_failures() -> Failures:
         fc1.build((None, 256 * 3 * 3))
         fc1(features(np.zeros((2, 28, 28, 1), np.float32)))
 
-    failure = attempt(
+    attempt(
+        failures,
         "003 full example",
         "self.fc1 = nn.Linear(256*3*3, 1)",
         "28 -> 14 -> 7 -> 4 after three stride-2 convolutions: nn.Linear(256*4*4, 1) (PyTorch: (4096x1), the "
         "shapes the batch has)",
         linear_2304,
     )
-    if failure is not None:
-        failures.append(failure)
 
     def save_without_folder():
         from matplotlib.figure import Figure
@@ -249,14 +245,13 @@ def s3_failures() -> Failures:
             except OSError as err:
                 raise type(err)(err.errno, err.strerror, os.path.join("samples", "sample_0000.png")) from None
 
-    failure = attempt(
+    attempt(
+        failures,
         "003 full example",
         "plt.savefig('samples/sample_{:04d}.png'.format(epoch))",
         "create the folder first: os.makedirs('samples', exist_ok=True)",
         save_without_folder,
     )
-    if failure is not None:
-        failures.append(failure)
     return failures
 
 
@@ -270,51 +265,10 @@ def s3_fixed(seed: int = 0):
     from gan_course.gan import build_gan
 
     return build_gan(
-        s3_generator(), s3_discriminator(logits=True), loss="non_saturating", lr=2e-4, beta_1=0.5, seed=check_seed(seed)
+        s3_generator(),
+        s3_discriminator(logits=True),
+        loss="non_saturating",
+        lr=2e-4,
+        beta_1=0.5,
+        seed=integer(seed, "seed", 0),
     )
-
-
-#: Seed 003's bugs, each with the seed's section, the fix and the ``clinic.diagnose`` check that catches it.
-S3_BUGS = (
-    Bug(
-        "003 full example",
-        "`.cuda()` on every network and tensor",
-        "stops on a machine without an NVIDIA GPU",
-        "choose the device with torch.cuda.is_available()",
-        crash=True,
-    ),
-    Bug(
-        "003 full example",
-        "`nn.Linear(256*3*3, 1)`; three stride-2 convolutions leave 4×4",
-        "shape error at the first batch",
-        "nn.Linear(256*4*4, 1)",
-        crash=True,
-    ),
-    Bug(
-        "003 full example",
-        "`plt.savefig('samples/...')` into a folder never created",
-        "FileNotFoundError at the end of the first epoch",
-        "os.makedirs('samples', exist_ok=True)",
-        crash=True,
-    ),
-    Bug(
-        "003 full example",
-        "Adam with PyTorch's default betas (0.9, 0.999)",
-        "beta_1 0.9 made the DCGAN paper's training oscillate",
-        "betas=(0.5, 0.999)",
-        check="optimizer",
-    ),
-    Bug(
-        "003 full example",
-        "D ends in a sigmoid and BCELoss reads probabilities",
-        "works; a confident D's probabilities round to 0 or 1 and the log is clamped at -100",
-        "Linear output and BCEWithLogitsLoss (Keras: from_logits=True)",
-        check="output_activation",
-    ),
-    Bug(
-        "003 full example",
-        "200 epochs of 600 batches",
-        "120 000 steps: hours on a 2-core CPU (lesson 09 measures it)",
-        "a budget of steps or minutes",
-    ),
-)

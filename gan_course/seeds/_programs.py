@@ -1,11 +1,10 @@
-"""The seed programs' text as printed, bugs included, shipped as package data, and the loader that reads it.
+"""The seed programs' text as printed, bugs included (``programs/<name>.txt``, package data), and their fixes.
 
-``s1.txt`` is seed 001 §4's program with the line breaks the page lost restored, nothing else changed;
-``s1_fixes.txt`` holds the fixes that ``seeds.s1_failures`` applies one at a time (its header says the
-format). ``program(name)`` reads a program, ``fixes(name)`` its fixes and ``apply(source, fixes)`` edits a
-program with them.
+``programs/s1.txt`` is seed 001 §4's program with the line breaks the page lost restored, nothing else changed;
+``programs/s1_fixes.txt`` holds the fixes that ``seeds.s1_failures`` applies one at a time (its header says the
+format). ``program(name)`` reads a program, ``fixes(name)`` its fixes and ``apply(source, fixes)`` edits a program.
 
-No lesson imports it: lesson 09 reads the programs through ``seeds``.
+No lesson imports it: lesson 09 sees the programs run by ``seeds.s1_failures``.
 """
 
 from __future__ import annotations
@@ -14,21 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: The folder that holds the programs (``<name>.txt``) and their fixes (``<name>_fixes.txt``).
-FOLDER = Path(__file__).resolve().parent
+FOLDER = Path(__file__).resolve().parent / "programs"
 
 
 @dataclass(frozen=True)
 class Fix:
-    """One fix of a seed program: the ``error`` it fixes (e.g. ``"NameError"``), ``why`` (what is wrong and the fix)
-    and its ``edits``, each a pair (lines to replace, lines that replace them). Introduced in lesson 09.
-    """
+    """One fix: the ``error`` it fixes (e.g. ``"NameError"``), ``why`` (what is wrong, the fix) and its ``edits``,
+    each a pair (lines to replace, lines that replace them)."""
 
     error: str
     why: str
     edits: tuple
 
 
-def _path(name: str, suffix: str) -> Path:
+def path_of(name: str, suffix: str) -> Path:
     names = sorted(p.stem for p in FOLDER.glob("*.txt") if not p.stem.endswith("_fixes"))
     if not isinstance(name, str) or name not in names:
         raise ValueError(f"name must be one of the shipped seed programs {names}, got {name!r}")
@@ -36,16 +34,13 @@ def _path(name: str, suffix: str) -> Path:
 
 
 def program(name: str) -> str:
-    """The text of the seed program ``name`` (e.g. ``"s1"``) as printed, bugs included. Introduced in lesson 09."""
-    return _path(name, "").read_text(encoding="utf-8")
+    """The text of the seed program ``name`` (e.g. ``"s1"``) as printed, bugs included."""
+    return path_of(name, "").read_text(encoding="utf-8")
 
 
 def fixes(name: str) -> tuple[Fix, ...]:
-    """The fixes of the seed program ``name``, in the order its errors come (``<name>_fixes.txt``).
-
-    Introduced in lesson 09.
-    """
-    path = _path(name, "_fixes")
+    """The fixes of the seed program ``name``, in the order its errors come (``<name>_fixes.txt``)."""
+    path = path_of(name, "_fixes")
     found = []  # (error, why, [(old lines, new lines), ...]) per fix
     part = None  # the list of lines being read
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -65,11 +60,11 @@ def fixes(name: str) -> tuple[Fix, ...]:
         elif part is not None:
             part.append(line)
     return tuple(
-        Fix(error, why, tuple((_trimmed(old), _trimmed(new)) for old, new in edits)) for error, why, edits in found
+        Fix(error, why, tuple((trimmed(old), trimmed(new)) for old, new in edits)) for error, why, edits in found
     )
 
 
-def _trimmed(lines: list) -> tuple:
+def trimmed(lines: list) -> tuple:
     """``lines`` without the blank lines that end them (the gap before the next fix)."""
     while lines and not lines[-1].strip():
         lines = lines[:-1]
@@ -77,10 +72,7 @@ def _trimmed(lines: list) -> tuple:
 
 
 def apply(source: str, fixes: tuple[Fix, ...]) -> str:
-    """``source`` with every edit of ``fixes`` applied in order: each replaces whole lines found exactly once.
-
-    Introduced in lesson 09.
-    """
+    """``source`` with every edit of ``fixes`` applied in order: each replaces whole lines found exactly once."""
     lines = source.splitlines()
     for fix in fixes:
         for old, new in fix.edits:

@@ -27,7 +27,6 @@ class Finding:
     """One problem: the check that found it, how bad (``error``, ``warning``, ``info``), what was found, the fix.
 
     An error breaks training, a warning is known to hurt it, an info works but has a sturdier form.
-    Introduced in lesson 09.
     """
 
     check: str
@@ -47,7 +46,6 @@ class Report:
 
     ``ok`` is True when there is no error and no warning. Iterating gives the findings; ``"data_range"
     in report`` asks whether a check found something. Prints as text, and as a table in a notebook.
-    Introduced in lesson 09.
     """
 
     findings: list = field(default_factory=list)
