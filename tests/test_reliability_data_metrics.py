@@ -45,14 +45,14 @@ def test_every_one_byte_corruption_of_a_gz_idx_is_harmless_or_the_clear_error(tm
             damaged = bytearray(good)
             damaged[position] ^= flip
             path.write_bytes(bytes(damaged))
-            for read in (data.read_idx, lambda p: data.sha256_file(p, decompress=True)):
+            for read in (data._read_idx, lambda p: data.sha256_file(p, decompress=True)):
                 try:
                     result = read(path)
                 except data.CorruptDataError as err:
                     assert _is_clear(err, path), (position, flip, str(err))
                     causes.add(type(err.__cause__))
                 else:  # only the header's time stamp, flags for extra data and OS byte are harmless
-                    if read is data.read_idx:
+                    if read is data._read_idx:
                         np.testing.assert_array_equal(result, array)
     assert zlib.error in causes  # the case of the issue: a raw zlib.error before the fix
 
@@ -63,7 +63,7 @@ def test_every_truncation_of_a_gz_idx_is_the_clear_error(tmp_path):
     for length in range(len(good)):
         path.write_bytes(good[:length])
         with pytest.raises(data.CorruptDataError) as err:
-            data.read_idx(path)
+            data._read_idx(path)
         assert _is_clear(err.value, path), (length, str(err.value))
 
 
@@ -71,20 +71,20 @@ def test_damaged_idx_headers_and_names(tmp_path):
     huge = tmp_path / "huge-idx3-ubyte"  # a header that claims 2³² × 2³² × 2³² bytes: no int64 overflow
     huge.write_bytes(bytes([0, 0, 8, 3]) + b"\xff\xff\xff\xff" * 3 + b"\x00" * 16)
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
-        data.read_idx(huge)
+        data._read_idx(huge)
     misnamed = tmp_path / "plain-idx1-ubyte"
     misnamed.write_bytes(_idx_gz(np.zeros(3, np.uint8)))
     with pytest.raises(data.CorruptDataError, match="name does not end in .gz: rename it to plain-idx1-ubyte.gz"):
-        data.read_idx(misnamed)
+        data._read_idx(misnamed)
     not_gzip = tmp_path / "fake-idx1-ubyte.gz"
     write_idx(tmp_path / "fake-idx1-ubyte", np.zeros(3, np.uint8))
     not_gzip.write_bytes((tmp_path / "fake-idx1-ubyte").read_bytes())
     with pytest.raises(data.CorruptDataError, match="fake-idx1-ubyte.gz could not be read"):
-        data.read_idx(not_gzip)
+        data._read_idx(not_gzip)
     with pytest.raises(data.DataNotFoundError, match="is not a file"):
-        data.read_idx(tmp_path / "nowhere.gz")
+        data._read_idx(tmp_path / "nowhere.gz")
     with pytest.raises(TypeError, match="file path"):
-        data.read_idx(42)
+        data._read_idx(42)
 
 
 def test_loader_turns_every_sampled_corruption_into_the_clear_error(keras_home, tiny_fashion):
@@ -115,7 +115,7 @@ def test_damaged_labels_shape_and_npz(keras_home, tiny_fashion, monkeypatch):
         data.load_images(path=folder, split="test", verbose=False)
     npz = keras_home / "mnist.npz"
     npz.write_bytes(b"PK\x03\x04 damaged zip")
-    monkeypatch.setattr(data, "MNIST_SHA256", data.sha256_file(npz))  # checksum passes, the zip is broken
+    monkeypatch.setattr(data, "_MNIST_SHA256", data.sha256_file(npz))  # checksum passes, the zip is broken
     with pytest.raises(data.CorruptDataError, match="not a usable mnist.npz.*Delete it"):
         data.load_images("mnist", path=npz, verbose=False)
 
@@ -139,7 +139,7 @@ def test_unreadable_file_says_chmod(tmp_path, monkeypatch):
 
     monkeypatch.setattr(data.gzip, "open", denied)
     with pytest.raises(data.CorruptDataError, match=r"Permission denied.*make it readable \(chmod a\+r\)"):
-        data.read_idx(path)
+        data._read_idx(path)
 
 
 # ------------------------------------------------------------------ where data come from
