@@ -1,11 +1,11 @@
-"""Image and label arrays as the course uses them: uint8 pixels scaled to [-1, 1], the checks that
-every training and plotting function applies to its images at the boundary, your own folder of images,
-and batches as a ``tf.data.Dataset``; ``class_indices`` checks the labels of a conditional GAN (lesson 07).
+"""Images and labels that come into the course from elsewhere: your own folder of images, and the checks
+that every training and plotting function applies at its boundary to images in [-1, 1], training data
+and class labels (``class_indices``, lesson 07).
 
-``data`` finds and loads the course's data sets and hands out these names too, so a lesson calls
-``data.make_dataset``, ``data.load_image_folder`` and ``data.scale_images``. Introduced in lesson 02.
+``data`` hands these names out too (``data.load_image_folder``, lesson 08), next to the course's data
+sets and ``data.make_dataset``. Introduced in lesson 02.
 
-Used in lessons 02, 03, 05, 08 and 09.
+Used in lesson 08.
 """
 
 from __future__ import annotations
@@ -63,38 +63,6 @@ def class_indices(labels, name: str, n_classes: int, dtype_error=ValueError, hin
 def _dtype_error(what: str, dtype, if_integer: str, otherwise: str) -> TypeError:
     """The error for data of the wrong dtype, with the fix for integer data and for anything else."""
     return TypeError(f"{what}, got dtype {dtype}: {if_integer if np.issubdtype(dtype, np.integer) else otherwise}")
-
-
-def scale_images(pixels: np.ndarray) -> np.ndarray:
-    """uint8 pixels in [0, 255], shape (N, H, W) or (N, H, W, C) -> float32 in [-1, 1], (N, H, W, C).
-
-    The generator ends in tanh, whose outputs lie in [-1, 1]; real images must use the
-    same range or the discriminator can tell them apart by range alone (lesson 02).
-    Introduced in lesson 02.
-    """
-    pixels = _array(pixels, "pixels")
-    if pixels.dtype != np.uint8:
-        raise _dtype_error(
-            "expected uint8 pixels in [0, 255]",
-            pixels.dtype,
-            if_integer="if they are pixel values 0..255, convert them with x.astype(np.uint8) first",
-            otherwise="scale_images is for raw pixels; data already in [-1, 1] need no scaling",
-        )
-    if pixels.size == 0:
-        raise ValueError(f"pixels are empty (shape {pixels.shape}): pass at least one image")
-    if pixels.ndim == 2:
-        raise ValueError(
-            f"pixels have shape {pixels.shape}, one gray image: add a batch axis with x[None] to get (1, H, W)"
-        )
-    if pixels.ndim == 3 and pixels.shape[-1] in (1, 3) and pixels.shape[1] not in (1, 3):
-        raise ValueError(
-            f"pixels have shape {pixels.shape}, which looks like one image (H, W, C): add a batch axis with x[None]"
-        )
-    if pixels.ndim == 3:
-        pixels = pixels[..., None]
-    if pixels.ndim != 4:
-        raise ValueError(f"expected pixels of shape (N, H, W) or (N, H, W, C), got {pixels.shape}")
-    return pixels.astype(np.float32) / 127.5 - 1.0
 
 
 #: The image files ``keras.utils.image_dataset_from_directory`` reads.
@@ -278,44 +246,3 @@ def check_training_data(data) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError("training data contain NaN or Inf values: drop or fix those rows")
     return arr.astype(np.float32, copy=False)
-
-
-def make_dataset(
-    images, batch_size: int, shuffle: bool = True, seed: int = 0, drop_remainder: bool = True, labels=None
-):
-    """A ``tf.data.Dataset`` of batches, reshuffled each epoch from a fixed seed.
-
-    ``images`` are (N, H, W, C) float in [-1, 1] (or toy points (N, d)). Full batches only by default, so every
-    training step sees ``batch_size`` images. ``batch_size`` and ``seed`` may be Python or NumPy integers.
-    With ``labels`` (N,) or (N, k), one per image, the batches are ``(images, labels)`` pairs for a
-    conditional GAN, shuffled together. Introduced in lesson 02.
-    """
-    batch_size = _integer(batch_size, "batch_size", minimum=1)
-    seed = _integer(seed, "seed", minimum=0, allow_none=True)
-    for flag, value in (("shuffle", shuffle), ("drop_remainder", drop_remainder)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{flag} must be True or False, got {value!r}")
-    import tensorflow as tf
-
-    if isinstance(images, tf.data.Dataset):
-        raise TypeError("images is already a tf.data.Dataset: use it directly; make_dataset takes an array (N, ...)")
-    images = check_training_data(images)
-    if drop_remainder and batch_size > len(images):
-        raise ValueError(
-            f"batch_size {batch_size} is larger than the data ({len(images)} images), so no full batch exists: "
-            f"use batch_size <= {len(images)}, more images, or drop_remainder=False"
-        )
-    if labels is None:
-        ds = tf.data.Dataset.from_tensor_slices(images)
-    else:
-        labels = np.asarray(labels)
-        if labels.ndim not in (1, 2) or len(labels) != len(images):
-            raise ValueError(
-                f"labels must have shape (N,) or (N, k) with one label per image ({len(images)}), got {labels.shape}"
-            )
-        if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
-            raise ValueError(f"labels must be integers (class indices) or floats (one-hot), got dtype {labels.dtype}")
-        ds = tf.data.Dataset.from_tensor_slices((images, labels))
-    if shuffle:
-        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=bool(drop_remainder)).prefetch(tf.data.AUTOTUNE)

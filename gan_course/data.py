@@ -1,5 +1,5 @@
-"""The course's data sets, Fashion-MNIST and MNIST: where their files are, whether they are intact, and
-loading them as images in [-1, 1] with their labels.
+"""The course's data sets, Fashion-MNIST and MNIST: where their files are, whether they are intact,
+loading them as images in [-1, 1] with their labels, and batches of them as a ``tf.data.Dataset``.
 
 Where the files come from, in this order (the loader says which one it used):
 
@@ -15,8 +15,8 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
-Arrays once loaded (scaling, checks, your own image folder, tf.data batches) are ``arrays``'
-concern; ``data.make_dataset``, ``data.load_image_folder`` and ``data.scale_images`` are its names.
+Your own folder of images and the checks of images and labels live in ``arrays``; ``data`` hands
+out their names too (``data.load_image_folder``).
 
 Introduced in lesson 02; ``python -m gan_course doctor`` uses it too.
 
@@ -37,13 +37,15 @@ from pathlib import Path
 
 import numpy as np
 
-# The image-array half of the data story lives in ``arrays``; lessons and modules reach it through ``data``.
+from gan_course._checks import array as _array
+from gan_course._checks import integer as _integer
+
+# Images that come from elsewhere, and the checks every module applies at its boundary, live in ``arrays``;
+# lessons and modules reach them through ``data``.
 from gan_course.arrays import check_images as check_images
 from gan_course.arrays import check_training_data as check_training_data
 from gan_course.arrays import class_indices as class_indices
 from gan_course.arrays import load_image_folder as load_image_folder
-from gan_course.arrays import make_dataset as make_dataset
-from gan_course.arrays import scale_images as scale_images
 
 _KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -375,6 +377,38 @@ def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFound
 # -------------------------------------------------------------------------- loading
 
 
+def scale_images(pixels: np.ndarray) -> np.ndarray:
+    """uint8 pixels in [0, 255], shape (N, H, W) or (N, H, W, C) -> float32 in [-1, 1], (N, H, W, C).
+
+    The generator ends in tanh, whose outputs lie in [-1, 1]; real images must use the
+    same range or the discriminator can tell them apart by range alone (lesson 02).
+    Introduced in lesson 02.
+    """
+    pixels = _array(pixels, "pixels")
+    if pixels.dtype != np.uint8:
+        fix = (
+            "if they are pixel values 0..255, convert them with x.astype(np.uint8) first"
+            if np.issubdtype(pixels.dtype, np.integer)
+            else "scale_images is for raw pixels; data already in [-1, 1] need no scaling"
+        )
+        raise TypeError(f"expected uint8 pixels in [0, 255], got dtype {pixels.dtype}: {fix}")
+    if pixels.size == 0:
+        raise ValueError(f"pixels are empty (shape {pixels.shape}): pass at least one image")
+    if pixels.ndim == 2:
+        raise ValueError(
+            f"pixels have shape {pixels.shape}, one gray image: add a batch axis with x[None] to get (1, H, W)"
+        )
+    if pixels.ndim == 3 and pixels.shape[-1] in (1, 3) and pixels.shape[1] not in (1, 3):
+        raise ValueError(
+            f"pixels have shape {pixels.shape}, which looks like one image (H, W, C): add a batch axis with x[None]"
+        )
+    if pixels.ndim == 3:
+        pixels = pixels[..., None]
+    if pixels.ndim != 4:
+        raise ValueError(f"expected pixels of shape (N, H, W) or (N, H, W, C), got {pixels.shape}")
+    return pixels.astype(np.float32) / 127.5 - 1.0
+
+
 def _read_arrays(key: str, files, split: str, verify: bool) -> tuple[np.ndarray, np.ndarray]:
     if key == "fashion_mnist":
         prefix = "train" if split == "train" else "t10k"
@@ -483,3 +517,47 @@ def fetch(name: str = "fashion_mnist") -> str:
     """
     data = load_images(name, "test", verbose=False)
     return f"{DATASETS[data.name]['title']}: {data.location} ({data.source})"
+
+
+# ------------------------------------------------------------------------ pipelines
+
+
+def make_dataset(
+    images, batch_size: int, shuffle: bool = True, seed: int = 0, drop_remainder: bool = True, labels=None
+):
+    """A ``tf.data.Dataset`` of batches, reshuffled each epoch from a fixed seed.
+
+    ``images`` are (N, H, W, C) float in [-1, 1] (or toy points (N, d)). Full batches only by default, so every
+    training step sees ``batch_size`` images. ``batch_size`` and ``seed`` may be Python or NumPy integers.
+    With ``labels`` (N,) or (N, k), one per image, the batches are ``(images, labels)`` pairs for a
+    conditional GAN, shuffled together. Introduced in lesson 02.
+    """
+    batch_size = _integer(batch_size, "batch_size", minimum=1)
+    seed = _integer(seed, "seed", minimum=0, allow_none=True)
+    for flag, value in (("shuffle", shuffle), ("drop_remainder", drop_remainder)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{flag} must be True or False, got {value!r}")
+    import tensorflow as tf
+
+    if isinstance(images, tf.data.Dataset):
+        raise TypeError("images is already a tf.data.Dataset: use it directly; make_dataset takes an array (N, ...)")
+    images = check_training_data(images)
+    if drop_remainder and batch_size > len(images):
+        raise ValueError(
+            f"batch_size {batch_size} is larger than the data ({len(images)} images), so no full batch exists: "
+            f"use batch_size <= {len(images)}, more images, or drop_remainder=False"
+        )
+    if labels is None:
+        ds = tf.data.Dataset.from_tensor_slices(images)
+    else:
+        labels = np.asarray(labels)
+        if labels.ndim not in (1, 2) or len(labels) != len(images):
+            raise ValueError(
+                f"labels must have shape (N,) or (N, k) with one label per image ({len(images)}), got {labels.shape}"
+            )
+        if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
+            raise ValueError(f"labels must be integers (class indices) or floats (one-hot), got dtype {labels.dtype}")
+        ds = tf.data.Dataset.from_tensor_slices((images, labels))
+    if shuffle:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=bool(drop_remainder)).prefetch(tf.data.AUTOTUNE)

@@ -49,6 +49,27 @@ def test_minibatch_stddev_by_hand():
     np.testing.assert_allclose(out[:, :2], x.numpy())
 
 
+def test_toy_discriminator_is_one_builder_with_keyword_only_remedies():
+    plain = models.toy_discriminator()
+    assert plain.input_shape == (None, 1) and plain.name == "toy_discriminator"  # lesson 01's default, as before
+    both = models.toy_discriminator(2, (8,), minibatch_std=True, instance_noise=0.1)
+    kinds = [type(layer).__name__ for layer in both.layers]
+    assert kinds[:2] == ["GaussianNoise", "MinibatchStdDev"] and both.input_shape == (None, 2)
+    conditional = models.toy_discriminator(2, (8,), n_classes=3)
+    assert [tuple(i.shape) for i in conditional.inputs] == [(None, 2), (None, 1)]
+    with pytest.raises(TypeError):
+        models.toy_discriminator(2, (8,), True)
+    with pytest.raises(ValueError, match="instance_noise must be a number >= 0"):
+        models.toy_discriminator(2, instance_noise=-0.1)
+    for positional_option in (
+        lambda: models.dcgan_lean_discriminator((8, 8, 1), 8, True),
+        lambda: models.pac_discriminator(2, (8,), 4),
+        lambda: models.toy_generator(2, 2, (8,), 3),
+    ):
+        with pytest.raises(TypeError):
+            positional_option()
+
+
 def test_instance_noise_only_in_training():
     d = models.toy_discriminator(2, instance_noise=0.5, minibatch_std=True)
     x = tf.ones((4, 2))
