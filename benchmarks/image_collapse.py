@@ -2,7 +2,7 @@
 
 For every seed, lesson 03's lean DCGAN trains one epoch on Fashion-MNIST (Adam 2e-4, beta_1 0.5),
 then two copies of it train one more epoch: "healthy" with the same learning rates, "collapsed"
-with D's learning rate 1e-5 and G's 2e-3 (``collapse.IMAGE_SECOND_EPOCH``). The course's domain
+with D's learning rate 1e-5 and G's 2e-3 (``collapse._IMAGE_SECOND_EPOCH``). The course's domain
 classifier reads 5 000 samples of each; a run counts as collapsed when at most 4 of the 10
 classes get 1 % of its samples or more (real images: all 10, 8-12 % each). Prints one line per
 run and the count over seeds; writes a CSV (default: the result lesson 04 shows, read with

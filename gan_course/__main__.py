@@ -74,7 +74,7 @@ def _check_data(name: str, problems: list[str]) -> None:
             )
         return
     try:
-        where = data._check_local(name)
+        where = data.verify_local(name)
     except (data.CorruptDataError, data.DataNotFoundError, ValueError, OSError) as err:
         print(f"  {title:<14} BROKEN: {err}")
         problems.append(f"{title}: {err}")

@@ -36,7 +36,7 @@ from gan_course import experiments, metrics, models
 from gan_course._checks import integer as _integer
 from gan_course.data import check_images
 from gan_course.losses import get_loss, wgan_gp, with_r1
-from gan_course.training import METRICS, build_optimizers, default_optimizer, gan_step, generate
+from gan_course.training import METRICS, build_optimizers, gan_step, generate, make_optimizer
 
 REMEDIES = ("vanilla", "wgan_gp", "minibatch_std", "pacgan", "instance_noise")
 
@@ -84,9 +84,9 @@ def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = N
     if config.remedy == "pacgan":
         if n_classes is not None:
             raise ValueError("PacGAN packs samples of different labels together: use another remedy when conditional")
-        discriminator = models.pac_discriminator(out_dim, config.hidden, config.pack)
+        discriminator = models.pac_discriminator(out_dim, config.hidden, pack=config.pack)
     else:
-        discriminator = models.toy_discriminator_variant(
+        discriminator = models.toy_discriminator(
             out_dim,
             config.hidden,
             minibatch_std=config.remedy == "minibatch_std",
@@ -172,18 +172,13 @@ def train_toy(
         if labels is None or len(labels) != len(data):
             raise ValueError("conditional=True needs mixture.labels, one per sample: use toy.ring() or toy.grid()")
         n_classes = len(mixture.centers)
-    if config.optimizer not in ("adam", "rmsprop"):
-        raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {config.optimizer!r}")
+    betas = {} if config.optimizer == "rmsprop" else {"beta_1": config.beta_1, "beta_2": config.beta_2}
+    make_optimizer(config.optimizer, 1.0, **betas)  # the name and the betas checked before anything is built
     keras.utils.set_random_seed(seed)
     generator, discriminator, loss = build_toy_gan(config, data.shape[1], n_classes)
 
-    def optimizer(lr, steps):
-        if config.optimizer == "rmsprop":
-            return keras.optimizers.RMSprop(_rate(lr, steps, config.decay))
-        return default_optimizer(_rate(lr, steps, config.decay), config.beta_1, beta_2=config.beta_2)
-
-    d_opt = optimizer(config.lr_d, config.steps * config.d_steps)
-    g_opt = optimizer(config.lr_g, config.steps)
+    d_opt = make_optimizer(config.optimizer, _rate(config.lr_d, config.steps * config.d_steps, config.decay), **betas)
+    g_opt = make_optimizer(config.optimizer, _rate(config.lr_g, config.steps, config.decay), **betas)
     build_optimizers(generator, discriminator, g_opt, d_opt)
     rng = tf.random.Generator.from_seed(seed)
     real_data = tf.constant(data)
@@ -313,7 +308,7 @@ def train_ring(
 
 #: Lesson 04's second epoch, as (D's, G's) Adam learning rate, after a shared first epoch at 2e-4:
 #: lesson 03's setting, and a D slowed 20 times with a G sped up 10 times.
-IMAGE_SECOND_EPOCH = {"healthy": (2e-4, 2e-4), "collapsed": (1e-5, 2e-3)}
+_IMAGE_SECOND_EPOCH = {"healthy": (2e-4, 2e-4), "collapsed": (1e-5, 2e-3)}
 
 
 def _rate_pair(name, pair):
@@ -333,7 +328,8 @@ def image_trial(
     """Lesson 03's lean DCGAN one epoch on ``images``, then a copy per ``second_epoch`` setting one more epoch.
 
     The first epoch uses Adam(``lr``, β₁ = 0.5) for both networks; ``second_epoch`` maps a name to
-    (D's, G's) learning rate for the second (default ``IMAGE_SECOND_EPOCH``), each copy starting
+    (D's, G's) learning rate for the second (by default lesson 03's 2e-4 for both, "healthy", and
+    a D slowed 20 times with a G sped up 10 times, "collapsed"), each copy starting
     from the same weights and seeing the same batches. Returns ``{"first epoch": row, name: row, ...}``;
     each row has ``samples`` (``n_samples`` images from the same fixed noise), ``distribution``
     (``metrics.ClassDistribution`` of ``classifier``'s predictions), ``classes_used`` (classes with
@@ -346,7 +342,7 @@ def image_trial(
     seed = _integer(seed, "seed", minimum=0)
     if not hasattr(classifier, "logits"):
         raise ValueError(f"classifier must be features.load_classifier(...)'s, got {type(classifier).__name__}")
-    second_epoch = IMAGE_SECOND_EPOCH if second_epoch is None else second_epoch
+    second_epoch = _IMAGE_SECOND_EPOCH if second_epoch is None else second_epoch
     if not isinstance(second_epoch, dict) or not second_epoch:
         raise ValueError(f"second_epoch must be a non-empty dict name -> (lr_d, lr_g), got {second_epoch!r}")
     rates = {name: _rate_pair(name, pair) for name, pair in second_epoch.items()}

@@ -21,6 +21,7 @@ from keras import layers
 from gan_course._checks import array as _array
 from gan_course.data import class_indices
 from gan_course.metrics import check_features, fid_from_features
+from gan_course.models import LOGIT_DTYPE
 
 #: The discriminator's two ways of reading the label (``conditional_lean_discriminator(mode=...)``).
 MODES = ("concat", "projection")
@@ -80,6 +81,7 @@ def conditional_lean_generator(
     n_classes: int = 10,
     image_shape=(28, 28, 1),
     width: int = 64,
+    *,
     embed_dim: int | None = None,
 ) -> keras.Model:
     """The lean DCGAN generator of lesson 03 with a class label: ``[z, y]`` -> images in [-1, 1].
@@ -111,15 +113,20 @@ def conditional_lean_generator(
     return keras.Model([z, y], images, name="conditional_lean_generator")
 
 
-def _trunk(x, width: int):
+def _trunk(x, width: int, sn):
     """The lean discriminator's convolutions, flattened: phi(x)."""
-    x = layers.LeakyReLU(negative_slope=0.2)(layers.Conv2D(width // 2, 4, strides=2, padding="same")(x))
-    x = layers.LeakyReLU(negative_slope=0.2)(layers.Conv2D(width, 4, strides=2, padding="same")(x))
+    x = layers.LeakyReLU(negative_slope=0.2)(sn(layers.Conv2D(width // 2, 4, strides=2, padding="same"))(x))
+    x = layers.LeakyReLU(negative_slope=0.2)(sn(layers.Conv2D(width, 4, strides=2, padding="same"))(x))
     return layers.Flatten(name="features")(x)
 
 
 def conditional_lean_discriminator(
-    n_classes: int = 10, image_shape=(28, 28, 1), width: int = 64, mode: str = "projection"
+    n_classes: int = 10,
+    image_shape=(28, 28, 1),
+    width: int = 64,
+    *,
+    mode: str = "projection",
+    spectral_norm: bool = False,
 ) -> keras.Model:
     """The lean DCGAN discriminator of lesson 03 with a class label: ``[x, y]`` -> one logit (batch, 1).
 
@@ -134,25 +141,38 @@ def conditional_lean_discriminator(
     (layers ``"logit"``, ``"class_embedding"`` and ``"projection"``). The label asks "does x look
     like class y?" directly in feature space instead of being mixed into the pixels; the paper
     sums ReLU features over positions, here phi is the lean trunk's flattened features.
-    Introduced in lesson 07.
+
+    As in ``models.dcgan_lean_discriminator``, ``spectral_norm`` (lesson 06) wraps every Conv2D and
+    Dense in Keras' ``layers.SpectralNormalization`` (not the embeddings: the wrapper casts its output
+    to its input's dtype, the labels' int32), and the logit is computed in float32
+    (``models.LOGIT_DTYPE``) under a mixed-precision policy. Introduced in lesson 07.
     """
     n_classes = _n_classes(n_classes)
     h, w, c = _image_shape(image_shape)
     width = _width(width)
     if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(repr(m) for m in MODES)}")
+    if not isinstance(spectral_norm, bool):
+        raise ValueError(f"spectral_norm must be True or False, got {spectral_norm!r}")
+
+    def sn(layer):  # the wrapper computes in its layer's dtype, as in models.dcgan_lean_discriminator
+        return layers.SpectralNormalization(layer, dtype=layer.dtype_policy) if spectral_norm else layer
+
     x = keras.Input((h, w, c), name="image")
     y = keras.Input((1,), dtype="int32", name="label")
     if mode == "concat":
         label_map = layers.Reshape((h, w, 1))(layers.Embedding(n_classes, h * w, name="label_embedding")(y))
-        phi = _trunk(layers.Concatenate(axis=-1)([x, label_map]), width)
-        logit = layers.Dense(1, name="logit")(phi)
+        phi = _trunk(layers.Concatenate(axis=-1)([x, label_map]), width, sn)
+        logit = sn(layers.Dense(1, name="logit", dtype=LOGIT_DTYPE))(phi)
     else:
-        phi = _trunk(x, width)
-        embedded = layers.Flatten()(layers.Embedding(n_classes, phi.shape[-1], name="class_embedding")(y))
-        projection = layers.Dot(axes=1, name="projection")([embedded, phi])
-        logit = layers.Add()([layers.Dense(1, name="logit")(phi), projection])
-    return keras.Model([x, y], logit, name=f"conditional_lean_discriminator_{mode}")
+        phi = _trunk(x, width, sn)
+        embedding = layers.Embedding(n_classes, phi.shape[-1], name="class_embedding", dtype=LOGIT_DTYPE)
+        embedded = layers.Flatten(dtype=LOGIT_DTYPE)(embedding(y))
+        projection = layers.Dot(axes=1, name="projection", dtype=LOGIT_DTYPE)([embedded, phi])
+        linear = sn(layers.Dense(1, name="logit", dtype=LOGIT_DTYPE))(phi)
+        logit = layers.Add(name="logit_sum", dtype=LOGIT_DTYPE)([linear, projection])
+    name = f"conditional_lean_discriminator_{mode}" + ("_sn" if spectral_norm else "")
+    return keras.Model([x, y], logit, name=name)
 
 
 # ------------------------------------------------------------------- between two classes
@@ -176,7 +196,7 @@ def _label_embedding(generator):
     return found[0], joins[0]
 
 
-def label_vector_generator(generator) -> keras.Model:
+def _label_vector_generator(generator) -> keras.Model:
     """``generator`` with its label lookup cut off: ``[z, e]`` -> images, e (batch, embed_dim) a label vector.
 
     A ``conditional_lean_generator`` turns the class index y into e_y, row y of its label
@@ -212,7 +232,7 @@ def interpolate_classes(generator, z, class_a: int, class_b: int, steps: int = 8
     t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
     vectors = ((1 - t) * rows[a] + t * rows[b]).astype(np.float32)
     noise = np.repeat(z.reshape(1, z_dim), steps, axis=0)
-    return np.asarray(label_vector_generator(generator)([noise, vectors], training=False))
+    return np.asarray(_label_vector_generator(generator)([noise, vectors], training=False))
 
 
 # ------------------------------------------------------------------- class fidelity

@@ -1,4 +1,5 @@
-"""Image data sets as NumPy arrays and tf.data pipelines, scaled to [-1, 1].
+"""The course's data sets, Fashion-MNIST and MNIST: where their files are, whether they are intact,
+loading them as images in [-1, 1] with their labels, and batches of them as a ``tf.data.Dataset``.
 
 Where the files come from, in this order (the loader says which one it used):
 
@@ -14,6 +15,9 @@ SHA-256 before use; a damaged or truncated file of any kind raises ``CorruptData
 naming the file and the fix. If nothing works, one error lists every place tried and how
 to fix it. A loader never falls back to another data set.
 
+Your own folder of images and the checks of images and labels live in ``arrays``; ``data`` hands
+out their names too (``data.load_image_folder``).
+
 Introduced in lesson 02; ``python -m gan_course doctor`` uses it too.
 
 Used in lessons 02, 03, 04, 05, 06, 07, 08, 09 and 10.
@@ -26,7 +30,6 @@ import gzip
 import hashlib
 import math
 import os
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -36,9 +39,15 @@ import numpy as np
 
 from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
-from gan_course._checks import stacklevel as _stacklevel
 
-KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+# Images that come from elsewhere, and the checks every module applies at its boundary, live in ``arrays``;
+# lessons and modules reach them through ``data``.
+from gan_course.arrays import check_images as check_images
+from gan_course.arrays import check_training_data as check_training_data
+from gan_course.arrays import class_indices as class_indices
+from gan_course.arrays import load_image_folder as load_image_folder
+
+_KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 FASHION_FILES = {
     # file name -> SHA-256 of the *decompressed* IDX bytes, so that a file that was
@@ -49,9 +58,9 @@ FASHION_FILES = {
     "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
 #: SHA-256 of Keras' ``mnist.npz`` (the same hash Keras itself checks).
-MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
-FASHION_CLASSES = (
+_FASHION_CLASSES = (
     "T-shirt/top",
     "Trouser",
     "Pullover",
@@ -63,7 +72,7 @@ FASHION_CLASSES = (
     "Bag",
     "Ankle boot",
 )
-MNIST_CLASSES = tuple(str(d) for d in range(10))
+_MNIST_CLASSES = tuple(str(d) for d in range(10))
 
 DATASETS = {
     "fashion_mnist": {
@@ -72,7 +81,7 @@ DATASETS = {
         "cache": os.path.join("datasets", "fashion-mnist"),
         "debian": "/usr/share/datasets/fashion-mnist",
         "debian_package": "dataset-fashion-mnist",
-        "classes": FASHION_CLASSES,
+        "classes": _FASHION_CLASSES,
     },
     "mnist": {
         "title": "MNIST",
@@ -80,10 +89,10 @@ DATASETS = {
         "cache": "datasets",
         "debian": None,
         "debian_package": None,
-        "classes": MNIST_CLASSES,
+        "classes": _MNIST_CLASSES,
     },
 }
-SPLITS = ("train", "test")
+_SPLITS = ("train", "test")
 
 # Everything that reading a damaged .gz, .npz or IDX file can raise. zlib.error is not an
 # OSError: a flipped byte inside the deflate stream raises it from gzip's reader.
@@ -113,45 +122,6 @@ class ImageData:
 
     def __len__(self) -> int:
         return len(self.images)
-
-
-def class_indices(labels, name: str, n_classes: int, dtype_error=ValueError, hint: str | None = None) -> np.ndarray:
-    """``labels`` as int64 class indices (N,) in ``[0, n_classes)``, or an error naming ``name`` and the fix.
-
-    Takes (N,) or (N, 1), integers or whole floats. Refuses one-hot or score rows, empty input,
-    fractions (a cast would truncate them silently) and indices out of range (a GPU's embedding
-    lookup returns zeros for a row that does not exist, and Keras wraps -1 round to the last class).
-    A non-numeric dtype raises ``dtype_error`` (``metrics`` keeps its TypeError). ``hint`` ends the
-    out-of-range message. Shared by ``metrics.class_distribution`` (lesson 04),
-    ``conditional.class_fidelity`` and ``gan.GAN.check_labels`` (lesson 07). Introduced in lesson 07.
-    """
-    arr = _array(labels, name)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be one class index per sample, shape (N,) or (N, 1), got shape {arr.shape}: "
-            "for one-hot labels, logits or probabilities pass x.argmax(axis=1)"
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} are empty: pass at least one label")
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise dtype_error(f"{name} must be integer class indices, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating):
-        bad = arr[~(np.isfinite(arr) & (arr == np.round(arr)))]
-        if bad.size:
-            raise ValueError(
-                f"{name} must be integer class indices (whole numbers), got {float(bad[0])!r}: a cast would "
-                "truncate it; for scores or probabilities pass x.argmax(axis=1)"
-            )
-    arr = arr.astype(np.int64)
-    if arr.min() < 0 or arr.max() >= n_classes:
-        bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
-        raise ValueError(
-            f"{name} must lie in [0, {n_classes}), got {bad}: class indices count from 0; "
-            + (hint or f"is n_classes ({n_classes}) right?")
-        )
-    return arr
 
 
 def dataset_name(name: str) -> str:
@@ -223,7 +193,7 @@ def sha256_file(path: str | os.PathLike, decompress: bool = False) -> str:
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+def _read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read an IDX file (the MNIST format), gzip-compressed (name ends in .gz) or not, into an array.
 
     Any damaged, truncated or mis-named file raises ``CorruptDataError`` naming the file
@@ -296,7 +266,7 @@ def _check_path(path) -> Path | None:
     return Path(path).expanduser()
 
 
-def candidate_locations(name: str, path: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
+def _candidate_locations(name: str, path: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
     """The local places to look for a data set, in order, as (description, path) pairs. Introduced in lesson 02."""
     key = dataset_name(name)
     spec = DATASETS[key]
@@ -341,7 +311,7 @@ def locate(name: str, path: str | os.PathLike | None = None) -> tuple[list[Attem
     """
     key = dataset_name(name)
     attempts = []
-    for place, where in candidate_locations(key, path):
+    for place, where in _candidate_locations(key, path):
         files, reason = _resolve_local(key, where)
         explicit = place == "path argument" or place.startswith("environment variable")
         attempts.append(Attempt(place, str(where), files is not None, reason, explicit))
@@ -360,14 +330,14 @@ def _download(key: str) -> dict[str, Path] | Path:
     if key == "fashion_mnist":
         subdir = DATASETS[key]["cache"]
         return {
-            fname: Path(keras.utils.get_file(fname, origin=KERAS_ORIGIN + fname, cache_dir=cache, cache_subdir=subdir))
+            fname: Path(keras.utils.get_file(fname, origin=_KERAS_ORIGIN + fname, cache_dir=cache, cache_subdir=subdir))
             for fname in FASHION_FILES
         }
     return Path(
         keras.utils.get_file(
             "mnist.npz",
-            origin=KERAS_ORIGIN + "mnist.npz",
-            file_hash=MNIST_SHA256,
+            origin=_KERAS_ORIGIN + "mnist.npz",
+            file_hash=_MNIST_SHA256,
             cache_dir=cache,
             cache_subdir=DATASETS[key]["cache"],
         )
@@ -392,7 +362,7 @@ def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFound
     lines.append(f"{spec['title']} could not be loaded. Places tried, in order:")
     for a in attempts:
         lines.append(f"  - {a.place}: {a.location} ({a.reason})")
-    lines.append(f"  - download from {KERAS_ORIGIN}: {download}")
+    lines.append(f"  - download from {_KERAS_ORIGIN}: {download}")
     lines.append("How to fix it, any one of:")
     if spec["debian_package"]:
         lines.append(f"  - on Debian/Ubuntu: sudo apt-get install {spec['debian_package']}")
@@ -407,11 +377,6 @@ def _not_found(key: str, attempts: list[Attempt], download: str) -> DataNotFound
 # -------------------------------------------------------------------------- loading
 
 
-def _dtype_error(what: str, dtype, if_integer: str, otherwise: str) -> TypeError:
-    """The error for data of the wrong dtype, with the fix for integer data and for anything else."""
-    return TypeError(f"{what}, got dtype {dtype}: {if_integer if np.issubdtype(dtype, np.integer) else otherwise}")
-
-
 def scale_images(pixels: np.ndarray) -> np.ndarray:
     """uint8 pixels in [0, 255], shape (N, H, W) or (N, H, W, C) -> float32 in [-1, 1], (N, H, W, C).
 
@@ -421,12 +386,12 @@ def scale_images(pixels: np.ndarray) -> np.ndarray:
     """
     pixels = _array(pixels, "pixels")
     if pixels.dtype != np.uint8:
-        raise _dtype_error(
-            "expected uint8 pixels in [0, 255]",
-            pixels.dtype,
-            if_integer="if they are pixel values 0..255, convert them with x.astype(np.uint8) first",
-            otherwise="scale_images is for raw pixels; data already in [-1, 1] need no scaling",
+        fix = (
+            "if they are pixel values 0..255, convert them with x.astype(np.uint8) first"
+            if np.issubdtype(pixels.dtype, np.integer)
+            else "scale_images is for raw pixels; data already in [-1, 1] need no scaling"
         )
+        raise TypeError(f"expected uint8 pixels in [0, 255], got dtype {pixels.dtype}: {fix}")
     if pixels.size == 0:
         raise ValueError(f"pixels are empty (shape {pixels.shape}): pass at least one image")
     if pixels.ndim == 2:
@@ -452,11 +417,11 @@ def _read_arrays(key: str, files, split: str, verify: bool) -> tuple[np.ndarray,
         if verify:
             _verify(img_file, FASHION_FILES[img_file.name], decompress=True)
             _verify(lbl_file, FASHION_FILES[lbl_file.name], decompress=True)
-        images, labels = read_idx(img_file), read_idx(lbl_file)
+        images, labels = _read_idx(img_file), _read_idx(lbl_file)
         first, where = img_file, f"{img_file} and {lbl_file}"
     else:
         if verify:
-            _verify(files, MNIST_SHA256, decompress=False)
+            _verify(files, _MNIST_SHA256, decompress=False)
         try:
             with np.load(files, allow_pickle=False) as f:
                 images, labels = f[f"x_{split}"], f[f"y_{split}"]
@@ -472,10 +437,10 @@ def _read_arrays(key: str, files, split: str, verify: bool) -> tuple[np.ndarray,
 
 
 def _check_split(split) -> str:
-    if not isinstance(split, str) or split not in SPLITS:
-        close = difflib.get_close_matches(str(split).lower(), SPLITS, n=1)
+    if not isinstance(split, str) or split not in _SPLITS:
+        close = difflib.get_close_matches(str(split).lower(), _SPLITS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}{hint}")
+        raise ValueError(f"split must be one of {_SPLITS}, got {split!r}{hint}")
     return split
 
 
@@ -530,16 +495,17 @@ def load_images(
     return data
 
 
-def _check_local(name: str) -> str:
+def verify_local(name: str) -> str:
     """Verify every file of a data set where the loader would find it, without downloading.
 
-    Returns "place: location"; raises the loader's errors. Used by ``python -m gan_course doctor``.
+    Returns "place: location"; raises the loader's errors (``DataNotFoundError``, ``CorruptDataError``).
+    The check behind ``python -m gan_course doctor``. Introduced in lesson 02.
     """
     key = dataset_name(name)
     attempts, files = locate(key)
     if files is None:
         raise _not_found(key, attempts, "not tried (checking this machine only)")
-    for split in SPLITS:
+    for split in _SPLITS:
         _read_arrays(key, files, split, verify=True)
     return f"{attempts[-1].place}: {attempts[-1].location}"
 
@@ -554,183 +520,6 @@ def fetch(name: str = "fashion_mnist") -> str:
 
 
 # ------------------------------------------------------------------------ pipelines
-
-
-#: The image files ``keras.utils.image_dataset_from_directory`` reads.
-IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
-
-
-def load_image_folder(path, image_size=None, color_mode: str = "grayscale", verbose: bool = True) -> np.ndarray:
-    """Your own images: every image file under ``path`` (subfolders too) as (N, H, W, C) float32 in [-1, 1].
-
-    Read with ``keras.utils.image_dataset_from_directory`` (no labels, files in sorted order),
-    resized to ``image_size`` = (H, W) (default: the images' own size, which must then be the same
-    for all), ``color_mode`` "grayscale" (C = 1, like Fashion-MNIST) or "rgb" (C = 3), scaled
-    from [0, 255] to [-1, 1]. Every file is opened first, so an empty folder, an unreadable file or
-    mixed sizes without ``image_size`` are errors that name the files and the fix, before any
-    TensorFlow work. Introduced in lesson 08.
-    """
-    folder = _check_path(path)
-    if folder is None:
-        raise ValueError("path is None: give the folder that holds your images")
-    if not folder.exists():
-        raise ValueError(f"{folder} does not exist: give the folder that holds your images")
-    if not folder.is_dir():
-        raise ValueError(f"{folder} is a file, not a folder: give the folder that holds your images")
-    if color_mode not in ("grayscale", "rgb"):
-        raise ValueError(f"color_mode must be 'grayscale' or 'rgb', got {color_mode!r}")
-    if image_size is not None:
-        if (
-            not isinstance(image_size, (tuple, list))
-            or len(image_size) != 2
-            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in image_size)
-        ):
-            raise ValueError(
-                f"image_size must be (height, width), two positive integers, e.g. (28, 28); got {image_size!r}"
-            )
-        image_size = (int(image_size[0]), int(image_size[1]))
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_FORMATS)
-    if not files:
-        others = sum(1 for p in folder.rglob("*") if p.is_file())
-        raise ValueError(
-            f"no image files ({', '.join(IMAGE_FORMATS)}) in {folder} or its subfolders"
-            + (f" (it holds {others} other file(s))" if others else " (it is empty)")
-            + ": put your images there, or give the folder that holds them"
-        )
-    from PIL import Image, UnidentifiedImageError
-
-    sizes, bad = {}, []
-    for file in files:
-        try:
-            with Image.open(file) as image:
-                image.load()
-                sizes.setdefault((image.height, image.width), []).append(file.name)
-        except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as err:
-            bad.append(f"{file.relative_to(folder)} ({type(err).__name__})")
-    if bad:
-        raise CorruptDataError(
-            f"{len(bad)} of {len(files)} image file(s) in {folder} cannot be read: {', '.join(bad[:5])}"
-            + (" ..." if len(bad) > 5 else "")
-            + ": delete or replace them"
-        )
-    if image_size is None:
-        if len(sizes) > 1:
-            listed = "; ".join(f"{h}x{w} ({len(names)}, e.g. {names[0]})" for (h, w), names in list(sizes.items())[:4])
-            raise ValueError(
-                f"the images in {folder} have {len(sizes)} different sizes ({listed}): pass image_size=(H, W), "
-                "e.g. (28, 28), to resize them all"
-            )
-        image_size = next(iter(sizes))
-    import keras
-
-    dataset = keras.utils.image_dataset_from_directory(
-        str(folder),
-        labels=None,
-        color_mode=color_mode,
-        image_size=image_size,
-        batch_size=None,
-        shuffle=False,
-        verbose=False,
-    )
-    images = np.stack([np.asarray(x) for x in dataset.as_numpy_iterator()]).astype(np.float32) / 127.5 - 1.0
-    if verbose:
-        print(f"{len(images)} images from {folder}, {color_mode}, {image_size[0]}x{image_size[1]}, scaled to [-1, 1]")
-    return images
-
-
-def check_images(images, name: str = "images", shape: tuple | None = None) -> np.ndarray:
-    """Check a batch of images (N, H, W, C) float in [-1, 1]; return it as a float32 array.
-
-    Raises an error that says what was wrong and how to fix it. ``shape`` is the expected
-    (H, W, C), if known. Images that all lie in [0, 1] get a ``UserWarning``: that is
-    lesson 02's bug 1 (data not scaled to tanh's range), fixed by ``x * 2 - 1``. Used at
-    the boundary of every training and plotting function. Introduced in lesson 02.
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string used in messages, got {type(name).__name__}")
-    if shape is not None:
-        wanted = shape
-        try:
-            shape = tuple(_integer(s, "shape", minimum=1) for s in shape)
-        except (TypeError, ValueError):
-            shape = None
-        if shape is None or len(shape) != 3:
-            raise ValueError(f"shape must be (H, W, C), three positive integers such as (28, 28, 1), got {wanted!r}")
-    arr = _array(images, name)
-    if arr.size == 0:
-        raise ValueError(f"{name} are empty (shape {arr.shape}): pass at least one image")
-    if arr.dtype == np.uint8:
-        raise ValueError(
-            f"{name} are uint8 pixels in [0, 255]; the course works in [-1, 1]: "
-            "use gan_course.data.scale_images(x) (x / 127.5 - 1)"
-        )
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise _dtype_error(
-            f"{name} must be floating point in [-1, 1]",
-            arr.dtype,
-            if_integer="if they are pixels in [0, 255], use x.astype('float32') / 127.5 - 1",
-            otherwise="convert them with x.astype('float32') and scale them to [-1, 1]",
-        )
-    if arr.ndim == 2:
-        raise ValueError(
-            f"{name} have shape {arr.shape}, one gray image: add a batch and a channel axis with x[None, ..., None]"
-        )
-    if arr.ndim == 3:
-        one_image = tuple(arr.shape) == shape if shape is not None else arr.shape[-1] in (1, 3)
-        if one_image:
-            raise ValueError(
-                f"{name} have shape {arr.shape}, one image (H, W, C); expected a batch (N, H, W, C): "
-                "add a batch axis with x[None]"
-            )
-        raise ValueError(f"{name} have shape {arr.shape}; expected (N, H, W, C): add a channel axis with x[..., None]")
-    if arr.ndim != 4:
-        raise ValueError(f"{name} must have shape (N, H, W, C), got {arr.shape}")
-    if shape is not None and tuple(arr.shape[1:]) != shape:
-        raise ValueError(f"{name} have image shape {arr.shape[1:]}, expected {shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(
-            f"{name} contain NaN or Inf values: a generator that diverged (lower the learning rate) or broken data"
-        )
-    lo, hi = float(arr.min()), float(arr.max())
-    if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
-        if lo >= 0.0 and hi > 1.5:
-            fix = "they look like [0, 255]: divide by 127.5 and subtract 1"
-        else:
-            fix = "rescale them to [-1, 1]"
-        raise ValueError(f"expected {name} in [-1, 1], got [{lo:.3g}, {hi:.3g}]: {fix}")
-    if lo >= 0.0 and hi > 0.0:
-        warnings.warn(
-            f"{name} all lie in [0, 1] (got [{lo:.3g}, {hi:.3g}]), but the generator's tanh makes [-1, 1]: "
-            "lesson 02's bug 1, data not scaled to the tanh range. Fix: x * 2 - 1 "
-            "(or load with gan_course.data.load_images, which scales for you)",
-            UserWarning,
-            stacklevel=_stacklevel(),
-        )
-    return arr.astype(np.float32, copy=False)
-
-
-def check_training_data(data) -> np.ndarray:
-    """Check training data: images (N, H, W, C) in [-1, 1] (see ``check_images``) or points (N, d).
-
-    Returns a float32 array. Introduced in lesson 02. Lesson 04 trains on 2-D points.
-    """
-    arr = _array(data, "training data")
-    if arr.size == 0:
-        raise ValueError(f"training data are empty (shape {arr.shape}): pass at least one image or point")
-    if arr.ndim in (3, 4) or arr.dtype == np.uint8:
-        return check_images(arr, "training images")
-    if arr.ndim == 1 and np.issubdtype(arr.dtype, np.floating):
-        raise ValueError(
-            f"training data have shape {arr.shape}; points must be (N, d): use x.reshape(-1, 1) for 1-D points"
-        )
-    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.floating):
-        raise ValueError(
-            "training data must be images (N, H, W, C) in [-1, 1] or points (N, d) as floats; "
-            f"got shape {arr.shape}, dtype {arr.dtype}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("training data contain NaN or Inf values: drop or fix those rows")
-    return arr.astype(np.float32, copy=False)
 
 
 def make_dataset(

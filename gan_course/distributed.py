@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Seconds a worker process may run before it stops itself (``run_workers`` stops it too).
-WORKER_TIMEOUT = 120
+_WORKER_TIMEOUT = 120
 
 
 def split_cpu(devices: int = 2) -> list[str]:
@@ -84,7 +84,7 @@ def tf_config(ports, index: int) -> str:
     return json.dumps({"cluster": cluster, "task": {"type": "worker", "index": int(index)}})
 
 
-def run_workers(args, workers: int = 2, timeout: float = WORKER_TIMEOUT, env=None) -> list[str]:
+def run_workers(args, workers: int = 2, timeout: float = _WORKER_TIMEOUT, env=None) -> list[str]:
     """Run ``python args...`` as ``workers`` processes of one cluster on 127.0.0.1; return their outputs.
 
     Each process gets its own ``TF_CONFIG`` (``tf_config`` on fresh ``free_ports``), and the
@@ -190,7 +190,7 @@ def main(argv=None) -> None:
 
     ``python -m gan_course.distributed OUT [--epochs E] [--batch-size B]`` writes the run to
     ``OUT`` with the worker's index appended (``OUT.0.npz``, ``OUT.1.npz``, ...). It stops itself
-    after ``GAN_COURSE_WORKER_TIMEOUT`` seconds (default ``WORKER_TIMEOUT``), even when a peer never
+    after ``GAN_COURSE_WORKER_TIMEOUT`` seconds (default 120), even when a peer never
     comes. Introduced in lesson 10.
     """
     parser = argparse.ArgumentParser(prog="python -m gan_course.distributed", description=main.__doc__.splitlines()[0])
@@ -202,7 +202,7 @@ def main(argv=None) -> None:
         parser.error("TF_CONFIG is not set: start workers with gan_course.distributed.run_workers")
     import faulthandler
 
-    timeout = float(os.environ.get("GAN_COURSE_WORKER_TIMEOUT", WORKER_TIMEOUT))
+    timeout = float(os.environ.get("GAN_COURSE_WORKER_TIMEOUT", _WORKER_TIMEOUT))
     faulthandler.dump_traceback_later(timeout, exit=True)  # stop, with a traceback, if a peer never comes
     import tensorflow as tf
 
@@ -211,15 +211,15 @@ def main(argv=None) -> None:
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     run = reference_run(strategy, epochs=args.epochs, batch_size=args.batch_size)
     path = f"{args.out}.{index}.npz"
-    np.savez(path, replicas=run.replicas, **{f"h_{k}": v for k, v in run.history.items()}, **weights_dict(run))
+    np.savez(
+        path,
+        replicas=run.replicas,
+        **{f"h_{k}": v for k, v in run.history.items()},
+        **{f"w_{i}": w for i, w in enumerate(run.weights)},
+    )
     print(f"worker {index} of {run.replicas} replicas wrote {path}", flush=True)
     sys.stdout.flush()
     os._exit(0)  # gRPC threads of the cluster can keep a finished worker alive; it has nothing left to do
-
-
-def weights_dict(run: Run) -> dict:
-    """A ``Run``'s weights as ``{"w_0": ..., "w_1": ...}`` for ``np.savez``. Introduced in lesson 10."""
-    return {f"w_{i}": w for i, w in enumerate(run.weights)}
 
 
 def load_run(path) -> Run:

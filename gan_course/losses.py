@@ -9,7 +9,9 @@ rather than assume a probability.
 
 The loss zoo of lesson 06 is registered by name in ``LOSSES``: ``non_saturating``, ``minimax``,
 ``least_squares`` (LSGAN), ``wgan_clip`` (WGAN with weight clipping), ``wgan_gp`` and ``hinge``.
-``with_r1`` adds the R1 penalty and ``with_label_smoothing`` one-sided label smoothing to a loss.
+Each one's formulas are reached through its ``GANLoss`` (``get_loss("hinge").discriminator``), so
+``get_loss`` and ``GANLoss`` are the whole interface a project needs. ``with_r1`` adds the R1 penalty and
+``with_label_smoothing`` one-sided label smoothing to a loss.
 
 Lesson 03 names its loss in ``GAN.compile`` (``get_loss``).
 
@@ -36,7 +38,7 @@ def discriminator_loss(real_logits, fake_logits):
     return real_term + fake_term
 
 
-def generator_loss_minimax(fake_logits):
+def _generator_loss_minimax(fake_logits):
     """The original ("saturating") generator loss: minimise ``mean log(1 - D(G(z)))``.
 
     Its gradient with respect to the logit is ``-D(G(z))``, which vanishes when D
@@ -55,7 +57,7 @@ def generator_loss_non_saturating(fake_logits):
 
 
 #: How a discriminator's output is read: a logit of a probability, or a raw critic score.
-OUTPUTS = ("probability", "score")
+_OUTPUTS = ("probability", "score")
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,8 @@ class GANLoss:
     score_reference: float | None = None
 
     def __post_init__(self):
-        if self.output not in OUTPUTS:
-            raise ValueError(f"GANLoss output must be one of {OUTPUTS}, got {self.output!r}")
+        if self.output not in _OUTPUTS:
+            raise ValueError(f"GANLoss output must be one of {_OUTPUTS}, got {self.output!r}")
         for name in ("discriminator", "generator"):
             if not callable(getattr(self, name)):
                 raise ValueError(f"GANLoss {name} must be a function of D's outputs, got {getattr(self, name)!r}")
@@ -134,7 +136,7 @@ _BCE_HEALTHY = (
 )
 
 
-def critic_loss_wasserstein(real_scores, fake_scores):
+def _critic_loss_wasserstein(real_scores, fake_scores):
     """WGAN critic loss: mean score on fakes minus mean score on real samples (the critic minimises it).
 
     Introduced in lesson 04.
@@ -142,7 +144,7 @@ def critic_loss_wasserstein(real_scores, fake_scores):
     return tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
 
 
-def generator_loss_wasserstein(fake_scores):
+def _generator_loss_wasserstein(fake_scores):
     """WGAN generator loss: minus the critic's mean score on fakes. Introduced in lesson 04."""
     return -tf.reduce_mean(fake_scores)
 
@@ -181,8 +183,8 @@ def wgan_gp(weight: float = 10.0) -> GANLoss:
         raise ValueError(f"the gradient-penalty weight must be a number >= 0 (the paper uses 10), got {weight!r}")
     return GANLoss(
         "wgan_gp",
-        critic_loss_wasserstein,
-        generator_loss_wasserstein,
+        _critic_loss_wasserstein,
+        _generator_loss_wasserstein,
         lambda d, real, fake: gradient_penalty(d, real, fake, weight),
         output="score",
         d_loss_reference=0.0,
@@ -202,7 +204,7 @@ def _positive(value, what: str, example: str, allow_zero: bool = False) -> float
     return float(value)
 
 
-def discriminator_loss_least_squares(real_scores, fake_scores):
+def _discriminator_loss_least_squares(real_scores, fake_scores):
     """LSGAN discriminator loss (Mao et al. 2017): ``½ mean (D(x) - 1)² + ½ mean D(G(z))²``.
 
     Targets 1 for real and 0 for fake; a D that cannot tell outputs 1/2 everywhere and scores
@@ -211,7 +213,7 @@ def discriminator_loss_least_squares(real_scores, fake_scores):
     return 0.5 * tf.reduce_mean(tf.square(real_scores - 1.0)) + 0.5 * tf.reduce_mean(tf.square(fake_scores))
 
 
-def generator_loss_least_squares(fake_scores):
+def _generator_loss_least_squares(fake_scores):
     """LSGAN generator loss: ``½ mean (D(G(z)) - 1)²``, pulling fakes towards D's "real" target.
 
     Unlike the sigmoid's, its gradient grows with the distance from the target, so fakes far on the
@@ -220,7 +222,7 @@ def generator_loss_least_squares(fake_scores):
     return 0.5 * tf.reduce_mean(tf.square(fake_scores - 1.0))
 
 
-def discriminator_loss_hinge(real_scores, fake_scores):
+def _discriminator_loss_hinge(real_scores, fake_scores):
     """Hinge discriminator loss (Lim & Ye 2017; Miyato et al. 2018): ``mean relu(1 - D(x)) + mean relu(1 + D(G(z)))``.
 
     Only samples inside the margin (real scored below 1, fake above -1) give D a gradient. A D that
@@ -229,7 +231,7 @@ def discriminator_loss_hinge(real_scores, fake_scores):
     return tf.reduce_mean(tf.nn.relu(1.0 - real_scores)) + tf.reduce_mean(tf.nn.relu(1.0 + fake_scores))
 
 
-def clip_weights(discriminator, clip: float) -> None:
+def _clip_weights(discriminator, clip: float) -> None:
     """Clip every trainable weight of ``discriminator`` to [-clip, clip] (WGAN, Arjovsky et al. 2017).
 
     The original WGAN's crude way to keep the critic Lipschitz. Introduced in lesson 06.
@@ -247,8 +249,8 @@ def wgan_clip(clip: float = 0.01) -> GANLoss:
     clip = _positive(clip, "the weight-clipping bound clip", "the paper uses 0.01")
     return GANLoss(
         "wgan_clip",
-        critic_loss_wasserstein,
-        generator_loss_wasserstein,
+        _critic_loss_wasserstein,
+        _generator_loss_wasserstein,
         output="score",
         d_loss_reference=0.0,
         d_loss_reference_label="0: critic cannot separate",
@@ -256,7 +258,7 @@ def wgan_clip(clip: float = 0.01) -> GANLoss:
             "the critic loss is negative and shrinks towards 0 as G improves; with clipped weights the "
             "critic's scores stay small, so the estimate is a scaled Wasserstein distance"
         ),
-        constraint=lambda d: clip_weights(d, clip),
+        constraint=lambda d: _clip_weights(d, clip),
     )
 
 
@@ -326,15 +328,15 @@ def with_label_smoothing(loss, smoothing: float = 0.1) -> GANLoss:
     return replace(loss, name=f"{loss.name}+ls{s:g}", discriminator=smoothed)
 
 
-LOG4 = math.log(4.0)
+_LOG4 = math.log(4.0)
 
 #: The losses by name; ``get_loss`` looks them up.
 LOSSES = {
     "minimax": GANLoss(
         "minimax",
         discriminator_loss,
-        generator_loss_minimax,
-        d_loss_reference=LOG4,
+        _generator_loss_minimax,
+        d_loss_reference=_LOG4,
         d_loss_reference_label="log 4: D cannot tell",
         healthy=_BCE_HEALTHY,
     ),
@@ -342,14 +344,14 @@ LOSSES = {
         "non_saturating",
         discriminator_loss,
         generator_loss_non_saturating,
-        d_loss_reference=LOG4,
+        d_loss_reference=_LOG4,
         d_loss_reference_label="log 4: D cannot tell",
         healthy=_BCE_HEALTHY,
     ),
     "least_squares": GANLoss(
         "least_squares",
-        discriminator_loss_least_squares,
-        generator_loss_least_squares,
+        _discriminator_loss_least_squares,
+        _generator_loss_least_squares,
         output="score",
         d_loss_reference=0.25,
         d_loss_reference_label="0.25: D cannot tell (outputs 1/2)",
@@ -361,8 +363,8 @@ LOSSES = {
     ),
     "hinge": GANLoss(
         "hinge",
-        discriminator_loss_hinge,
-        generator_loss_wasserstein,
+        _discriminator_loss_hinge,
+        _generator_loss_wasserstein,
         output="score",
         d_loss_reference=2.0,
         d_loss_reference_label="2: D cannot tell",

@@ -1,5 +1,10 @@
 """Generator and discriminator builders, and the layers they use. Discriminators output one logit per input.
 
+Every builder takes its arguments in one order: a generator's noise size ``z_dim``, then the sample shape
+(``image_shape``, ``out_dim`` or ``in_dim``), then the network's size (``hidden`` or ``width``); every option
+after that (``spectral_norm``, ``n_classes`` of a toy model, ``pack``, the remedies) is keyword-only.
+``conditional`` follows the same order with ``n_classes`` just before the sample shape.
+
 Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
@@ -12,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from gan_course._checks import integer
+from gan_course._checks import integer, number
 
 #: The dtype of every course discriminator's last layer: its logit stays float32 under a
 #: mixed-precision policy (Keras' advice for a model's output; lesson 10). Under the default
@@ -70,7 +75,7 @@ def mlp_discriminator(image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model
     )
 
 
-def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32), n_classes: int | None = None) -> keras.Model:
+def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32), *, n_classes: int | None = None) -> keras.Model:
     """A small MLP generator for 1-D or 2-D toy data: z (batch, z_dim) -> x (batch, out_dim).
 
     Linear output, since toy data is not bounded. With ``n_classes``, a conditional generator:
@@ -97,12 +102,42 @@ def _one_hot(y, n_classes):
     return layers.CategoryEncoding(num_tokens=int(n_classes), output_mode="one_hot")(y)
 
 
-def toy_discriminator(in_dim: int = 1, hidden=(32, 32)) -> keras.Model:
-    """A small MLP discriminator for toy data: x (batch, in_dim) -> one logit. Introduced in lesson 01."""
+def toy_discriminator(
+    in_dim: int = 1,
+    hidden=(32, 32),
+    *,
+    minibatch_std: bool = False,
+    instance_noise: float = 0.0,
+    n_classes: int | None = None,
+) -> keras.Model:
+    """A small MLP discriminator for toy data: x (batch, in_dim) -> one logit. Introduced in lesson 01.
+
+    Lesson 04 adds remedies against mode collapse: ``instance_noise`` > 0 adds Gaussian noise of that
+    std to every input during training (Keras' ``GaussianNoise`` layer: real and fake samples are both
+    blurred, so the two distributions overlap and D's gradients stay informative); ``minibatch_std``
+    appends the batch's feature spread (``MinibatchStdDev``). With ``n_classes``, a conditional
+    discriminator: ``[x, y]``, the one-hot label concatenated after the remedies.
+    """
+    if not isinstance(minibatch_std, bool):
+        raise ValueError(f"minibatch_std must be True or False, got {minibatch_std!r}")
+    instance_noise = number(instance_noise, "instance_noise", minimum=0.0)
     stack = [keras.Input(_check_shape((in_dim,), "in_dim"))]
-    stack += [layers.Dense(h, activation="relu") for h in hidden]
-    stack.append(layers.Dense(1))
-    return keras.Sequential(stack, name="toy_discriminator")
+    if instance_noise > 0:
+        stack.append(layers.GaussianNoise(instance_noise))
+    if minibatch_std:
+        stack.append(MinibatchStdDev())
+    if n_classes is None:
+        stack += [layers.Dense(units, activation="relu") for units in hidden]
+        stack.append(layers.Dense(1))
+        return keras.Sequential(stack, name="toy_discriminator")
+    x = h = stack[0]
+    for layer in stack[1:]:
+        h = layer(h)
+    y = keras.Input((1,), dtype="int32")
+    h = layers.Concatenate()([h, _one_hot(y, n_classes)])
+    for units in hidden:
+        h = layers.Dense(units, activation="relu")(h)
+    return keras.Model([x, y], layers.Dense(1)(h), name="conditional_toy_discriminator")
 
 
 def _dcgan_start(image_shape) -> tuple[int, int, int]:
@@ -185,7 +220,7 @@ def dcgan_lean_generator(z_dim: int = 100, image_shape=(28, 28, 1), width: int =
     )
 
 
-def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, spectral_norm: bool = False) -> keras.Model:
+def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, *, spectral_norm: bool = False) -> keras.Model:
     """The lean generator's partner: Conv2D width/2 4×4 s2 -> LeakyReLU(0.2) -> Conv2D width 4×4 s2
     -> LeakyReLU(0.2) -> Flatten -> Dense(1) logit.
 
@@ -215,7 +250,7 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, spectral_
     )
 
 
-def layer_macs(layer) -> int:
+def _layer_macs(layer) -> int:
     """Forward multiply-adds of one Dense, Conv2D or Conv2DTranspose layer for one input (else 0).
 
     Dense: inputs × units. Conv2D: output pixels × k_h × k_w × C_in × C_out.
@@ -241,7 +276,7 @@ def layer_macs(layer) -> int:
 def forward_macs(model) -> int:
     """Multiply-adds of one forward pass for one input, summed over the model's layers
     (Dense and convolutions; the rest is negligible). Introduced in lesson 03."""
-    return sum(layer_macs(layer) for layer in model.layers)
+    return sum(_layer_macs(layer) for layer in model.layers)
 
 
 #: One training step of ``training.gan_step`` costs about this many forward passes of G and of D per image:
@@ -271,7 +306,7 @@ def describe(model) -> str:
     rows = [f"{'layer':<22}{'output shape':<20}{'params':>10}{'MACs':>14}"]
     for layer in model.layers:
         shape = str(tuple(layer.output.shape[1:]))
-        rows.append(f"{type(layer).__name__:<22}{shape:<20}{layer.count_params():>10,}{layer_macs(layer):>14,}")
+        rows.append(f"{type(layer).__name__:<22}{shape:<20}{layer.count_params():>10,}{_layer_macs(layer):>14,}")
     rows.append(f"{'total':<42}{model.count_params():>10,}{forward_macs(model):>14,}")
     return "\n".join(rows)
 
@@ -292,40 +327,6 @@ class MinibatchStdDev(layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], input_shape[-1] + 1)
-
-
-def toy_discriminator_variant(
-    in_dim: int = 2,
-    hidden=(32, 32),
-    minibatch_std: bool = False,
-    instance_noise: float = 0.0,
-    n_classes: int | None = None,
-) -> keras.Model:
-    """A toy discriminator with optional remedies against mode collapse.
-
-    ``instance_noise`` > 0 adds Gaussian noise of that std to every input during training
-    (Keras' ``GaussianNoise`` layer: both real and fake samples are blurred, so the two
-    distributions overlap and D's gradients stay informative). ``minibatch_std`` appends
-    the batch's feature spread (``MinibatchStdDev``). With ``n_classes``, a conditional
-    discriminator: ``[x, y]``, the one-hot label concatenated after the remedies. Introduced in lesson 04.
-    """
-    stack = [keras.Input(_check_shape((in_dim,), "in_dim"))]
-    if instance_noise > 0:
-        stack.append(layers.GaussianNoise(instance_noise))
-    if minibatch_std:
-        stack.append(MinibatchStdDev())
-    if n_classes is None:
-        stack += [layers.Dense(units, activation="relu") for units in hidden]
-        stack.append(layers.Dense(1))
-        return keras.Sequential(stack, name="toy_discriminator")
-    x = h = stack[0]
-    for layer in stack[1:]:
-        h = layer(h)
-    y = keras.Input((1,), dtype="int32")
-    h = layers.Concatenate()([h, _one_hot(y, n_classes)])
-    for units in hidden:
-        h = layers.Dense(units, activation="relu")(h)
-    return keras.Model([x, y], layers.Dense(1)(h), name="conditional_toy_discriminator")
 
 
 class Pack(layers.Layer):
@@ -359,7 +360,7 @@ class Pack(layers.Layer):
         return {**super().get_config(), "m": self.m}
 
 
-def pac_discriminator(in_dim: int = 2, hidden=(128, 128), pack: int = 4) -> keras.Model:
+def pac_discriminator(in_dim: int = 2, hidden=(128, 128), *, pack: int = 4) -> keras.Model:
     """A toy discriminator that judges packs: x (n, in_dim) -> logits (n / pack, 1). Introduced in lesson 04."""
     stack = [keras.Input((in_dim,)), Pack(pack)]
     stack += [layers.Dense(h, activation="relu") for h in hidden]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
 from gan_course._checks import number as _number
 
@@ -32,21 +31,8 @@ class Mixture:
     labels: np.ndarray | None = None
 
 
-def sample_mixture(centers, std: float, n: int, seed: int = 0) -> Mixture:
-    """n samples from equal-weight isotropic Gaussians N(centre, std² I), one centre per row.
-
-    ``n`` and ``seed`` may be Python or NumPy integers. Introduced in lesson 04.
-    """
-    centers = _array(centers, "centers")
-    if centers.dtype == bool or not (
-        np.issubdtype(centers.dtype, np.floating) or np.issubdtype(centers.dtype, np.integer)
-    ):
-        raise TypeError(f"centers must be numbers, got dtype {centers.dtype}")
-    centers = centers.astype(np.float64)
-    if centers.ndim != 2 or len(centers) == 0 or centers.shape[1] == 0:
-        raise ValueError(f"centers must have shape (k, d) with k >= 1, got {centers.shape}")
-    if not np.all(np.isfinite(centers)):
-        raise ValueError("centers contain NaN or Inf: every mode needs a finite centre")
+def _sample_mixture(centers: np.ndarray, std: float, n: int, seed: int) -> Mixture:
+    """n samples from equal-weight isotropic Gaussians N(centre, std² I), one centre per row of ``centers`` (k, d)."""
     try:
         std = _number(std, "std", positive=True)
     except ValueError:
@@ -67,7 +53,7 @@ def ring(n: int = 10_000, modes: int = 8, radius: float = 1.0, std: float = 0.01
     modes = _integer(modes, "modes", minimum=1)
     radius = _number(radius, "radius", positive=True)
     angles = 2 * np.pi * np.arange(modes) / modes
-    return sample_mixture(radius * np.stack([np.cos(angles), np.sin(angles)], axis=1), std, n, seed)
+    return _sample_mixture(radius * np.stack([np.cos(angles), np.sin(angles)], axis=1), std, n, seed)
 
 
 def grid(n: int = 10_000, size: int = 5, spacing: float = 2.0, std: float = 0.05, seed: int = 0) -> Mixture:
@@ -79,4 +65,4 @@ def grid(n: int = 10_000, size: int = 5, spacing: float = 2.0, std: float = 0.05
     spacing = _number(spacing, "spacing", positive=True)
     axis = (np.arange(size) - (size - 1) / 2) * spacing
     xx, yy = np.meshgrid(axis, axis)
-    return sample_mixture(np.stack([xx.ravel(), yy.ravel()], axis=1), std, n, seed)
+    return _sample_mixture(np.stack([xx.ravel(), yy.ravel()], axis=1), std, n, seed)

@@ -51,10 +51,10 @@ def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, 
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(map(repr, OPTIMIZERS))}")
     if not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
-        lr = number(lr, "lr (the learning rate), e.g. 2e-4,", positive=True)
+        lr = number(lr, "lr (the learning rate)", positive=True)
     extra = {}
     if clipnorm is not None:
-        extra["clipnorm"] = number(clipnorm, "clipnorm (the largest gradient norm), e.g. 1.0,", positive=True)
+        extra["clipnorm"] = number(clipnorm, "clipnorm (the largest gradient norm)", positive=True)
     if name == "rmsprop":
         for key, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if value is not None:

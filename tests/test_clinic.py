@@ -76,7 +76,7 @@ def _course_setups():
         "toy (lessons 01, 04)": lambda: (models.toy_generator(2, 2), models.toy_discriminator(2), ring, {}),
         "conditional toy (lesson 04)": lambda: (
             models.toy_generator(2, 2, n_classes=4),
-            models.toy_discriminator_variant(2, n_classes=4),
+            models.toy_discriminator(2, n_classes=4),
             ring,
             {"labels": rng.integers(0, 4, 64)},
         ),
@@ -526,6 +526,6 @@ def test_bad_arguments_are_refused_at_the_door(images, kwargs, match):
 
 def test_conditional_networks_without_labels_or_embeddings():
     ring = np.zeros((8, 2), "float32")
-    g, d = models.toy_generator(2, 2, n_classes=3), models.toy_discriminator_variant(2, n_classes=3)
+    g, d = models.toy_generator(2, 2, n_classes=3), models.toy_discriminator(2, n_classes=3)
     with pytest.raises(ValueError, match="pass labels="):
         clinic.diagnose(g, d, ring)

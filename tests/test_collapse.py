@@ -72,6 +72,22 @@ def test_train_toy_rejects_bad_settings():
         collapse.train_toy(ring, steps=0)
     with pytest.raises(ValueError, match="toy.ring"):
         collapse.train_toy(np.zeros((10, 2)), steps=1)
+    with pytest.raises(ValueError, match="unknown optimizer 'sgd'.*'adam', 'rmsprop'"):
+        collapse.train_toy(ring, optimizer="sgd", steps=1)
+    for optimizer in ("adam", "rmsprop"):  # both check the rate as training.default_optimizer does
+        with pytest.raises(ValueError, match="lr \\(the learning rate\\) must be a positive number"):
+            collapse.train_toy(ring, optimizer=optimizer, lr_d=-1e-3, decay=False, steps=1)
+
+
+def test_rmsprop_and_adam_take_different_steps_from_the_same_start():
+    ring = toy.ring(n=512)
+    settings = dict(steps=3, every=3, batch_size=64, hidden=(8,), decay=False, seed=0)
+    adam = collapse.train_toy(ring, optimizer="adam", **settings)
+    again = collapse.train_toy(ring, optimizer="adam", **settings)
+    rmsprop = collapse.train_toy(ring, optimizer="rmsprop", **settings)
+    np.testing.assert_allclose(adam.snapshots[0], rmsprop.snapshots[0])  # the same weights and noise at step 0
+    np.testing.assert_allclose(adam.snapshots[-1], again.snapshots[-1], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(adam.snapshots[-1], rmsprop.snapshots[-1], atol=1e-6)
 
 
 def test_toy_trial_rows_through_the_experiment_table():

@@ -72,6 +72,52 @@ def test_projection_discriminator_is_w_phi_plus_b_plus_embedding_phi():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", conditional.MODES)
+def test_spectral_norm_brings_every_weight_matrix_to_norm_one(mode):
+    gan_course.setup(0, verbose=False)
+    d = conditional.conditional_lean_discriminator(N_CLASSES, SHAPE, WIDTH, mode=mode, spectral_norm=True)
+    wrapped = [layer for layer in d.layers if isinstance(layer, layers.SpectralNormalization)]
+    assert [type(w.layer).__name__ for w in wrapped] == ["Conv2D", "Conv2D", "Dense"]
+    for w in wrapped:  # far from norm 1 to start with, so the test sees the normalisation act
+        w.kernel.assign(w.kernel * 50.0)
+    x = np.random.default_rng(3).uniform(-1, 1, (4, *SHAPE)).astype(np.float32)
+    y = np.array([[0], [1], [2], [0]], np.int32)
+    for _ in range(30):  # one power iteration per training call
+        d([x, y], training=True)
+    for w in wrapped:
+        kernel = np.asarray(w.kernel).reshape(-1, w.kernel.shape[-1])
+        assert np.linalg.svd(kernel, compute_uv=False)[0] == pytest.approx(1.0, rel=0.02), w.layer.name
+    assert d.name.endswith("_sn") and not any(
+        isinstance(layer, layers.SpectralNormalization) for layer in _pair(mode)[1].layers
+    )
+
+
+@pytest.mark.parametrize("mode", conditional.MODES)
+def test_the_logit_is_float32_under_mixed_precision(mode):
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        for spectral_norm in (False, True):
+            d = conditional.conditional_lean_discriminator(
+                N_CLASSES, SHAPE, WIDTH, mode=mode, spectral_norm=spectral_norm
+            )
+            assert d.get_layer("features").compute_dtype == "bfloat16"  # the trunk does run in mixed precision
+            assert d.outputs[0].dtype == "float32"
+            x = np.zeros((2, *SHAPE), np.float32)
+            assert np.asarray(d([x, np.array([[0], [2]], np.int32)])).dtype == np.float32
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_builders_take_their_options_by_keyword_only():
+    with pytest.raises(TypeError):
+        conditional.conditional_lean_discriminator(N_CLASSES, SHAPE, WIDTH, "concat")
+    with pytest.raises(TypeError):
+        conditional.conditional_lean_generator(Z_DIM, N_CLASSES, SHAPE, WIDTH, 5)
+    with pytest.raises(ValueError, match="spectral_norm must be True or False"):
+        conditional.conditional_lean_discriminator(spectral_norm="yes")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", conditional.MODES)
 def test_training_moves_the_embeddings_of_the_classes_seen_and_no_other(mode):
     # labels reach both networks in GAN.fit: the rows of classes 0 and 2 learn, class 1's row (never seen) stays
     rng = np.random.default_rng(0)

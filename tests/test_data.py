@@ -11,18 +11,18 @@ def test_read_idx_round_trip_gz_and_raw(tmp_path):
     arr = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
     for name in ("a-idx3-ubyte.gz", "a-idx3-ubyte"):
         write_idx(tmp_path / name, arr)
-        np.testing.assert_array_equal(data.read_idx(tmp_path / name), arr)
+        np.testing.assert_array_equal(data._read_idx(tmp_path / name), arr)
 
 
 def test_read_idx_rejects_bad_magic_and_truncation(tmp_path):
     (tmp_path / "bad").write_bytes(b"\x12\x34\x08\x01" + b"\x00" * 8)
     with pytest.raises(data.CorruptDataError, match="not an IDX file"):
-        data.read_idx(tmp_path / "bad")
+        data._read_idx(tmp_path / "bad")
     write_idx(tmp_path / "full", np.zeros((4, 5), np.uint8))
     raw = (tmp_path / "full").read_bytes()
     (tmp_path / "short").write_bytes(raw[:-3])
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
-        data.read_idx(tmp_path / "short")
+        data._read_idx(tmp_path / "short")
 
 
 def test_scale_images_maps_to_minus_one_one():
@@ -51,7 +51,7 @@ def test_mnist_from_keras_cache(keras_home, monkeypatch):
     npz = keras_home / "datasets" / "mnist.npz"
     npz.parent.mkdir()
     np.savez(npz, **arrays)
-    monkeypatch.setattr(data, "MNIST_SHA256", data.sha256_file(npz))
+    monkeypatch.setattr(data, "_MNIST_SHA256", data.sha256_file(npz))
     d = data.load_images("mnist", "test", verbose=False)
     assert d.source == "Keras cache" and d.name == "mnist"
     assert d.images.shape == (7, 28, 28, 1) and d.images.dtype == np.float32
@@ -65,7 +65,7 @@ def test_corrupted_mnist_gives_clear_error(keras_home, monkeypatch):
     npz.write_bytes(b"PK\x03\x04 damaged zip")
     with pytest.raises(data.CorruptDataError, match="corrupted or incomplete.*Delete it"):  # the checksum fails
         data.load_images("mnist", verbose=False)
-    monkeypatch.setattr(data, "MNIST_SHA256", data.sha256_file(npz))  # the checksum passes, the zip is broken
+    monkeypatch.setattr(data, "_MNIST_SHA256", data.sha256_file(npz))  # the checksum passes, the zip is broken
     with pytest.raises(data.CorruptDataError, match="not a usable mnist.npz.*corrupted or incomplete.*Delete it"):
         data.load_images("mnist", path=npz, verbose=False)
 

@@ -171,10 +171,16 @@ def test_interpolate_classes_starts_and_ends_on_the_two_classes(ema):
     assert not np.allclose(path[2], path[0]) and not np.allclose(path[2], path[-1])
 
 
-def test_interpolate_classes_shares_the_generators_weights():
-    gan = _conditional_gan()
-    blend = conditional.label_vector_generator(gan.generator)
-    assert {id(w) for w in blend.weights} <= {id(w) for w in gan.generator.weights}
+def test_interpolate_classes_uses_the_generators_current_weights():
+    generator = _conditional_gan().generator
+    z = np.random.default_rng(2).normal(size=Z_DIM).astype(np.float32)
+    before = conditional.interpolate_classes(generator, z, 0, 1, steps=3)
+    last = generator.layers[-1]
+    last.set_weights([2.0 * w for w in last.get_weights()])  # nothing is copied: the path must see this
+    after = conditional.interpolate_classes(generator, z, 0, 1, steps=3)
+    assert not np.allclose(before, after)
+    want = generator([z[None], np.array([[1]], np.int32)], training=False).numpy()[0]
+    np.testing.assert_allclose(after[-1], want, atol=1e-5)
 
 
 @pytest.mark.parametrize(

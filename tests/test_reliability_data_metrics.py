@@ -41,14 +41,14 @@ def test_every_one_byte_corruption_of_a_gz_idx_is_harmless_or_the_clear_error(tm
             damaged = bytearray(good)
             damaged[position] ^= flip
             path.write_bytes(bytes(damaged))
-            for read in (data.read_idx, lambda p: data.sha256_file(p, decompress=True)):
+            for read in (data._read_idx, lambda p: data.sha256_file(p, decompress=True)):
                 try:
                     result = read(path)
                 except data.CorruptDataError as err:
                     assert _is_clear(err, path), (position, flip, str(err))
                     causes.add(type(err.__cause__))
                 else:  # only the header's time stamp, flags for extra data and OS byte are harmless
-                    if read is data.read_idx:
+                    if read is data._read_idx:
                         np.testing.assert_array_equal(result, array)
     assert zlib.error in causes  # the case of the issue: a raw zlib.error before the fix
 
@@ -59,7 +59,7 @@ def test_every_truncation_of_a_gz_idx_is_the_clear_error(tmp_path):
     for length in range(len(good)):
         path.write_bytes(good[:length])
         with pytest.raises(data.CorruptDataError) as err:
-            data.read_idx(path)
+            data._read_idx(path)
         assert _is_clear(err.value, path), (length, str(err.value))
 
 
@@ -67,20 +67,20 @@ def test_damaged_idx_headers_and_names(tmp_path):
     huge = tmp_path / "huge-idx3-ubyte"  # a header that claims 2³² × 2³² × 2³² bytes: no int64 overflow
     huge.write_bytes(bytes([0, 0, 8, 3]) + b"\xff\xff\xff\xff" * 3 + b"\x00" * 16)
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
-        data.read_idx(huge)
+        data._read_idx(huge)
     misnamed = tmp_path / "plain-idx1-ubyte"
     misnamed.write_bytes(_idx_gz(np.zeros(3, np.uint8)))
     with pytest.raises(data.CorruptDataError, match="name does not end in .gz: rename it to plain-idx1-ubyte.gz"):
-        data.read_idx(misnamed)
+        data._read_idx(misnamed)
     not_gzip = tmp_path / "fake-idx1-ubyte.gz"
     write_idx(tmp_path / "fake-idx1-ubyte", np.zeros(3, np.uint8))
     not_gzip.write_bytes((tmp_path / "fake-idx1-ubyte").read_bytes())
     with pytest.raises(data.CorruptDataError, match="fake-idx1-ubyte.gz could not be read"):
-        data.read_idx(not_gzip)
+        data._read_idx(not_gzip)
     with pytest.raises(data.DataNotFoundError, match="is not a file"):
-        data.read_idx(tmp_path / "nowhere.gz")
+        data._read_idx(tmp_path / "nowhere.gz")
     with pytest.raises(TypeError, match="file path"):
-        data.read_idx(42)
+        data._read_idx(42)
 
 
 def test_loader_turns_every_sampled_corruption_into_the_clear_error(keras_home, tiny_fashion):
@@ -130,7 +130,7 @@ def test_unreadable_file_says_chmod(tmp_path, monkeypatch):
 
     monkeypatch.setattr(data.gzip, "open", denied)
     with pytest.raises(data.CorruptDataError, match=r"Permission denied.*make it readable \(chmod a\+r\)"):
-        data.read_idx(path)
+        data._read_idx(path)
 
 
 # ------------------------------------------------------------------ where data come from
@@ -503,8 +503,6 @@ def test_toy_accepts_numpy_integers_and_rejects_nonsense():
         (lambda: toy.ring(std="0.1"), "std must be positive.*got '0.1'"),
         (lambda: toy.ring(seed=-1), "seed must be a non-negative integer, got -1"),
         (lambda: toy.grid(spacing=-1), "spacing must be a positive number, got -1"),
-        (lambda: toy.sample_mixture([[np.nan, 0.0]], 0.1, 10), "centers contain NaN"),
-        (lambda: toy.sample_mixture([1.0, 2.0], 0.1, 10), r"centers must have shape \(k, d\)"),
     ]:
         with pytest.raises(ValueError, match=message):
             call()

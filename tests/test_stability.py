@@ -24,7 +24,9 @@ def _images(n=32, seed=0):
 
 def _pair(seed=0, spectral_norm=False, width=8):
     gan_course.setup(seed, verbose=False)
-    return models.dcgan_lean_generator(4, SHAPE, width), models.dcgan_lean_discriminator(SHAPE, width, spectral_norm)
+    return models.dcgan_lean_generator(4, SHAPE, width), models.dcgan_lean_discriminator(
+        SHAPE, width, spectral_norm=spectral_norm
+    )
 
 
 # ------------------------------------------------------------------ losses at known outputs
@@ -295,7 +297,7 @@ def test_toy_runs_take_any_loss_r1_and_rmsprop():
         collapse.build_toy_gan(collapse.ToyConfig(remedy="wgan_gp", loss="hinge"), 2)
     run = collapse.train_toy(toy.ring(n=2000), steps=20, every=20, loss="wgan_clip", optimizer="rmsprop", d_steps=2)
     assert np.all(np.isfinite(run.snapshots[-1]))
-    with pytest.raises(ValueError, match="'adam' or 'rmsprop'"):
+    with pytest.raises(ValueError, match="unknown optimizer 'sgd': choose one of 'adam', 'rmsprop'"):
         collapse.train_toy(toy.ring(n=2000), steps=20, optimizer="sgd")
 
 

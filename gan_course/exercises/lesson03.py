@@ -101,8 +101,8 @@ def _exercise_2():
       channels: 3·3·32 = 288 multiply-adds.
 
     Total: 64 · 48 · 288 = 884,736. Biases and the activation add one operation per output value,
-    which the course's count (models.layer_macs) leaves out. models.forward_macs on a model with
-    this one layer gives the same number.
+    which the course's count (models.forward_macs) leaves out; on a model with this one
+    layer it gives the same number.
     """
     size, c_in, c_out, kernel, stride = 16, 32, 48, 3, 2
     out = -(-size // stride)  # 8: padding="same" rounds up
