@@ -34,7 +34,7 @@ def test_diff_augment_is_the_identity_unless_training():
     assert not np.allclose(np.asarray(layer(x, training=True)), x)
 
 
-@pytest.mark.parametrize("policy", augment.POLICIES)
+@pytest.mark.parametrize("policy", ["color", "translation", "cutout"])
 def test_every_policy_passes_gradients_to_the_images_and_draws_per_image(policy):
     x = tf.Variable(_images(6))
     layer = augment.DiffAugment(policy, seed=3)
