@@ -31,7 +31,7 @@ import keras
 from keras import layers, ops
 
 #: The policies, in the order the paper's code applies them.
-POLICIES = ("color", "translation", "cutout")
+_POLICIES = ("color", "translation", "cutout")
 
 
 def _policy(policy) -> tuple[str, ...]:
@@ -41,15 +41,15 @@ def _policy(policy) -> tuple[str, ...]:
         parts = tuple(policy)
     else:
         raise ValueError(f"policy must be a string like 'color,translation,cutout' or a list of names, got {policy!r}")
-    unknown = [p for p in parts if p not in POLICIES]
+    unknown = [p for p in parts if p not in _POLICIES]
     if unknown or not parts:
         raise ValueError(
             f"policy {policy!r}: {'unknown ' + ', '.join(map(repr, unknown)) if unknown else 'empty'}; "
-            f"choose from {', '.join(POLICIES)} (DiffAugment's default is 'color,translation,cutout')"
+            f"choose from {', '.join(_POLICIES)} (DiffAugment's default is 'color,translation,cutout')"
         )
     if len(set(parts)) != len(parts):
         raise ValueError(f"policy {policy!r} names a policy twice: name each once")
-    return tuple(p for p in POLICIES if p in parts)  # the paper's order, whatever order was given
+    return tuple(p for p in _POLICIES if p in parts)  # the paper's order, whatever order was given
 
 
 def _fraction(value, name: str, high: float) -> float:
@@ -61,8 +61,8 @@ def _fraction(value, name: str, high: float) -> float:
 class DiffAugment(layers.Layer):
     """Random differentiable augmentation of images (batch, H, W, C) in [-1, 1]; the identity unless training.
 
-    ``policy``: a comma-separated subset of ``POLICIES`` (default all three, as the paper uses with
-    little data). ``translation``: the largest shift as a fraction of the image size (paper: 1/8);
+    ``policy``: a comma-separated subset of ``"color,translation,cutout"`` (default all three, as the paper
+    uses with little data). ``translation``: the largest shift as a fraction of the image size (paper: 1/8);
     ``cutout``: the side of the cut square as a fraction of the image size (paper: 1/2). Every image
     of a batch gets its own random draw. Introduced in lesson 08.
     """

@@ -1,4 +1,4 @@
-"""Keras callbacks for GAN training: sample grids, checkpoints with resume, a NaN guard, FID, a time budget.
+"""Keras callbacks for GAN training: sample grids, checkpoints with resume, a NaN guard, FID.
 
 Use them with ``gan_course.gan.GAN`` and ``fit``; they work for unconditional and conditional
 generators.
@@ -21,13 +21,8 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import viz
+from gan_course._checks import integer
 from gan_course.training import generate
-
-
-def _every(every) -> int:
-    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-        raise ValueError(f"every (epochs between two calls) must be an integer >= 1, got {every!r}")
-    return int(every)
 
 
 def _check_inputs(model, z_width, n, labels, what: str):
@@ -76,7 +71,7 @@ class SampleGrid(keras.callbacks.Callback):
         if self.z.ndim != 2 or len(self.z) == 0:
             raise ValueError(f"z must have shape (n, z_dim) with n >= 1, got {self.z.shape}")
         self.labels = None if labels is None else np.asarray(labels)
-        self.every, self.show, self.ncols = _every(every), show, ncols
+        self.every, self.show, self.ncols = integer(every, "every", 1), show, ncols
         self.directory = Path(directory) if directory else None
         if self.directory is not None and self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory {self.directory} is a file: give a folder for the sample grids")
@@ -93,7 +88,7 @@ class SampleGrid(keras.callbacks.Callback):
         if done % self.every:
             return
         images = generate(_sampler(self.model), self.z, self.labels).numpy()
-        grid = viz.to_uint8(viz.image_grid(images, self.ncols) * 2 - 1)
+        grid = viz.grid_uint8(images, self.ncols)
         self.frames.append(grid[..., 0] if grid.shape[-1] == 1 else grid)
         self.samples.append(images)
         self.epochs.append(done)
@@ -158,7 +153,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def save_checkpoint(gan, path, epoch: int) -> Path:
+def _save_checkpoint(gan, path, epoch: int) -> Path:
     """Write both networks (and G's moving average if kept), both optimizers, the noise state and the epoch.
 
     The files are TensorFlow's own checkpoint format (``tf.train.Checkpoint``: ``path.index`` and
@@ -206,24 +201,24 @@ def _read_meta(path: Path) -> dict:
             reader.get_tensor(key)
         return json.loads(reader.get_tensor("meta/.ATTRIBUTES/VARIABLE_VALUE"))
     except (tf.errors.OpError, OSError, ValueError, KeyError, IndexError, RuntimeError) as err:
-        raise CheckpointError(
+        raise _CheckpointError(
             f"{path.name} in {path.parent} is damaged or incomplete ({type(err).__name__}): delete its files "
             f"({path.name}.index and {path.name}.data-*) to resume from the previous checkpoint"
         ) from err
 
 
-class CheckpointError(ValueError):
-    """A checkpoint that cannot be loaded: damaged, or written by another architecture. Introduced in lesson 03."""
+class _CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded: damaged, or written by another architecture."""
 
 
 def load_checkpoint(gan, path) -> int:
-    """Restore a checkpoint written by ``save_checkpoint`` into a compiled ``GAN``; returns its epoch.
+    """Restore a checkpoint written by ``Checkpoint`` into a compiled ``GAN``; returns its epoch.
 
     Everything is restored by name. The optimizers the GAN was compiled with win: if the
     checkpoint's optimizer type differs (or one used a learning-rate schedule and the other not),
     its optimizer state is not loaded (the new optimizer starts fresh); the compiled learning rate
     is kept. Either case prints a line saying so.
-    A damaged file or another architecture raises ``CheckpointError`` before anything changes.
+    A damaged file or another architecture raises a ``ValueError`` before anything changes.
     Introduced in lesson 03.
     """
     path = Path(path)
@@ -233,7 +228,7 @@ def load_checkpoint(gan, path) -> int:
     saved, ours = meta["signature"], _weights_signature(gan)
     if saved != ours:
         diff = next((f"{a} vs {b}" for a, b in zip(saved, ours) if a != b), f"{len(saved)} vs {len(ours)} weights")
-        raise CheckpointError(
+        raise _CheckpointError(
             f"{path.name} was written by a different architecture (first difference: checkpoint {diff}): "
             "build the same generator and discriminator (and the same ema= setting) as when it was saved, "
             "or start from an empty folder"
@@ -262,7 +257,7 @@ def load_checkpoint(gan, path) -> int:
     return int(epoch.numpy())
 
 
-CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.index$")
+_CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.index$")
 
 
 def list_checkpoints(directory) -> list[tuple[int, Path]]:
@@ -271,7 +266,7 @@ def list_checkpoints(directory) -> list[tuple[int, Path]]:
     if not directory.is_dir():
         return []
     found = [
-        (int(m.group(1)), p.with_suffix("")) for p in directory.iterdir() if (m := CHECKPOINT_PATTERN.match(p.name))
+        (int(m.group(1)), p.with_suffix("")) for p in directory.iterdir() if (m := _CHECKPOINT_PATTERN.match(p.name))
     ]
     return sorted(found)
 
@@ -298,9 +293,7 @@ class Checkpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, keep: int = 3, verbose: bool = False):
         super().__init__()
-        if isinstance(keep, bool) or not isinstance(keep, (int, np.integer)) or keep < 1:
-            raise ValueError(f"keep must be an integer >= 1, got {keep!r}")
-        self.directory, self.keep, self.verbose = Path(directory), int(keep), verbose
+        self.directory, self.keep, self.verbose = Path(directory), integer(keep, "keep", 1), verbose
         if self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory {self.directory} is a file: give a folder for the checkpoints")
         self.last_saved: Path | None = None
@@ -321,7 +314,7 @@ class Checkpoint(keras.callbacks.Callback):
             try:
                 restored = load_checkpoint(gan, path)
             except tf.errors.OpError:
-                # listed a moment ago, gone now: another process is rewriting it (save_checkpoint removes the
+                # listed a moment ago, gone now: another process is rewriting it (_save_checkpoint removes the
                 # old index first), so it is neither damaged nor ours to wait for; the previous one is used.
                 # TensorFlow reports the vanished index as NotFoundError or, from its checkpoint reader, as an
                 # UNKNOWN OpError ("...index; No such file or directory"); any other error is raised
@@ -329,7 +322,7 @@ class Checkpoint(keras.callbacks.Callback):
                     raise
                 print(f"skipping {path.name}: another process is rewriting it")
                 continue
-            except CheckpointError as err:
+            except _CheckpointError as err:
                 if "different architecture" in str(err):
                     raise
                 print(f"skipping {path.name}: {err}")
@@ -367,7 +360,7 @@ class Checkpoint(keras.callbacks.Callback):
                 f"(the last good one is {last})"
             )
             return
-        self.last_saved = save_checkpoint(self.model, self.directory / f"epoch-{epoch + 1:04d}", epoch + 1)
+        self.last_saved = _save_checkpoint(self.model, self.directory / f"epoch-{epoch + 1:04d}", epoch + 1)
         self.damaged.discard(epoch + 1)
         # prune older checkpoints of this run only: never this one, never a newer epoch (another writer's)
         older = [p for e, p in list_checkpoints(self.directory) if e <= epoch + 1]
@@ -408,12 +401,14 @@ class FIDTracker(keras.callbacks.Callback):
     """Every ``every`` epochs, the FID of ``n_samples`` generated images against fixed real features.
 
     ``real_features`` are (N, d) features of real images from the same ``extractor``
-    (compute them once). The noise is fixed, so the curve shows the generator changing,
-    not the sample. For a conditional generator give ``labels`` (``n_samples`` of them, e.g.
-    the real data's class mix). Values go to ``history`` as (epoch, fid) and to the epoch's
-    logs as ``fid``, so Keras' own ``EarlyStopping(monitor="fid", mode="min", restore_best_weights=True)``
-    keeps the weights of the best-FID epoch (lesson 06; compute FID every epoch then, ``every=1``).
-    With a moving average of G (``GAN(ema=...)``) the average is measured. Introduced in lesson 05.
+    (compute them once). The noise is fixed (``numpy.random.default_rng(seed)``), so the curve shows
+    the generator changing, not the sample. For a conditional generator give ``labels``
+    (``n_samples`` of them, e.g. the real data's class mix). Values go to ``history`` as (epoch, fid)
+    and to the epoch's logs as ``fid``, so Keras' own ``EarlyStopping(monitor="fid", mode="min",
+    restore_best_weights=True)`` keeps the weights of the best-FID epoch (lesson 06; compute FID every
+    epoch then, ``every=1``). With a moving average of G (``GAN(ema=...)``) the average is measured.
+    ``measure(generator)`` gives the same number for any generator, outside ``fit``; ``reference.Tracker``
+    is this callback set up as the course's reference runs measure. Introduced in lesson 05.
     """
 
     def __init__(
@@ -433,56 +428,41 @@ class FIDTracker(keras.callbacks.Callback):
             raise ValueError(
                 f"extractor must map images to features, e.g. features.load_classifier(); got {extractor!r}"
             )
-        for name, value, least in (("n_samples", n_samples, 2), ("batch_size", batch_size, 1)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-                raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
+        self.n_samples = integer(n_samples, "n_samples", 2)
+        self.batch_size = integer(batch_size, "batch_size", 1)
         self.real_stats = metrics.feature_statistics(metrics.check_features(real_features, "real features"))
         self.labels = None if labels is None else np.asarray(labels)
-        if self.labels is not None and len(self.labels) != n_samples:
-            raise ValueError(f"labels: give one label per generated sample ({n_samples}), got {len(self.labels)}")
-        self.extractor, self.every, self.n_samples = extractor, _every(every), int(n_samples)
-        self.seed, self.batch_size = seed, int(batch_size)
+        if self.labels is not None and len(self.labels) != self.n_samples:
+            raise ValueError(f"labels: give one label per generated sample ({self.n_samples}), got {len(self.labels)}")
+        self.extractor, self.every, self.seed = extractor, integer(every, "every", 1), seed
         self.history: list[tuple[int, float]] = []
 
     def on_train_begin(self, logs=None):
         # its noise is drawn to fit, so only the labels are checked
         self.labels = _check_inputs(self.model, None, self.n_samples, self.labels, "FIDTracker")
 
-    def on_epoch_end(self, epoch, logs=None):
+    def sample(self, generator) -> np.ndarray:
+        """``n_samples`` images (N, H, W, C) from ``generator`` (a Keras generator) on the fixed noise and labels."""
+        z_dim = int(generator.inputs[0].shape[-1])
+        z = np.random.default_rng(self.seed).normal(size=(self.n_samples, z_dim)).astype(np.float32)
+        return generate(generator, z, self.labels, batch_size=self.batch_size)
+
+    def fid(self, images) -> float:
+        """The FID of ``images`` against the real features: the extractor's features ``batch_size`` at a time."""
         from gan_course import metrics
 
+        size = self.batch_size
+        batches = (np.asarray(self.extractor(images[i : i + size])) for i in range(0, len(images), size))
+        return metrics.frechet_distance(*self.real_stats, *metrics.feature_statistics(batches))
+
+    def measure(self, generator) -> dict:
+        """{"fid": ...} of ``generator`` (a Keras generator): ``fid(sample(generator))``, what an epoch logs."""
+        return {"fid": self.fid(self.sample(generator))}
+
+    def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        z = np.random.default_rng(self.seed).normal(size=(self.n_samples, self.model.z_dim)).astype(np.float32)
-        stats = metrics.FeatureStats()
-        images = generate(_sampler(self.model), z, self.labels, batch_size=self.batch_size)
-        for start in range(0, self.n_samples, self.batch_size):
-            stats.update(np.asarray(self.extractor(images[start : start + self.batch_size])))
-        value = metrics.frechet_distance(*self.real_stats, stats.mean, stats.covariance)
-        self.history.append((epoch + 1, value))
+        scores = self.measure(_sampler(self.model))
+        self.history.append((epoch + 1, scores["fid"]))
         if logs is not None:
-            logs["fid"] = value
-
-
-class TimeBudget(keras.callbacks.Callback):
-    """Stop training once ``seconds`` of wall-clock time have passed, and count the steps.
-
-    For comparing models "after the same number of minutes" (lesson 03, benchmarks). Introduced in lesson 03.
-    """
-
-    def __init__(self, seconds: float):
-        super().__init__()
-        if not seconds > 0:
-            raise ValueError(f"seconds must be positive, got {seconds}")
-        self.seconds, self.steps = seconds, 0
-
-    def on_train_begin(self, logs=None):
-        import time
-
-        self._clock = time.perf_counter
-        self.start = self._clock()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self._clock() - self.start > self.seconds:
-            self.model.stop_training = True
+            logs.update(scores)

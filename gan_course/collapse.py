@@ -332,7 +332,7 @@ def image_trial(
     a D slowed 20 times with a G sped up 10 times, "collapsed"), each copy starting
     from the same weights and seeing the same batches. Returns ``{"first epoch": row, name: row, ...}``;
     each row has ``samples`` (``n_samples`` images from the same fixed noise), ``distribution``
-    (``metrics.ClassDistribution`` of ``classifier``'s predictions), ``classes_used`` (classes with
+    (``metrics.class_distribution`` of ``classifier``'s predictions), ``classes_used`` (classes with
     at least 1 % of the samples), ``largest_share``, ``kl`` (to uniform) and ``seconds``.
     Introduced in lesson 04.
     """

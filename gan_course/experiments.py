@@ -158,7 +158,7 @@ def read_results(path, columns: dict, command: str) -> list[dict]:
     ``command`` is the command that writes such a file; the errors name it. A missing file, a file
     without one of the columns (another benchmark's) and a file with a header but no rows are
     refused. Rows keep the file's order. Used by ``stability.benchmark_results``,
-    ``seeds.benchmark_results`` and ``reference.curves``. Introduced in lesson 06.
+    ``seeds.benchmark_results``, ``collapse.image_results`` and ``reference.compare``. Introduced in lesson 06.
     """
     path = os.fspath(path)
     if not os.path.exists(path):

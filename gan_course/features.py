@@ -20,14 +20,14 @@ from keras import layers
 
 from gan_course.data import check_images, dataset_name, keras_cache_dir, load_images
 
-WEIGHTS_DIR = Path(__file__).parent / "weights"
+_WEIGHTS_DIR = Path(__file__).parent / "weights"
 
 
-def build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Model:
+def _build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Model:
     """Conv 32 -> pool -> conv 64 -> pool -> dropout -> Dense 128 ("features") -> ReLU -> dropout -> logits.
 
     Takes images in [-1, 1]. The 128-d penultimate layer, taken before its ReLU (so that no
-    feature is stuck at 0 and the covariance stays invertible), is the feature space for FID. Introduced in lesson 05.
+    feature is stuck at 0 and the covariance stays invertible), is the feature space for FID.
     """
     inputs = keras.Input(tuple(image_shape))
     x = layers.Conv2D(32, 3, activation="relu")(inputs)
@@ -40,16 +40,13 @@ def build_classifier(image_shape=(28, 28, 1), n_classes: int = 10) -> keras.Mode
     return keras.Model(inputs, [features, logits], name="domain_classifier")
 
 
-def train_classifier(name: str = "fashion_mnist", epochs: int = 10, seed: int = 0, verbose: int = 2):
-    """Train the domain classifier on the training split; returns (model, test accuracy).
-
-    Deterministic on a CPU: ``setup(seed)`` seeds everything and turns on op determinism. Introduced in lesson 05.
-    """
+def _train_classifier(train, test, epochs: int = 10, seed: int = 0, verbose: int = 2):
+    """Train the domain classifier on ``train`` (``.images`` in [-1, 1], ``.labels``); return (model, accuracy on
+    ``test``). Deterministic on a CPU: ``setup(seed)`` seeds everything and turns on op determinism."""
     import gan_course
 
     gan_course.setup(seed, verbose=False)
-    train, test = load_images(name, "train", verbose=False), load_images(name, "test", verbose=False)
-    model = build_classifier(train.images.shape[1:])
+    model = _build_classifier(train.images.shape[1:])
     trainer = keras.Model(model.input, model.outputs[1])
     trainer.compile(
         keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
@@ -59,17 +56,24 @@ def train_classifier(name: str = "fashion_mnist", epochs: int = 10, seed: int = 
     return model, float(accuracy)
 
 
+def _train_and_save(name: str, epochs: int = 10, verbose: int = 2) -> tuple[Path, float]:
+    """What ``python -m gan_course.features NAME`` does: train on NAME's training split, save; (weights, accuracy)."""
+    train, test = load_images(name, "train", verbose=False), load_images(name, "test", verbose=False)
+    model, accuracy = _train_classifier(train, test, epochs, verbose=verbose)
+    return _save_classifier(model, accuracy, name), accuracy
+
+
 def _paths(name: str) -> tuple[Path, Path]:
     key = dataset_name(name)
-    folder = WEIGHTS_DIR if key == "fashion_mnist" else keras_cache_dir() / "gan_course"
+    folder = _WEIGHTS_DIR if key == "fashion_mnist" else keras_cache_dir() / "gan_course"
     return folder / f"{key}_classifier.weights.h5", folder / f"{key}_classifier.json"
 
 
-class DomainClassifier:
+class _DomainClassifier:
     """The course's classifier for one data set: ``features(images)`` and ``logits(images)``.
 
     Images are (N, 28, 28, 1) float in [-1, 1]. ``accuracy`` is its test-set accuracy,
-    measured when it was trained. Introduced in lesson 05.
+    measured when it was trained. ``load_classifier`` returns one.
     """
 
     def __init__(self, model: keras.Model, name: str, accuracy: float):
@@ -96,9 +100,12 @@ class DomainClassifier:
     __call__ = features
 
 
-def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) -> DomainClassifier:
+def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) -> _DomainClassifier:
     """The domain classifier for ``name``: shipped for Fashion-MNIST; for MNIST trained on first
-    use (a few minutes on a CPU) and cached in the Keras cache folder. Introduced in lesson 04."""
+    use (a few minutes on a CPU) and cached in the Keras cache folder. Introduced in lesson 04.
+
+    It has ``features(images)`` (N, 128), ``logits(images)`` (N, 10), ``accuracy`` (on the test
+    split) and ``name``; calling it gives its features, so it is an ``extractor`` for ``metrics.fid``."""
     weights, info = _paths(name)
     key = dataset_name(name)
     if not weights.is_file():
@@ -107,14 +114,14 @@ def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) 
                 f"no classifier weights at {weights}: run `python -m gan_course.features {key}` to train them"
             )
         print(f"training the {key} classifier once (cached in {weights.parent}) ...")
-        save_classifier(*train_classifier(key, verbose=0), key)
-    model = build_classifier()
+        _train_and_save(key, verbose=0)
+    model = _build_classifier()
     model.load_weights(weights)
-    return DomainClassifier(model, key, json.loads(info.read_text())["test_accuracy"])
+    return _DomainClassifier(model, key, json.loads(info.read_text())["test_accuracy"])
 
 
-def save_classifier(model, accuracy: float, name: str) -> Path:
-    """Write the classifier's weights and its test accuracy next to each other. Introduced in lesson 05."""
+def _save_classifier(model, accuracy: float, name: str) -> Path:
+    """Write the classifier's weights and its test accuracy next to each other."""
     weights, info = _paths(name)
     weights.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(weights)
@@ -122,12 +129,12 @@ def save_classifier(model, accuracy: float, name: str) -> Path:
     return weights
 
 
-def inception_preprocess(images, size: int = 299) -> np.ndarray:
+def _inception_preprocess(images, size: int = 299) -> np.ndarray:
     """Images (N, H, W, C) in [-1, 1], gray or RGB -> InceptionV3 input (N, size, size, 3).
 
     Gray is repeated to three channels, the image resized bilinearly to ``size``, and
     ``keras.applications.inception_v3.preprocess_input`` applied to the [0, 255] values
-    (which maps them back to [-1, 1], the range InceptionV3 was trained on). Introduced in lesson 05.
+    (which maps them back to [-1, 1], the range InceptionV3 was trained on).
     """
     import tensorflow as tf
 
@@ -162,7 +169,7 @@ class InceptionFeatures:
     def __call__(self, images, batch_size: int = 50) -> np.ndarray:
         images = np.asarray(images)
         out = [
-            self.model(inception_preprocess(images[i : i + batch_size]), training=False).numpy()
+            self.model(_inception_preprocess(images[i : i + batch_size]), training=False).numpy()
             for i in range(0, len(images), batch_size)
         ]
         return np.concatenate(out)
@@ -175,5 +182,5 @@ if __name__ == "__main__":
     parser.add_argument("name", nargs="?", default="fashion_mnist")
     parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args()
-    trained, acc = train_classifier(args.name, args.epochs)
-    print(f"test accuracy {acc:.4f}; saved to {save_classifier(trained, acc, args.name)}")
+    path, acc = _train_and_save(args.name, args.epochs)
+    print(f"test accuracy {acc:.4f}; saved to {path}")

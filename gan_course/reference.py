@@ -4,14 +4,14 @@ Lessons 02, 03, 06, 07 and 08 each train one model at full settings. ``benchmark
 trained each of them again with three seeds (``SEEDS``, none of them a lesson's own, so a lesson's
 run is an independent check) on the course's 2-core CPU and scored it at the points where the lesson
 scores it: after every epoch (02, 03) or every ``RUNS[lesson].every`` generator steps (06-08). The
-result ships with the package (``REFERENCE_CSV``); ``curves`` reads it, ``band`` gives the lowest,
-mean and highest value over the seeds at every point, ``plot`` draws that band with your run on top,
-and ``compare`` says, point by point, whether your numbers are inside it.
+result ships with the package (``REFERENCE_CSV``); its band is the lowest, mean and highest value
+over the seeds at every point; ``plot`` draws that band with your run on top, and ``compare`` says,
+point by point, whether your numbers are inside it.
 
 What you can compare: losses straight from your training history, and FID only when it is measured
 the way the reference measures it (a FID depends on the number of images, the real images and the
 feature extractor): ``score`` (any generator, e.g. in lesson 02's hand-written loop) and ``Tracker``
-(a Keras callback for ``GAN.fit``) measure it exactly as ``RUNS[lesson]`` says. A band from three
+(``callbacks.FIDTracker`` set up for ``GAN.fit``) measure it exactly as ``RUNS[lesson]`` says. A band from three
 seeds is narrow: a run a little outside it is not broken, one whose FID is twice the band's top at
 the same point, or whose losses drift away from it, is worth a look (lesson 09's checklist). The
 runs are deterministic on one machine; another machine or TensorFlow version gives a different run
@@ -32,18 +32,19 @@ import numpy as np
 
 from gan_course import experiments
 from gan_course._checks import integer
+from gan_course.callbacks import FIDTracker
 
 #: The curves that ship with the course: ``benchmarks/reference_curves.py``'s CSV.
 REFERENCE_CSV = Path(__file__).parent / "results" / "reference_curves.csv"
 #: The seeds the shipped curves were recorded with (the lessons train with 0, 1 and 42).
 SEEDS = (100, 101, 102)
 DATASET = "fashion_mnist"
-COMMAND = "python benchmarks/reference_curves.py"
+_COMMAND = "python benchmarks/reference_curves.py"
 _METRICS = ("fid", "fidelity", "d_loss", "g_loss")
 
 
 @dataclass(frozen=True)
-class Run:
+class _Run:
     """One lesson's reference run: what trains, and where it is scored. Introduced in lesson 02."""
 
     lesson: str
@@ -71,21 +72,21 @@ class Run:
 
 _EPOCH_STEPS = 60000 // 128  # Fashion-MNIST's 60 000 training images in full batches of 128
 RUNS = {
-    "02": Run("02", "MLP GAN, Adam 2e-4 (beta_1 0.5), batch 128, 40 epochs", "epoch", 40, _EPOCH_STEPS,
+    "02": _Run("02", "MLP GAN, Adam 2e-4 (beta_1 0.5), batch 128, 40 epochs", "epoch", 40, _EPOCH_STEPS,
               ("fid", "d_loss", "g_loss")),
-    "03": Run("03", "lean DCGAN, non-saturating loss, Adam 2e-4 (beta_1 0.5), batch 128, 20 epochs", "epoch", 20,
+    "03": _Run("03", "lean DCGAN, non-saturating loss, Adam 2e-4 (beta_1 0.5), batch 128, 20 epochs", "epoch", 20,
               _EPOCH_STEPS, ("fid", "d_loss", "g_loss")),
-    "06": Run("06", "lean DCGAN with stability.RECIPE (non-saturating, lr 8e-4, batch 64, EMA of G)", "steps", 10,
+    "06": _Run("06", "lean DCGAN with stability.RECIPE (non-saturating, lr 8e-4, batch 64, EMA of G)", "steps", 10,
               100, ("fid", "d_loss", "g_loss"), real="train", n_real=2000, n_fake=2000, z_seed=12345),
-    "07": Run("07", "conditional lean DCGAN, projection D, stability.RECIPE (batch 64, EMA of G)", "steps", 6, 500,
+    "07": _Run("07", "conditional lean DCGAN, projection D, stability.RECIPE (batch 64, EMA of G)", "steps", 6, 500,
               ("fid", "fidelity", "d_loss", "g_loss")),
-    "08": Run("08", "pretrained lean DCGAN fine-tuned with FreezeD (1 block) on 500 sandals and ankle boots, "
+    "08": _Run("08", "pretrained lean DCGAN fine-tuned with FreezeD (1 block) on 500 sandals and ankle boots, "
               "stability.RECIPE", "steps", 6, 150, ("fid", "d_loss", "g_loss"), real="held_out", n_real=2000,
               n_fake=2000, z_seed=0),
 }  # fmt: skip
 
 
-def _run(lesson) -> Run:
+def _run(lesson) -> _Run:
     key = f"{lesson:02d}" if isinstance(lesson, (int, np.integer)) and not isinstance(lesson, bool) else lesson
     if not isinstance(key, str) or key not in RUNS:
         raise ValueError(f"lesson must be one of {sorted(RUNS)} (the lessons with reference curves), got {lesson!r}")
@@ -96,93 +97,95 @@ def _run(lesson) -> Run:
 # Measuring a run the way the reference does
 
 
-_REAL_STATS: dict = {}
+_REAL_FEATURES: dict = {}
 
 
-def _classifier(classifier):
+def _extractor(extractor):
     from gan_course import features
 
-    return features.load_classifier(DATASET) if classifier is None else classifier
+    return features.load_classifier(DATASET) if extractor is None else extractor
 
 
-def real_statistics(lesson, classifier=None) -> tuple[np.ndarray, np.ndarray]:
-    """(mean, covariance) of the classifier's features of lesson ``lesson``'s reference real images.
+def _real_features(run: _Run, extractor) -> np.ndarray:
+    """The extractor's features of ``run``'s reference real images (``real``, ``n_real``), computed once and kept."""
+    from gan_course import data, transfer
 
-    Which images: ``RUNS[lesson]`` (``real``, ``n_real``). Computed once per classifier and kept.
-    Introduced in lesson 02.
-    """
-    from gan_course import data, metrics, transfer
-
-    run, classifier = _run(lesson), _classifier(classifier)
-    key = (id(classifier), run.real, run.n_real)
-    if key not in _REAL_STATS:
+    key = (id(extractor), run.real, run.n_real)
+    if key not in _REAL_FEATURES:
         split = data.load_images(DATASET, "train" if run.real == "train" else "test", verbose=False)
         if run.real == "held_out":
             real = transfer.class_subset(split.images, split.labels, transfer.HELD_OUT)[: run.n_real]
         else:
             real = split.images[np.random.default_rng(1).permutation(len(split.images))[: run.n_real]]
-        feats = metrics.check_features(classifier.features(real), "real features")
-        _REAL_STATS[key] = (classifier, metrics.feature_statistics(feats))  # the classifier is kept alive with its id
-    return _REAL_STATS[key][1]
+        _REAL_FEATURES[key] = (extractor, np.asarray(extractor(real)))  # the extractor is kept alive with its id
+    return _REAL_FEATURES[key][1]
 
 
 def _generator_of(model):
-    """(network to sample from, z_dim, conditional) of a GAN (its moving average of G, if any) or a generator."""
-    from gan_course import training
-
+    """The network to sample from: a GAN's ``sampler`` (its moving average of G, if any) or a generator."""
     network = getattr(model, "sampler", model)
     if not isinstance(network, keras.Model):
         raise ValueError(f"score needs a GAN (gan_course.gan.GAN) or a Keras generator, got {type(model).__name__}")
-    z_dim, label_shape = training.generator_inputs(network)
-    return network, z_dim, label_shape is not None
+    return network
 
 
-def score(model, lesson, classifier=None, n_classes: int = 10) -> dict:
-    """{"fid": ..., and for a conditional generator "fidelity": ...} measured as lesson ``lesson``'s reference.
+class Tracker(FIDTracker):
+    """``callbacks.FIDTracker`` set up as lesson ``lesson``'s reference run measures: ``score(gan, lesson)`` after
+    every epoch, into the epoch's logs (so into ``History``).
 
-    ``model`` is a ``GAN`` (its ``sampler`` is used: the moving average of G when it keeps one) or a
-    Keras generator, e.g. lesson 02's MLP. FID: ``RUNS[lesson].n_fake`` samples from fixed noise
-    against ``real_statistics(lesson)``; class fidelity (lesson 07): the share of those samples that
-    the classifier reads as the class asked for. Introduced in lesson 02.
-    """
-    from gan_course import conditional, metrics, training
-
-    run = _run(lesson)
-    network, z_dim, is_conditional = _generator_of(model)
-    classifier = _classifier(classifier)
-    real_mean, real_cov = real_statistics(run.lesson, classifier)
-    z = np.random.default_rng(run.z_seed).normal(size=(run.n_fake, z_dim)).astype(np.float32)
-    labels = (np.arange(run.n_fake) % n_classes).astype(np.int32) if is_conditional else None
-    images = training.generate(network, z, None if labels is None else labels[:, None], batch_size=500)
-    stats = metrics.FeatureStats()
-    stats.update(np.asarray(classifier.features(images)))
-    result = {"fid": float(metrics.frechet_distance(real_mean, real_cov, stats.mean, stats.covariance))}
-    if is_conditional:
-        result["fidelity"] = float(conditional.class_fidelity(classifier, images, labels, n_classes).overall)
-    return result
-
-
-class Tracker(keras.callbacks.Callback):
-    """``GAN.fit`` callback: ``score(gan, lesson)`` after every epoch, into the epoch's logs (so into ``History``).
-
-    With ``steps_per_epoch`` set to a run's ``every`` (lesson 07's reference: 500 steps), an "epoch"
-    is one scoring point; the logs also get ``steps``, the generator steps so far. ``history`` keeps
-    (steps, scores). Introduced in lesson 03.
+    FID: ``RUNS[lesson].n_fake`` samples from the noise of ``numpy.random.default_rng(RUNS[lesson].z_seed)``
+    against the ``extractor``'s features of the run's real images (default: the course classifier); a
+    conditional generator is asked for every class equally often (label i % ``n_classes`` for sample i)
+    and its class fidelity is logged too (lesson 07: the share of samples that the classifier reads as the
+    class asked for). With ``steps_per_epoch`` set to a run's ``every`` (lesson 07's reference: 500 steps),
+    an "epoch" is one scoring point; the logs also get ``steps``, the generator steps so far. ``history``
+    keeps (steps, scores). Introduced in lesson 03.
     """
 
-    def __init__(self, lesson, classifier=None):
-        super().__init__()
-        self.lesson = _run(lesson).lesson
-        self.classifier = _classifier(classifier)
+    def __init__(self, lesson, extractor=None, n_classes: int = 10):
+        run, extractor = _run(lesson), _extractor(extractor)
+        super().__init__(
+            _real_features(run, extractor), extractor, n_samples=run.n_fake, seed=run.z_seed, batch_size=500
+        )
+        self.lesson, self.n_classes = run.lesson, integer(n_classes, "n_classes", 2)
         self.history: list[tuple[int, dict]] = []
 
+    def on_train_begin(self, logs=None):
+        pass  # the labels follow the generator measured (``measure``)
+
+    def measure(self, generator) -> dict:
+        """{"fid": ..., and for a conditional generator "fidelity": ...} of ``generator`` (a Keras generator)."""
+        from gan_course import conditional, training
+
+        _, label_shape = training.generator_inputs(generator)
+        classes = (np.arange(self.n_samples) % self.n_classes).astype(np.int32)
+        self.labels = None if label_shape is None else classes[:, None]
+        images = self.sample(generator)
+        scores = {"fid": self.fid(images)}
+        if self.labels is not None:
+            fidelity = conditional.class_fidelity(self.extractor, images, classes, self.n_classes)
+            scores["fidelity"] = float(fidelity.overall)
+        return scores
+
     def on_epoch_end(self, epoch, logs=None):
-        scores = score(self.model, self.lesson, self.classifier)
+        scores = self.measure(_generator_of(self.model))
         steps = int(self.model.g_optimizer.iterations.numpy())
         self.history.append((steps, scores))
         if logs is not None:
             logs.update(scores)
             logs["steps"] = steps
+
+
+def score(model, lesson, extractor=None, n_classes: int = 10) -> dict:
+    """{"fid": ..., and for a conditional generator "fidelity": ...} measured as lesson ``lesson``'s reference.
+
+    ``model`` is a ``GAN`` (its ``sampler`` is used: the moving average of G when it keeps one) or a
+    Keras generator, e.g. lesson 02's MLP; ``extractor``: the course classifier by default. The
+    measurement is ``Tracker(lesson, extractor).measure``: what a ``Tracker`` logs during ``fit``.
+    Introduced in lesson 02.
+    """
+    network = _generator_of(model)
+    return Tracker(lesson, extractor, n_classes).measure(network)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -193,7 +196,7 @@ def _number(text: str) -> float:
     return float(text) if text else math.nan  # a metric another lesson's run records is left empty
 
 
-def curves(lesson, path=None) -> list[dict]:
+def _curves(lesson, path=None) -> list[dict]:
     """Rows of the reference CSV for ``lesson``: one per seed and point, with ``seed``, ``point``,
     ``epoch``, ``steps`` and the run's metrics. ``path``: your own run of the benchmark.
     Introduced in lesson 02.
@@ -202,16 +205,16 @@ def curves(lesson, path=None) -> list[dict]:
     columns = {"lesson": str, "seed": int, "point": int, "epoch": float, "steps": int}
     columns.update({m: _number for m in _METRICS})
     path = REFERENCE_CSV if path is None else path
-    rows = [r for r in experiments.read_results(path, columns, COMMAND) if r["lesson"].zfill(2) == run.lesson]
+    rows = [r for r in experiments.read_results(path, columns, _COMMAND) if r["lesson"].zfill(2) == run.lesson]
     if not rows:
-        raise ValueError(f"{path} has no curves of lesson {run.lesson}: run `{COMMAND} --lessons {run.lesson}`")
+        raise ValueError(f"{path} has no curves of lesson {run.lesson}: run `{_COMMAND} --lessons {run.lesson}`")
     for row in rows:
         for m in set(_METRICS) - set(run.metrics):
             del row[m]
     return rows
 
 
-def band(lesson, metric: str, path=None) -> dict:
+def _band(lesson, metric: str, path=None) -> dict:
     """The reference band of one metric: {"x", "low", "mean", "high", "seeds"} (arrays over the points).
 
     ``x`` is the run's axis (``RUNS[lesson].x``: epochs or generator steps); low and high are the
@@ -220,7 +223,7 @@ def band(lesson, metric: str, path=None) -> dict:
     run = _run(lesson)
     if metric not in run.metrics:
         raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {metric!r}")
-    rows = curves(run.lesson, path)
+    rows = _curves(run.lesson, path)
     points = sorted({r["point"] for r in rows})
     values = [np.array([r[metric] for r in rows if r["point"] == p], dtype=float) for p in points]  # seeds may lack
     x = np.array([next(r[run.x if run.x == "steps" else "epoch"] for r in rows if r["point"] == p) for p in points])
@@ -253,7 +256,7 @@ def per_epoch(history, steps_per_epoch: int) -> dict:
     return out
 
 
-def _yours(run: Run, yours) -> tuple[dict, np.ndarray]:
+def _yours(run: _Run, yours) -> tuple[dict, np.ndarray]:
     """({metric: values}, x) of a learner's run: a dict of lists or a Keras ``History``."""
     if hasattr(yours, "epoch_means"):  # training.History (lesson 02's loop in the package): per step
         yours = {m: yours.epoch_means(m).tolist() for m in ("d_loss", "g_loss")}
@@ -295,7 +298,7 @@ def compare(lesson, yours, path=None, show: bool = True) -> list[dict]:
     values, x = _yours(run, yours)
     rows = []
     for metric, mine in values.items():
-        b = band(run.lesson, metric, path)
+        b = _band(run.lesson, metric, path)
         for xi, v in zip(x, mine):
             if not math.isfinite(v):
                 rows.append({"x": xi, "metric": metric, "yours": v, "verdict": "not a number"})
@@ -317,7 +320,7 @@ def compare(lesson, yours, path=None, show: bool = True) -> list[dict]:
             inside = sum(r["verdict"] == "inside" for r in mine)
             line = f"{metric:<8} {inside:>2} of {len(mine)} points inside the course's band"
             if not mine:
-                first = band(run.lesson, metric, path)["x"][0]
+                first = _band(run.lesson, metric, path)["x"][0]
                 line += f" (the reference starts at {run.x} {first:g}: train further to compare)"
             outside = [r for r in mine if r["verdict"] not in ("inside", "not a number")]
             if outside:
@@ -357,7 +360,7 @@ def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "y
         _, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
         axes = axes[0]
     for ax, metric in zip(axes, metrics):
-        b = band(run.lesson, metric, path)
+        b = _band(run.lesson, metric, path)
         seeds = ", ".join(map(str, b["seeds"]))
         ax.fill_between(b["x"], b["low"], b["high"], color="C0", alpha=0.25, label=f"course, seeds {seeds}")
         ax.plot(b["x"], b["mean"], color="C0", lw=1, ls="--")
@@ -377,7 +380,7 @@ def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "y
 # Recording (benchmarks/reference_curves.py)
 
 
-def record(lesson, seed: int, classifier=None, images=None, labels=None, scale: float = 1.0) -> list[dict]:
+def record(lesson, seed: int, extractor=None, images=None, labels=None, scale: float = 1.0) -> list[dict]:
     """Train lesson ``lesson``'s reference run with ``seed`` and return one row per scoring point.
 
     ``images`` and ``labels`` (lessons 07 and 08 need them): the training data (default:
@@ -390,7 +393,7 @@ def record(lesson, seed: int, classifier=None, images=None, labels=None, scale: 
     run = _run(lesson)
     if not (isinstance(scale, (int, float)) and 0 < scale <= 1):
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
-    classifier = _classifier(classifier)
+    extractor = _extractor(extractor)
     if images is None:
         train = data.load_images(DATASET, "train", verbose=False)
         images, labels = train.images, train.labels
@@ -415,7 +418,7 @@ def record(lesson, seed: int, classifier=None, images=None, labels=None, scale: 
 
         def after_epoch(epoch, history):
             means = per_epoch({k: history[k][-steps_per_epoch:] for k in ("d_loss", "g_loss")}, steps_per_epoch)
-            add(epoch, epoch * steps_per_epoch, epoch, {k: v[0] for k, v in means.items()}, score(g, "02", classifier))
+            add(epoch, epoch * steps_per_epoch, epoch, {k: v[0] for k, v in means.items()}, score(g, "02", extractor))
 
         training.train(g, d, images[:n], epochs=points, batch_size=128, lr=2e-4, beta_1=0.5, seed=seed,
                        callbacks=[after_epoch], verbose=False)  # fmt: skip
@@ -424,7 +427,7 @@ def record(lesson, seed: int, classifier=None, images=None, labels=None, scale: 
     from gan_course import conditional, models, stability, transfer
     from gan_course.gan import build_gan
 
-    tracker, r = Tracker(run.lesson, classifier), stability.RECIPE
+    tracker, r = Tracker(run.lesson, extractor), stability.RECIPE
     if run.lesson == "03":
         n = max(128, int(len(images) * scale))
         gan = build_gan(models.dcgan_lean_generator(100), models.dcgan_lean_discriminator(), loss="non_saturating",

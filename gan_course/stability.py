@@ -16,17 +16,17 @@ Used in lessons 03, 06, 07 and 08.
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 
 from gan_course import experiments
 from gan_course import losses as gan_losses
 
-#: What each setting of a ``Recipe`` does, for error messages and the lesson's table.
-STABILISERS = {
+# What each setting of a ``Recipe`` does, for error messages and ``recipe``'s list of settings.
+_STABILISERS = {
     "loss": "the objective, a name in losses.LOSSES",
     "spectral_norm": "wrap D's layers in keras.layers.SpectralNormalization (Miyato et al. 2018)",
     "r1": "R1 penalty weight gamma on real samples (Mescheder et al. 2018), None for none",
@@ -48,7 +48,7 @@ class Recipe:
     """A loss and its stabilisers; every field is checked when the recipe is made.
 
     Defaults are the lean DCGAN of lesson 03: non-saturating loss, Adam(2e-4, 0.5, 0.999) for both
-    networks, batch 128, nothing else. ``STABILISERS`` says what each field does. Introduced in lesson 06.
+    networks, batch 128, nothing else. Introduced in lesson 06.
     """
 
     loss: str = "non_saturating"
@@ -82,7 +82,7 @@ class Recipe:
         for name in ("d_steps", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} ({STABILISERS[name]}) must be an integer >= 1, got {value!r}")
+                raise ValueError(f"{name} ({_STABILISERS[name]}) must be an integer >= 1, got {value!r}")
         if self.ema is not None:
             _number(self.ema, "ema", "a decay such as 0.999", low=0.0, high=1.0, low_open=True)
         if self.clipnorm is not None:
@@ -157,9 +157,9 @@ def recipe(base: Recipe | None = None, **settings) -> Recipe:
     Unknown names list the valid ones; the combination is checked before any training.
     Introduced in lesson 06.
     """
-    unknown = sorted(set(settings) - set(STABILISERS))
+    unknown = sorted(set(settings) - set(_STABILISERS))
     if unknown:
-        raise ValueError(f"unknown setting(s) {unknown}: a recipe has {', '.join(STABILISERS)}")
+        raise ValueError(f"unknown setting(s) {unknown}: a recipe has {', '.join(_STABILISERS)}")
     return replace(base or Recipe(), **settings)
 
 
@@ -197,7 +197,7 @@ def paper_settings(loss: str, **settings) -> Recipe:
 def compare_on_images(
     recipes: dict,
     images,
-    classifier,
+    extractor,
     real_features,
     seeds=(0, 1),
     seconds: float = 60.0,
@@ -213,7 +213,7 @@ def compare_on_images(
     slices of ``slice_seconds`` (``benchmark.race``), so a change of the machine's speed hits them
     all alike. Each run is scored on ``n_eval`` images from its ``sampler`` (the moving average of G
     when the recipe keeps one): ``fid`` against ``real_features`` (features of real images from
-    ``classifier``, a ``features.DomainClassifier``), ``precision`` and ``recall`` (k = 3).
+    ``extractor``, e.g. ``features.load_classifier()``), ``precision`` and ``recall`` (k = 3).
     Returns one row per run for ``experiments.summarize``: ``method``, ``setting`` ("images"),
     ``seed``, ``fid``, ``precision``, ``recall``, ``steps``, ``seconds`` and ``samples`` (36 images
     from the same noise for every run). Introduced in lesson 06.
@@ -248,7 +248,7 @@ def compare_on_images(
             key = f"{label} / seed {seed}"
             sampler = gans[key].sampler
             fake = generate(sampler, z, batch_size=500)
-            fake_features = classifier.features(fake)
+            fake_features = np.asarray(extractor(fake))
             precision, recall = metrics.precision_recall(real_features[:n_eval], fake_features)
             rows.append(
                 {
@@ -268,22 +268,22 @@ def compare_on_images(
 
 # ------------------------------------------------------------------- the ten-minute benchmark
 
-#: The result of ``benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1`` that ships with the course.
-BENCHMARK_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "time_to_quality.csv")
+# The result of ``benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1`` that ships with the course.
+_BENCHMARK_CSV = Path(__file__).parent / "results" / "time_to_quality.csv"
 _BENCHMARK_COLUMNS = {"model": str, "seed": int, "minutes": float, "steps": int, "seconds": float, "fid": float}
 
 
 def benchmark_results(path=None) -> list[dict]:
     """The rows of ``benchmarks/dcgan_time_to_quality.py``'s CSV, one per model and seed, ready for ``experiments``.
 
-    Without ``path``, the result that ships with the course (``BENCHMARK_CSV``: seed DCGAN, lean
+    Without ``path``, the result that ships with the course (``gan_course/results``: seed DCGAN, lean
     DCGAN and ``RECIPE``, ten minutes each, seeds 0 and 1, on a 2-core CPU); with it, your own run's
     file (the script writes ``outputs/benchmarks/time_to_quality.csv``). Each row has ``method``
     (the model), ``setting`` (the budget, e.g. ``"10 min"``), ``seed``, ``steps``, ``seconds`` and
     ``fid`` (N = 10 000, the course's classifier), so ``experiments.summarize`` gives mean and
     spread over seeds. Introduced in lesson 06.
     """
-    path = BENCHMARK_CSV if path is None else path
+    path = _BENCHMARK_CSV if path is None else path
     rows = experiments.read_results(
         path, _BENCHMARK_COLUMNS, "python benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1"
     )

@@ -1,6 +1,6 @@
 """Transfer with little data: a GAN pretrained on 8 Fashion-MNIST classes, FreezeD, and D's overfitting signal.
 
-- ``load_pretrained()``: the lean DCGAN of lesson 03 trained (``PRETRAIN_SETTINGS``) on the eight
+- ``load_pretrained()``: the lean DCGAN of lesson 03 trained on the eight
   classes other than ``HELD_OUT`` (sandal and ankle boot), shipped in ``gan_course/weights`` with a
   JSON of how it was trained and its FID; ``python -m gan_course.transfer`` retrains it with the
   same seed and TensorFlow's op determinism (CPU). The two held-out classes are lesson 08's "new,
@@ -33,13 +33,13 @@ from gan_course.data import check_images
 #: far enough that G must learn something new (a strap pattern, a shaft).
 HELD_OUT = (5, 9)
 #: The eight pretraining classes.
-PRETRAIN_CLASSES = tuple(k for k in range(10) if k not in HELD_OUT)
+_PRETRAIN_CLASSES = tuple(k for k in range(10) if k not in HELD_OUT)
 #: Training settings of the shipped weights: lesson 03's lean DCGAN settings (Adam 2e-4, beta_1 0.5) with
 #: lesson 06's batch 64 and moving average of G. The recipe's learning rate, 8e-4, was tried first: after
 #: 12 000 steps its generator drew no sneakers at all and 3 % bags (FID 84.8), a dropped mode.
-PRETRAIN_STEPS = 12000
-PRETRAIN_SETTINGS = {"lr": 2e-4, "beta_1": 0.5, "ema": 0.999, "batch_size": 64}
-WEIGHTS = Path(__file__).parent / "weights"
+_PRETRAIN_STEPS = 12000
+_PRETRAIN_SETTINGS = {"lr": 2e-4, "beta_1": 0.5, "ema": 0.999, "batch_size": 64}
+_WEIGHTS = Path(__file__).parent / "weights"
 _NAME = "fashion_mnist_8class_dcgan"
 
 
@@ -60,9 +60,9 @@ def class_subset(images, labels, classes) -> np.ndarray:
 
 def _paths():
     return (
-        WEIGHTS / f"{_NAME}_generator.weights.h5",
-        WEIGHTS / f"{_NAME}_discriminator.weights.h5",
-        WEIGHTS / f"{_NAME}.json",
+        _WEIGHTS / f"{_NAME}_generator.weights.h5",
+        _WEIGHTS / f"{_NAME}_discriminator.weights.h5",
+        _WEIGHTS / f"{_NAME}.json",
     )
 
 
@@ -85,7 +85,7 @@ def load_pretrained():
     missing = [p.name for p in (g_path, d_path, info_path) if not p.exists()]
     if missing:
         raise FileNotFoundError(
-            f"the pretrained weights are missing from {WEIGHTS} ({', '.join(missing)}): reinstall the package, "
+            f"the pretrained weights are missing from {_WEIGHTS} ({', '.join(missing)}): reinstall the package, "
             "or retrain them with `python -m gan_course.transfer` (about 10 minutes on a 2-core CPU)"
         )
     generator, discriminator = _networks()
@@ -94,13 +94,13 @@ def load_pretrained():
     return generator, discriminator, json.loads(info_path.read_text())
 
 
-def pretrain(steps: int = PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, verbose: bool = True) -> dict:
-    """Train the shipped GAN: the lean DCGAN on the ``PRETRAIN_CLASSES`` of the training set, ``PRETRAIN_SETTINGS``.
+def _pretrain(steps: int = _PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, verbose: bool = True) -> dict:
+    """``python -m gan_course.transfer``: train the shipped GAN, the lean DCGAN on ``_PRETRAIN_CLASSES``.
 
     Seeded, with TensorFlow's op determinism on a CPU (``gan_course.setup``), as in the lessons. Saves both networks'
     weights and a JSON (settings, steps, seconds, FID of ``n_eval`` samples against as many
     test images of the same classes, in the course classifier's features) into ``gan_course/weights``
-    and returns that JSON as a dict. Introduced in lesson 08.
+    and returns that JSON as a dict.
     """
     import gan_course
     from gan_course import data, features, metrics
@@ -111,26 +111,26 @@ def pretrain(steps: int = PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, ver
     gan_course.setup(seed, verbose=False)
     train = data.load_images("fashion_mnist", "train", verbose=verbose)
     test = data.load_images("fashion_mnist", "test", verbose=verbose)
-    images = class_subset(train.images, train.labels, PRETRAIN_CLASSES)
-    settings = PRETRAIN_SETTINGS
+    images = class_subset(train.images, train.labels, _PRETRAIN_CLASSES)
+    settings = _PRETRAIN_SETTINGS
     gan = build_gan(*_networks(), lr=settings["lr"], beta_1=settings["beta_1"], ema=settings["ema"], seed=seed)
     dataset = data.make_dataset(images, settings["batch_size"], seed=seed).repeat()
     start = time.perf_counter()
     gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=2 if verbose else 0)
     seconds = time.perf_counter() - start
     classifier = features.load_classifier("fashion_mnist")
-    real = class_subset(test.images, test.labels, PRETRAIN_CLASSES)[:n_eval]
+    real = class_subset(test.images, test.labels, _PRETRAIN_CLASSES)[:n_eval]
     z = np.random.default_rng(seed + 1).normal(size=(len(real), 100)).astype("float32")
     fakes = generate(gan.sampler, z, batch_size=1000)
     fid = metrics.fid_from_features(classifier.features(real), classifier.features(fakes))
     shares = np.bincount(classifier.logits(fakes).argmax(1), minlength=10) / len(fakes)
     g_path, d_path, info_path = _paths()
-    WEIGHTS.mkdir(exist_ok=True)
+    _WEIGHTS.mkdir(exist_ok=True)
     gan.sampler.save_weights(g_path)
     gan.discriminator.save_weights(d_path)
     info = {
         "data_set": "fashion_mnist",
-        "classes": list(PRETRAIN_CLASSES),
+        "classes": list(_PRETRAIN_CLASSES),
         "held_out": list(HELD_OUT),
         "images": int(len(images)),
         "networks": "models.dcgan_lean_generator(100), models.dcgan_lean_discriminator()",
@@ -146,7 +146,7 @@ def pretrain(steps: int = PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, ver
     }
     info_path.write_text(json.dumps(info, indent=1) + "\n")
     if verbose:
-        print(f"saved to {WEIGHTS}: {steps} steps in {seconds:.0f} s, FID {fid:.1f} ({len(real)} samples)")
+        print(f"saved to {_WEIGHTS}: {steps} steps in {seconds:.0f} s, FID {fid:.1f} ({len(real)} samples)")
     return info
 
 
@@ -198,16 +198,23 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
     otherwise) on ``train_images`` and on ``heldout_images``, real images of the same classes that
     D never trains on; ``d_gap`` = ``d_train - d_heldout``: near 0 while D judges images by what they
     show, growing as D memorises its training set. D is called with ``training=False``, so a
-    ``with_diff_augment`` D is judged on the images as they are. Introduced in lesson 08.
+    ``with_diff_augment`` D is judged on the images as they are. The first ``n_samples`` of each set
+    are used (``n=`` is the same, the name lesson 08 passes). Introduced in lesson 08.
     """
 
-    def __init__(self, train_images, heldout_images, n: int = 500, every: int = 1, batch_size: int = 500):
+    def __init__(
+        self, train_images, heldout_images, n_samples: int = 500, every: int = 1, batch_size: int = 500, *, n=None
+    ):
         super().__init__()
-        self.n = _integer(n, "n", minimum=1)
+        if n is not None:
+            if n_samples != 500:
+                raise ValueError(f"give n_samples or n (the same thing), not both: got {n_samples} and {n}")
+            n_samples = n
+        self.n_samples = _integer(n_samples, "n_samples", minimum=1)
         self.every = _integer(every, "every", minimum=1)
         self.batch_size = _integer(batch_size, "batch_size", minimum=1)
-        self.train_images = check_images(train_images, "train_images")[: self.n]
-        self.heldout_images = check_images(heldout_images, "heldout_images")[: self.n]
+        self.train_images = check_images(train_images, "train_images")[: self.n_samples]
+        self.heldout_images = check_images(heldout_images, "heldout_images")[: self.n_samples]
         if self.train_images.shape[1:] != self.heldout_images.shape[1:]:
             raise ValueError(
                 f"train_images {self.train_images.shape[1:]} and heldout_images {self.heldout_images.shape[1:]} "
@@ -258,4 +265,4 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
 
 
 if __name__ == "__main__":
-    pretrain()
+    _pretrain()

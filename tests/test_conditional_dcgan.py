@@ -180,7 +180,7 @@ def test_a_class_never_requested_is_nan_and_not_the_worst():
 
 
 class _PixelClassifier:
-    """A stand-in for features.DomainClassifier: the class is read from the image's mean brightness."""
+    """A stand-in for features.load_classifier's classifier: the class is read from the image's mean brightness."""
 
     def logits(self, images):
         level = np.asarray(images).reshape(len(images), -1).mean(axis=1)

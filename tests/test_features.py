@@ -1,6 +1,7 @@
 """The shipped domain classifier: loads offline, accurate on the real test set, clear errors."""
 
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -42,17 +43,42 @@ def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
         features.load_classifier("mnist", train_if_missing=False)
 
 
+def _squares(n, seed):
+    """Images of class k (0-9) with a bright 8 x 8 square at the k-th place of a 5 x 2 grid, on faint noise."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 10
+    images = rng.uniform(-1.0, -0.8, (n, 28, 28, 1)).astype(np.float32)
+    for i, k in enumerate(labels):
+        row, col = divmod(int(k), 5)
+        images[i, 2 + 12 * row : 10 + 12 * row, 1 + 5 * col : 9 + 5 * col] = 1.0
+    return SimpleNamespace(images=images, labels=labels)
+
+
+@pytest.mark.slow
+def test_the_training_command_learns_a_separable_set_and_load_classifier_reads_what_it_saved(keras_home, monkeypatch):
+    # the path of `python -m gan_course.features mnist`, on ten classes any CNN separates, saved to an empty cache
+    train, test = _squares(200, 0), _squares(50, 1)
+    monkeypatch.setattr(features, "load_images", lambda name, split, verbose: train if split == "train" else test)
+    path, accuracy = features._train_and_save("mnist", epochs=4, verbose=0)
+    assert accuracy == 1.0
+    assert path.parent == keras_home / "gan_course" and path.name == "mnist_classifier.weights.h5"
+    clf = features.load_classifier("mnist", train_if_missing=False)
+    assert clf.accuracy == 1.0 and clf.name == "mnist"
+    assert clf.logits(test.images).argmax(1).tolist() == test.labels.tolist()
+    assert clf(test.images).shape == (50, 128)
+
+
 @pytest.mark.slow
 def test_inception_preprocessing_and_random_weight_features():
     gray = np.linspace(-1, 1, 2 * 28 * 28).reshape(2, 28, 28, 1).astype(np.float32)
-    x = features.inception_preprocess(gray)
+    x = features._inception_preprocess(gray)
     assert x.shape == (2, 299, 299, 3) and x.min() >= -1.0 and x.max() <= 1.0
     np.testing.assert_allclose(x[..., 0], x[..., 2])  # gray repeated to RGB
     assert x[0, 0, 0, 0] == pytest.approx(-1.0, abs=1e-2) and x[1, -1, -1, 0] == pytest.approx(1.0, abs=1e-2)
     with pytest.raises(ValueError, match="divide by 127.5"):
-        features.inception_preprocess(gray * 127.5 + 127.5)
+        features._inception_preprocess(gray * 127.5 + 127.5)
     with pytest.raises(ValueError, match="1 \\(gray\\) or 3 \\(RGB\\)"):
-        features.inception_preprocess(np.zeros((1, 8, 8, 2), np.float32))
+        features._inception_preprocess(np.zeros((1, 8, 8, 2), np.float32))
     net = features.InceptionFeatures(weights=None)
     assert net(gray).shape == (2, 2048)
 

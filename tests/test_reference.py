@@ -48,26 +48,26 @@ def small_csv(tmp_path):
 
 
 def test_band_is_the_lowest_mean_and_highest_over_seeds_at_each_point(small_csv):
-    b = reference.band("03", "fid", small_csv)
+    b = reference._band("03", "fid", small_csv)
     assert b["x"].tolist() == [1, 2] and b["seeds"] == [0, 1, 2]
     assert b["low"].tolist() == [100, 40] and b["high"].tolist() == [120, 60]
     assert b["mean"].tolist() == pytest.approx([110, 50])
-    assert reference.band(3, "d_loss", small_csv)["high"].tolist() == [3.0, 1.2]  # an int lesson works too
-    b7 = reference.band("07", "fidelity", small_csv)
+    assert reference._band(3, "d_loss", small_csv)["high"].tolist() == [3.0, 1.2]  # an int lesson works too
+    b7 = reference._band("07", "fidelity", small_csv)
     assert b7["x"].tolist() == [500, 1000] and b7["low"].tolist() == [0.5, 0.9]
 
 
 def test_a_seed_that_stopped_early_leaves_the_later_points_to_the_other_seeds(tmp_path):
     rows = [{"lesson": "03", "seed": s, "point": p, "epoch": p, "steps": 468 * p, "fid": 10.0 * (s + p),
              "d_loss": 1.0, "g_loss": 1.0} for s in (0, 1) for p in (1, 2) if (s, p) != (1, 2)]  # fmt: skip
-    b = reference.band("03", "fid", _write(tmp_path / "c.csv", rows))
+    b = reference._band("03", "fid", _write(tmp_path / "c.csv", rows))
     assert b["low"].tolist() == [10, 20] and b["high"].tolist() == [20, 20] and b["mean"].tolist() == [15, 20]
 
 
 def test_curves_keep_only_the_lessons_metrics(small_csv):
-    rows = reference.curves("03", small_csv)
+    rows = reference._curves("03", small_csv)
     assert len(rows) == 6 and "fidelity" not in rows[0] and rows[0]["fid"] == 100.0
-    assert set(reference.curves("07", small_csv)[0]) >= {"fid", "fidelity", "steps"}
+    assert set(reference._curves("07", small_csv)[0]) >= {"fid", "fidelity", "steps"}
 
 
 def test_compare_says_inside_above_and_below_with_the_distance(small_csv, capsys):
@@ -117,11 +117,11 @@ def test_bad_runs_are_refused_with_the_fix(small_csv, lesson, yours, says):
 
 def test_a_metric_the_run_does_not_record_and_a_file_without_the_lesson_are_refused(small_csv, tmp_path):
     with pytest.raises(ValueError, match="records \\['fid', 'd_loss', 'g_loss'\\], not 'fidelity'"):
-        reference.band("03", "fidelity", small_csv)
+        reference._band("03", "fidelity", small_csv)
     with pytest.raises(ValueError, match="has no curves of lesson 02: run `python benchmarks/reference_curves.py"):
-        reference.curves("02", small_csv)
+        reference._curves("02", small_csv)
     with pytest.raises(FileNotFoundError, match="reference_curves.py"):
-        reference.curves("03", tmp_path / "none.csv")
+        reference._curves("03", tmp_path / "none.csv")
 
 
 def test_per_epoch_averages_whole_epochs():
@@ -224,7 +224,9 @@ def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidel
 
 @pytest.mark.slow
 @pytest.mark.needs_fashion_mnist
-def test_tracker_logs_fid_and_steps_into_the_history(classifier):
+def test_tracker_is_a_fid_tracker_that_logs_exactly_what_score_computes(classifier):
+    from gan_course import callbacks
+
     keras.utils.set_random_seed(0)
     gan = build_gan(models.dcgan_lean_generator(100), models.dcgan_lean_discriminator(), seed=0)
     images = data.load_images("fashion_mnist", "train", verbose=False).images[:64]
@@ -232,7 +234,10 @@ def test_tracker_logs_fid_and_steps_into_the_history(classifier):
     history = gan.fit(data.make_dataset(images, 32, seed=0), epochs=2, callbacks=[tracker], verbose=0)
     assert history.history["steps"] == [2, 4]
     assert [s for s, _ in tracker.history] == [2, 4]
-    assert history.history["fid"][1] == pytest.approx(reference.score(gan, "03", classifier)["fid"], rel=1e-6)
+    assert history.history["fid"][1] == reference.score(gan, "03", classifier)["fid"]  # exactly: one implementation
+    assert isinstance(tracker, callbacks.FIDTracker)
+    run = reference.RUNS["03"]
+    assert (tracker.n_samples, tracker.seed, tracker.batch_size) == (run.n_fake, run.z_seed, 500)
 
 
 @pytest.mark.slow
@@ -252,7 +257,7 @@ def test_record_trains_the_lessons_run_and_scores_every_point(classifier, lesson
         assert all(math.isfinite(r[m]) for m in run.metrics), r
         assert all(r[m] == "" for m in set(COLUMNS[5:]) - set(run.metrics)), r
     path = experiments.write_results(tmp_path / "curves.csv", rows)
-    assert reference.band(lesson, "fid", path)["seeds"] == [0]
+    assert reference._band(lesson, "fid", path)["seeds"] == [0]
     with pytest.raises(ValueError, match="scale must be in"):
         reference.record(lesson, 0, classifier, train.images[:n], scale=0)
     if lesson in ("07", "08"):
@@ -266,14 +271,14 @@ def test_record_trains_the_lessons_run_and_scores_every_point(classifier, lesson
 
 def test_the_shipped_curves_cover_every_run_seed_and_point():
     for lesson, run in reference.RUNS.items():
-        rows = reference.curves(lesson)
+        rows = reference._curves(lesson)
         assert sorted({r["seed"] for r in rows}) == list(reference.SEEDS), lesson
         for seed in reference.SEEDS:
             mine = [r for r in rows if r["seed"] == seed]
             assert [r["point"] for r in mine] == list(range(1, run.points + 1)), (lesson, seed)
             assert [r["steps"] for r in mine] == [run.every * p for p in range(1, run.points + 1)], (lesson, seed)
             assert all(math.isfinite(r[m]) for r in mine for m in run.metrics), (lesson, seed)
-        fid = reference.band(lesson, "fid")
+        fid = reference._band(lesson, "fid")
         assert fid["mean"][-1] < fid["mean"][0] / 2, f"lesson {lesson}'s FID does not fall during training"
 
 

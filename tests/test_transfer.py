@@ -34,7 +34,7 @@ def test_diff_augment_is_the_identity_unless_training():
     assert not np.allclose(np.asarray(layer(x, training=True)), x)
 
 
-@pytest.mark.parametrize("policy", augment.POLICIES)
+@pytest.mark.parametrize("policy", ["color", "translation", "cutout"])
 def test_every_policy_passes_gradients_to_the_images_and_draws_per_image(policy):
     x = tf.Variable(_images(6))
     layer = augment.DiffAugment(policy, seed=3)
@@ -160,7 +160,7 @@ def test_discriminator_overfitting_logs_known_answers():
     g, d = _pair()
     gan = build_gan(g, d)
     train, heldout = _images(40, seed=1), _images(40, seed=2)
-    monitor = transfer.DiscriminatorOverfitting(train, heldout, n=40)
+    monitor = transfer.DiscriminatorOverfitting(train, heldout, n_samples=40)
     history = gan.fit(train, batch_size=8, epochs=2, verbose=0, callbacks=[monitor])
     assert [h["epoch"] for h in monitor.history] == [1, 2]
     for key in ("d_rt", "d_train", "d_heldout", "d_gap"):
@@ -171,6 +171,18 @@ def test_discriminator_overfitting_logs_known_answers():
     assert np.isclose(last["d_rt"], np.mean(np.sign(logits_train)))
     assert np.isclose(last["d_train"], np.mean(1 / (1 + np.exp(-logits_train))), atol=1e-6)
     assert np.isclose(last["d_gap"], last["d_train"] - np.mean(1 / (1 + np.exp(-logits_heldout))), atol=1e-6)
+
+
+def test_discriminator_overfitting_takes_the_first_n_samples_also_as_n():
+    train, heldout = _images(8, seed=1), _images(8, seed=2)
+    for monitor in (
+        transfer.DiscriminatorOverfitting(train, heldout, n_samples=3),
+        transfer.DiscriminatorOverfitting(train, heldout, n=3),  # lesson 08's name
+    ):
+        np.testing.assert_array_equal(monitor.train_images, train[:3])
+        np.testing.assert_array_equal(monitor.heldout_images, heldout[:3])
+    with pytest.raises(ValueError, match="give n_samples or n"):
+        transfer.DiscriminatorOverfitting(train, heldout, n_samples=3, n=4)
 
 
 def test_discriminator_overfitting_refuses_bad_images():
@@ -188,7 +200,7 @@ def test_class_subset_keeps_order_and_refuses_absent_classes():
     np.testing.assert_array_equal(transfer.class_subset(images, labels, (5, 9))[:, 0, 0, 0], [1, 2, 3, 5])
     with pytest.raises(ValueError, match="labels present are"):
         transfer.class_subset(images, labels, (3,))
-    assert set(transfer.PRETRAIN_CLASSES) | set(transfer.HELD_OUT) == set(range(10))
+    assert set(transfer._PRETRAIN_CLASSES) | set(transfer.HELD_OUT) == set(range(10))
 
 
 # ------------------------------------------------------------------- your own images
@@ -246,7 +258,7 @@ def test_load_image_folder_names_each_problem(tmp_path):
 
 def test_the_shipped_pretrained_gan_loads_and_says_how_it_was_made():
     generator, discriminator, info = transfer.load_pretrained()
-    assert info["classes"] == list(transfer.PRETRAIN_CLASSES) and info["held_out"] == list(transfer.HELD_OUT)
+    assert info["classes"] == list(transfer._PRETRAIN_CLASSES) and info["held_out"] == list(transfer.HELD_OUT)
     assert info["steps"] >= 1000 and 0 < info["fid"] < 100
     z = np.random.default_rng(0).normal(size=(4, 100)).astype(np.float32)
     out = np.asarray(generator(z, training=False))
@@ -255,4 +267,4 @@ def test_the_shipped_pretrained_gan_loads_and_says_how_it_was_made():
     other, _, _ = transfer.load_pretrained()
     assert other is not generator  # each call builds new networks
     np.testing.assert_array_equal(np.asarray(other(z, training=False)), out)
-    assert json.loads((transfer.WEIGHTS / "fashion_mnist_8class_dcgan.json").read_text()) == info
+    assert json.loads((transfer._WEIGHTS / "fashion_mnist_8class_dcgan.json").read_text()) == info

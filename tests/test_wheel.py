@@ -61,7 +61,7 @@ rows = seeds.benchmark_results()
 from gan_course.seeds import _programs
 program = _programs.apply(_programs.program("s1"), _programs.fixes("s1"))
 shipped = {"time_to_quality": len(stability.benchmark_results()), "image_collapse": len(collapse.image_results()),
-           "reference_curves": sum(len(reference.curves(lesson)) for lesson in reference.RUNS)}
+           "reference_curves": sum(len(reference._curves(lesson)) for lesson in reference.RUNS)}
 generator, discriminator, info = transfer.load_pretrained()
 fakes = np.asarray(generator(np.random.default_rng(1).normal(size=(3, 100)).astype("float32"), training=False))
 scores = np.asarray(discriminator(fakes, training=False))
