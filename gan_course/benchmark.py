@@ -96,7 +96,7 @@ def race(
         if not hasattr(gan, "gan_loss"):
             raise ValueError(f"GAN {name!r} is not compiled: use gan.build_gan(...) or gan.compile(...) first")
         batch = integer(batch_size[name] if isinstance(batch_size, dict) else batch_size, f"batch_size of {name!r}", 1)
-        images = gan._check(np.asarray(data[name] if isinstance(data, dict) else data))
+        images = gan.check_data(np.asarray(data[name] if isinstance(data, dict) else data))
         datasets[name] = make_dataset(images, batch, seed=seed, labels=_labels_of(name, gan, labels, len(images)))
     for name, gan in gans.items():
         iterators[name] = iter(datasets[name].repeat())

@@ -196,7 +196,7 @@ class GAN(keras.Model):
             if len(self.data_shape) == 3:
                 x = x.map(self._checked_batch)
         elif x is not None:
-            x = self._check(np.asarray(x))
+            x = self.check_data(np.asarray(x))
             if (y is not None) != self.conditional:
                 raise ValueError(self._label_mismatch(y is not None))
             if y is not None:
@@ -295,7 +295,11 @@ class GAN(keras.Model):
             class_indices(y.reshape(-1), "labels", n_classes, hint=hint)
         return y.reshape(n, *self.spec.label_shape).astype(self.spec.label_dtype)
 
-    def _check(self, arr):
+    def check_data(self, arr) -> np.ndarray:
+        """Training data as the networks take it: images (N, H, W, C) in [-1, 1] of their shape, or points.
+
+        Each error names the fix. Introduced in lesson 03.
+        """
         if arr.ndim == 4:
             return check_images(arr, "training images", shape=self.data_shape)
         if tuple(arr.shape[1:]) != self.data_shape:
