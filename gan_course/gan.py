@@ -180,8 +180,10 @@ class GAN(keras.Model):
         """Keras ``fit``, after checking that the data (and labels) match the networks and images lie in [-1, 1].
 
         Unconditional: ``fit(images)`` or a ``tf.data`` pipeline of images. Conditional:
-        ``fit(images, labels)`` or a pipeline of ``(images, labels)``. A pipeline's batches are
-        checked as they come (finite, in [-1, 1]), outside the compiled step.
+        ``fit(images, labels)`` or a pipeline of ``(images, labels)``. Arrays are checked whole before
+        training; a pipeline's element shapes before training, and each batch as it comes (images finite
+        and in [-1, 1], class indices whole and in range), outside the compiled step: a bad batch stops
+        ``fit`` with a ValueError before any weight changes on it.
         """
         if not hasattr(self, "gan_loss"):
             raise RuntimeError("call gan.compile(...) before gan.fit(...)")
@@ -192,46 +194,47 @@ class GAN(keras.Model):
                 raise ValueError("a tf.data pipeline carries its own labels: pass fit(dataset), not fit(dataset, y)")
             kwargs.setdefault("shuffle", False)  # a pipeline shuffles itself (data.make_dataset does)
             self._check_spec(x.element_spec)
-            self._check_first_batch(x)
-            if len(self.data_shape) == 3:
-                x = x.map(self._checked_batch)
+            x = x.map(self._checked_batch)
         elif x is not None:
             x = self.check_data(np.asarray(x))
             if (y is not None) != self.conditional:
                 raise ValueError(self._label_mismatch(y is not None))
             if y is not None:
                 y = self.check_labels(y, len(x))
-        return super().fit(x, y, *args, **kwargs)
-
-    def _check_first_batch(self, dataset):
-        """The pipeline's first batch, checked eagerly before any step, so a bad pipeline gets a clear error.
-
-        Images: finite, in [-1, 1], of the networks' shape; labels: as ``check_labels`` wants them. Later
-        batches are checked as they come (``_checked_batch``) for their images.
-        """
         try:
-            first = next(iter(dataset.take(1)))
-        except StopIteration:
-            raise ValueError("the data set is empty: it yields no batch to train on") from None
-        real, labels = split_batch(first)
-        real = np.asarray(real)
-        if real.ndim == 4:
-            check_images(real, "the data set's first batch of training images", shape=self.data_shape)
-        elif not np.all(np.isfinite(real)):
-            raise ValueError("the data set's first batch contains NaN or Inf values: clean the data first")
-        if self.conditional:
-            self.check_labels(np.asarray(labels), len(real))
+            return super().fit(x, y, *args, **kwargs)
+        except tf.errors.InvalidArgumentError as err:  # one of _checked_batch's checks: say it plainly
+            text = str(err)
+            starts = [text.find(m.split("{")[0]) for m in _BATCH_ERRORS if m.split("{")[0] in text]
+            if not starts:
+                raise
+            message = text[starts[0] :].splitlines()[0].split("] [")[0]
+            raise ValueError(f"{message} (in a batch of the data set; no weight was changed by it)") from None
 
-    @staticmethod
-    def _checked_batch(*batch):
-        """A pipeline's element (images, or images and labels), its images checked: finite, in [-1, 1]."""
-        real = tf.debugging.assert_all_finite(batch[0], "a training batch contains NaN or Inf values")
-        in_range = tf.debugging.assert_less_equal(
-            tf.reduce_max(tf.abs(real)),
-            tf.constant(1.0 + 1e-3, real.dtype),
-            message="expected training images in [-1, 1]: scale uint8 pixels with x / 127.5 - 1",
-        )
-        with tf.control_dependencies([in_range]):
+    def _checked_batch(self, *batch):
+        """A pipeline's element (images, or images and labels) after the checks ``fit`` promises."""
+        real, labels = batch[0], batch[1] if len(batch) > 1 else None
+        checks = []
+        if len(self.data_shape) == 3:
+            checks.append(tf.debugging.assert_all_finite(real, _BATCH_ERRORS[0]))
+            checks.append(
+                tf.debugging.assert_less_equal(
+                    tf.reduce_max(tf.abs(real)), tf.constant(1.0 + 1e-3, real.dtype), message=_BATCH_ERRORS[1]
+                )
+            )
+        if (
+            labels is not None
+            and self.spec.n_classes is not None
+            and (labels.dtype.is_integer or labels.dtype.is_floating)
+        ):
+            n = self.spec.n_classes
+            checks.append(tf.debugging.assert_non_negative(labels, message=_BATCH_ERRORS[2].format(n=n)))
+            checks.append(
+                tf.debugging.assert_less(labels, tf.cast(n, labels.dtype), message=_BATCH_ERRORS[2].format(n=n))
+            )
+            if labels.dtype.is_floating:
+                checks.append(tf.debugging.assert_equal(labels, tf.round(labels), message=_BATCH_ERRORS[3]))
+        with tf.control_dependencies(checks):
             real = tf.identity(real)
         return (real, *batch[1:]) if len(batch) > 1 else real
 
@@ -239,6 +242,21 @@ class GAN(keras.Model):
         has_labels = isinstance(spec, tuple) and len(spec) >= 2
         if has_labels != self.conditional:
             raise ValueError(self._label_mismatch(has_labels))
+        if has_labels and hasattr(spec[1], "shape") and spec[1].shape.rank is not None:
+            label = spec[1]
+            per_label = int(np.prod(self.spec.label_shape))
+            got = tuple(label.shape[1:])
+            if None not in got and int(np.prod(got)) != per_label:
+                fix = (
+                    ": for one-hot labels map them with tf.argmax(y, axis=1)"
+                    if per_label == 1 and len(got) == 1
+                    else ""
+                )
+                raise ValueError(
+                    f"the data set's labels have shape {got} per image, the networks take {self.spec.label_shape}{fix}"
+                )
+            if not (label.dtype.is_integer or label.dtype.is_floating) or label.dtype.is_bool:
+                raise ValueError(f"the data set's labels are {label.dtype.name}: give class indices (integers)")
         sample = spec[0] if isinstance(spec, tuple) else spec
         if not hasattr(sample, "shape"):
             return
@@ -305,6 +323,15 @@ class GAN(keras.Model):
         if tuple(arr.shape[1:]) != self.data_shape:
             raise ValueError(f"the data have sample shape {arr.shape[1:]}, the networks expect {self.data_shape}")
         return arr
+
+
+#: What a pipeline's batch check says, in the order _checked_batch uses them.
+_BATCH_ERRORS = (
+    "a training batch contains NaN or Inf values: clean the data (or find the step that made them)",
+    "expected training images in [-1, 1]: scale uint8 pixels with x / 127.5 - 1",
+    "labels must be class indices in [0, {n}): the networks' label embeddings have {n} rows (is n_classes right?)",
+    "labels must be whole class indices, not fractions: a cast would truncate them",
+)
 
 
 def _compute_dtypes(net) -> set:

@@ -159,7 +159,7 @@ def test_a_conditional_sample_grid_without_labels_fails_before_any_step():
             verbose=0,
             callbacks=[callbacks.SampleGrid(np.zeros((6, 7)), labels=np.zeros(6), show=False)],
         )
-    with pytest.raises(ValueError, match="every .* must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="every.* must be a positive integer, got 0"):
         callbacks.SampleGrid(z, every=0)
 
 
@@ -257,8 +257,8 @@ def test_a_conditional_latent_path():
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (-1, r"labels .*\[0, 3\)"),  # Keras would wrap -1 round to the last class
-        (3, r"labels .*\[0, 3\)"),  # a row the embedding does not have
+        (-1, r"labels must be class indices in \[0, 3\).*no weight was changed by it"),  # Keras wraps -1 round
+        (3, r"labels must be class indices in \[0, 3\).*no weight was changed by it"),  # a row the embedding lacks
     ],
 )
 def test_tf_data_labels_are_checked_before_any_step(bad, message):
@@ -266,9 +266,11 @@ def test_tf_data_labels_are_checked_before_any_step(bad, message):
     labels = labels.copy()
     labels[1] = bad
     gan = build_gan(*_conditional_pair())
+    before = [w.copy() for w in gan.generator.get_weights() + gan.discriminator.get_weights()]
     with pytest.raises(ValueError, match=message):
         gan.fit(data.make_dataset(images, 16, labels=labels, shuffle=False), epochs=1, verbose=0)
-    assert int(gan.d_optimizer.iterations) == 0
+    after = gan.generator.get_weights() + gan.discriminator.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))  # refused before any update
 
 
 def test_tf_data_one_hot_labels_get_the_fix():
@@ -276,5 +278,5 @@ def test_tf_data_one_hot_labels_get_the_fix():
     one_hot = np.eye(N_CLASSES, dtype=np.float32)[labels]
     pipeline = tf.data.Dataset.from_tensor_slices((images, one_hot)).batch(16)
     gan = build_gan(*_conditional_pair())
-    with pytest.raises(ValueError, match=r"y.argmax\(axis=1\)"):
+    with pytest.raises(ValueError, match=r"labels have shape \(3,\) per image.*tf.argmax\(y, axis=1\)"):
         gan.fit(pipeline, epochs=1, verbose=0)

@@ -268,9 +268,9 @@ def test_tf_data_faults_are_named():
     images = _images(32)
     nan = images.copy()
     nan[3, 0, 0, 0] = np.nan
-    with pytest.raises(ValueError, match="first batch of training images contain NaN or Inf"):
+    with pytest.raises(ValueError, match="a training batch contains NaN or Inf values.*no weight was changed by it"):
         gan.fit(tf.data.Dataset.from_tensor_slices(nan).batch(16), epochs=1, verbose=0)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="NaN or Inf"):  # in a later batch
+    with pytest.raises(ValueError, match="NaN or Inf"):  # in a later batch
         gan.fit(tf.data.Dataset.from_tensor_slices(np.concatenate([images, nan])).batch(16), epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"uint8 samples.*tf.float32\) / 127.5 - 1"):
         gan.fit(tf.data.Dataset.from_tensor_slices((images * 127 + 128).astype(np.uint8)).batch(16), verbose=0)
