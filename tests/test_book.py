@@ -77,3 +77,32 @@ def test_the_book_takes_the_repository_address_from_the_package():
     from gan_course import config
 
     assert build_book.REPOSITORY == config.REPOSITORY
+
+
+def test_tensorflow_cpp_log_lines_stay_out_of_the_book_and_other_stderr_stays():
+    import json
+
+    lines = [
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        "E0000 00:00:1796038670.109966   12020 meta_optimizer.cc:967] remapper failed: INVALID_ARGUMENT: ...\n",
+        "2026-01-01 12:00:00.123456: W tensorflow/core/framework/op_kernel.cc:1857] OP_REQUIRES failed\n",
+        "UserWarning: the learning rate is high\n",
+    ]
+    cell = {
+        "cell_type": "code",
+        "source": "fit()",
+        "metadata": {},
+        "execution_count": 1,
+        "outputs": [
+            {"output_type": "stream", "name": "stderr", "text": lines},
+            {"output_type": "stream", "name": "stderr", "text": lines[1]},  # only a log line: dropped
+            {"output_type": "stream", "name": "stdout", "text": [lines[1]]},  # stdout is never touched
+        ],
+    }
+    nb = {"cells": [cell, {"cell_type": "markdown", "source": "E0000", "metadata": {}}], "metadata": {}}
+    out = json.loads(build_book.book_notebook(json.dumps(nb)))
+    assert out["cells"][0]["outputs"] == [
+        {"output_type": "stream", "name": "stderr", "text": [lines[3]]},
+        {"output_type": "stream", "name": "stdout", "text": [lines[1]]},
+    ]
+    assert out["cells"][1] == nb["cells"][1]

@@ -10,11 +10,15 @@ index.md made from README.md's "## Lessons" section (its table, with the lesson 
 the lesson pages, and toctrees giving the previous / next navigation). Then it runs sphinx-build
 into _build/book/. Files are copied only when they changed, so
 that a second build is incremental. The notebooks are rendered from their committed outputs
-(nb_execution_mode = "off"); nothing is fetched from the internet at build or view time.
+(nb_execution_mode = "off"); nothing is fetched from the internet at build or view time. TensorFlow's
+C++ log lines (e.g. "E0000 ... meta_optimizer.cc:967] remapper failed"), which TF_CPP_MIN_LOG_LEVEL no
+longer silences since TensorFlow moved to absl logging (tensorflow/tensorflow#100442), are left out of
+the pages; every other stderr line stays.
 """
 
 import argparse
 import filecmp
+import json
 import re
 import shutil
 import subprocess
@@ -35,6 +39,34 @@ def _copy_if_changed(src: Path, dst: Path) -> None:
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst)
+
+
+#: A line TensorFlow's C++ runtime writes to stderr: absl's "E0000 00:00:1796038670.109966   12020 file.cc:967] ..."
+#: and the older "2026-01-01 12:00:00.000000: W tensorflow/...cc:12] ...", plus absl's note about InitializeLog.
+TF_LOG_LINE = re.compile(
+    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\] .*"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S+:\d+\] .*"
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR)\n?$"
+)
+
+
+def book_notebook(text: str) -> str:
+    """A lesson's JSON for the book: stderr outputs without TensorFlow's C++ log lines (empty ones dropped)."""
+    nb = json.loads(text)
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                lines = out["text"] if isinstance(out["text"], list) else out["text"].splitlines(keepends=True)
+                lines = [line for line in "".join(lines).splitlines(keepends=True) if not TF_LOG_LINE.match(line)]
+                if not lines:
+                    continue
+                out = {**out, "text": lines}
+            kept.append(out)
+        cell["outputs"] = kept
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -103,8 +135,9 @@ def main(argv=None) -> int:
     _copy_if_changed(ROOT / "book" / "conf.py", src / "conf.py")
     for f in (ROOT / "book" / "_static").iterdir():
         _copy_if_changed(f, src / "_static" / f.name)
+    (src / "notebooks").mkdir(exist_ok=True)
     for name in lessons:
-        _copy_if_changed(ROOT / "notebooks" / name, src / "notebooks" / name)
+        _write_if_changed(src / "notebooks" / name, book_notebook((ROOT / "notebooks" / name).read_text()))
     (src / "docs").mkdir(exist_ok=True)
     for name in DOCS:
         _write_if_changed(src / "docs" / name, doc_markdown((ROOT / "docs" / name).read_text()))
