@@ -19,7 +19,7 @@ import tensorflow as tf
 
 from gan_course._checks import integer
 from gan_course.data import check_images, class_indices
-from gan_course.losses import get_loss
+from gan_course.losses import LOSSES, get_loss
 from gan_course.training import (
     DEFAULT_LR,
     METRICS,
@@ -33,6 +33,7 @@ from gan_course.training import (
 )
 
 
+@keras.saving.register_keras_serializable(package="gan_course")
 class GAN(keras.Model):
     """A generator and a discriminator trained together by ``fit``.
 
@@ -49,6 +50,11 @@ class GAN(keras.Model):
     with ``num_updates``, the decay warms up: ``d = min(ema, (1 + t) / (10 + t))`` at update t, so
     early on the average forgets the untrained start quickly. ``sampler`` is the network to sample
     from: the average when there is one, else the generator. Sample grids, FID and checkpoints use it.
+
+    ``gan.save("gan.keras")`` and ``keras.models.load_model("gan.keras")`` keep both networks, the
+    average, both optimizers' state and the loss (by name: a loss of your own needs
+    ``load_model(..., compile=False)`` and ``compile(loss=...)``); the noise stream starts again from
+    ``seed``. To pause and resume a run exactly, use ``callbacks.Checkpoint``.
 
     Under a ``tf.distribute`` strategy, with mixed precision or with XLA use ``scaled.ScaledGAN``
     (``build_gan`` picks it): this class refuses those set-ups rather than train them wrongly.
@@ -78,12 +84,46 @@ class GAN(keras.Model):
             self.generator_ema = keras.models.clone_model(generator)
             self.generator_ema.set_weights(generator.get_weights())
             self.generator_ema.trainable = False
-            self.ema_updates = tf.Variable(0, dtype=tf.int64, trainable=False, name="ema_updates")
+            # a Keras weight, so that .keras files keep the warm-up's position
+            self.ema_updates = self.add_weight(
+                shape=(), dtype="int64", initializer="zeros", trainable=False, name="ema_updates"
+            )
         self.data_shape = self.spec.sample_shape
         self.z_dim = self.spec.z_dim
-        self.noise = tf.random.Generator.from_seed(seed)
+        self.seed, self.noise = seed, tf.random.Generator.from_seed(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
         self.built = True  # both networks are built; Keras would otherwise build the GAN by calling it on data
+
+    def get_config(self):
+        nets = {"generator": self.generator, "discriminator": self.discriminator}
+        settings = {"seed": self.seed, "d_steps": self.d_steps, "ema": self.ema}
+        return {
+            **super().get_config(),
+            **{k: keras.saving.serialize_keras_object(v) for k, v in nets.items()},
+            **settings,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        nets = {k: keras.saving.deserialize_keras_object(config.pop(k)) for k in ("generator", "discriminator")}
+        return cls(**nets, **config)
+
+    def get_compile_config(self):
+        if not hasattr(self, "gan_loss"):
+            return None
+        optimizers = {k: keras.saving.serialize_keras_object(getattr(self, k)) for k in ("d_optimizer", "g_optimizer")}
+        own = LOSSES.get(self.gan_loss.name) is not self.gan_loss  # not one of the zoo's: only its name is kept
+        return {**optimizers, "loss": self.gan_loss.name, "own_loss": own}
+
+    def compile_from_config(self, config):
+        name = config["loss"]
+        if config.get("own_loss"):
+            raise ValueError(
+                f"this GAN was compiled with a loss of your own, {name!r}, which a .keras file cannot hold: "
+                "load it with keras.models.load_model(path, compile=False), then gan.compile(loss=your_loss)"
+            )
+        opts = {k: keras.saving.deserialize_keras_object(config[k]) for k in ("d_optimizer", "g_optimizer")}
+        self.compile(**opts, loss=name)
 
     @property
     def conditional(self) -> bool:

@@ -20,6 +20,7 @@ from gan_course.gan import GAN
 from gan_course.training import default_optimizer
 
 
+@keras.saving.register_keras_serializable(package="gan_course")
 class ScaledGAN(GAN):
     """A ``GAN`` that trains under a ``tf.distribute`` strategy, with mixed precision and with XLA.
 

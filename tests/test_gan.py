@@ -151,3 +151,49 @@ def test_dcgan_registry_names_both_lesson_03_models():
     assert set(models.DCGANS) == {"seed", "lean"}
     build_g, build_d = models.DCGANS["lean"]
     assert build_g is models.dcgan_lean_generator and build_d is models.dcgan_lean_discriminator
+
+
+@pytest.mark.parametrize("ema", [None, 0.9])
+def test_a_saved_gan_loads_samples_the_same_images_and_trains_on(tmp_path, ema):
+    g, d = _pair(4)
+    gan = GAN(g, d, seed=3, ema=ema)
+    gan.compile(
+        loss="hinge", d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.3), g_optimizer=training.default_optimizer()
+    )
+    images = _images(64)
+    gan.fit(images, batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "gan.keras")
+    back = keras.models.load_model(tmp_path / "gan.keras")
+    assert type(back) is GAN and (back.seed, back.d_steps, back.ema) == (3, 1, ema)
+    z = np.random.default_rng(1).normal(size=(5, 8)).astype(np.float32)
+    np.testing.assert_array_equal(back(z), gan(z))  # the sampler: the moving average when there is one
+    np.testing.assert_array_equal(back.generator(z), gan.generator(z))
+    assert back.gan_loss.name == "hinge" and float(back.d_optimizer.beta_1) == pytest.approx(0.3)
+    for mine, theirs in zip(
+        gan.d_optimizer.variables + gan.g_optimizer.variables, back.d_optimizer.variables + back.g_optimizer.variables
+    ):
+        np.testing.assert_array_equal(mine, theirs)  # Adam's moments and step counts: training goes on where it was
+    assert int(back.g_optimizer.iterations) == 4
+    if ema:
+        assert int(back.ema_updates) == int(gan.ema_updates) == 4  # the average's warm-up goes on too
+    before = [w.copy() for w in back.generator.get_weights()]
+    back.fit(images, batch_size=16, epochs=1, verbose=0)
+    assert int(back.g_optimizer.iterations) == 8
+    assert all(np.all(np.isfinite(w)) for w in back.generator.get_weights())
+    assert any(not np.array_equal(a, b) for a, b in zip(before, back.generator.get_weights()))
+
+
+def test_a_gan_with_its_own_loss_loads_without_compiling_and_says_how(tmp_path):
+    from gan_course import losses
+
+    g, d = _pair(4)
+    gan = GAN(g, d)
+    hinge = losses.get_loss("hinge")
+    mine = losses.GANLoss("my_hinge", hinge.discriminator, hinge.generator, output="score")
+    gan.compile(loss=mine)
+    gan.save(tmp_path / "gan.keras")
+    with pytest.raises(ValueError, match=r"loss of your own, 'my_hinge'.*compile=False"):
+        keras.models.load_model(tmp_path / "gan.keras")
+    back = keras.models.load_model(tmp_path / "gan.keras", compile=False)
+    back.compile(loss=mine)
+    back.fit(_images(32), batch_size=16, epochs=1, verbose=0)
