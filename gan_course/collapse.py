@@ -151,7 +151,9 @@ def train_toy(
     replace fields of ``config`` (``train_toy(ring, remedy="pacgan", steps=2000)``). With
     ``conditional=True`` the pair is conditional on the mode of each sample (``mixture.labels``) and
     the snapshots ask for every mode in turn.
-    Weights and noise depend only on ``seed``. Introduced in lesson 04.
+    Weights and noise depend only on ``seed``. A run whose losses or points stop being numbers has
+    diverged and raises ``FloatingPointError`` (saying when), rather than scoring NaN points as collapse.
+    Introduced in lesson 04.
     """
     if config is not None and not isinstance(config, ToyConfig):
         raise ValueError(f"config must be a ToyConfig or None, got {type(config).__name__}: pass settings as keywords")
@@ -383,7 +385,10 @@ _IMAGE_SECOND_EPOCH = {"healthy": (2e-4, 2e-4), "collapsed": (1e-5, 2e-3)}
 
 def _rate_pair(name, pair):
     ok = isinstance(pair, (tuple, list)) and len(pair) == 2
-    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1 for v in pair)
+    try:
+        ok = ok and all(0 < _number(v, "rate") < 1 for v in pair)  # NumPy numbers welcome, NaN not
+    except ValueError:
+        ok = False
     if not ok:
         raise ValueError(
             f"second_epoch[{name!r}] must be a pair (lr_d, lr_g) of learning rates in (0, 1), e.g. (2e-4, 2e-4), "

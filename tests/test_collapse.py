@@ -214,6 +214,15 @@ def test_image_trial_refuses_bad_settings_before_training():
         collapse.image_trial(images, "fashion_mnist")
     with pytest.raises(ValueError, match="n_samples"):
         collapse.image_trial(images, classifier, n_samples=1)
+    with pytest.raises(ValueError, match=r"second_epoch\['nan'\] must be a pair.*got \(nan, 0.001\)"):
+        collapse.image_trial(images, classifier, second_epoch={"nan": (float("nan"), 1e-3)})
+    with pytest.raises(ValueError, match=r"second_epoch\['lr'\] must be a pair"):
+        collapse.image_trial(images, classifier, lr=float("inf"))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        collapse.image_trial(images, classifier, batch_size=0)
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        collapse.image_trial(images, classifier, seed=-1)
+    assert collapse._rate_pair("np", (np.float32(0.5), np.float64(0.25))) == (0.5, 0.25)  # NumPy rates welcome
 
 
 def test_the_shipped_image_result_has_every_run_on_five_seeds():
