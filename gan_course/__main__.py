@@ -136,12 +136,20 @@ def doctor() -> int:
     return len(problems)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (with where to find the usage) and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def main(argv=None) -> int:
     """``python -m gan_course doctor | fetch [NAME]``; returns the exit status (0 = fine).
 
+    A usage error ends with status 2 and one line; a command that fails, with status 1 and its reason.
     Introduced in the README, before lesson 01.
     """
-    parser = argparse.ArgumentParser(prog="gan-course", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="gan-course", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check this machine for the course")
     fetch = sub.add_parser("fetch", help="make sure a data set is here (download it if needed)")
@@ -155,6 +163,9 @@ def main(argv=None) -> int:
         print(data.fetch(args.name))
     except (data.DataNotFoundError, data.CorruptDataError, ValueError, TypeError, OSError) as err:
         print(err, file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - a command reports, it never ends in a traceback
+        print(_unexpected(err), file=sys.stderr)
         return 1
     return 0
 

@@ -11,6 +11,8 @@ Used in lesson 08.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -31,6 +33,9 @@ def class_indices(labels, name: str, n_classes: int, dtype_error=ValueError, hin
     out-of-range message. Shared by ``metrics.class_distribution`` (lesson 04),
     ``conditional.class_fidelity`` and ``gan.GAN.check_labels`` (lesson 07). Introduced in lesson 07.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string used in messages, got {type(name).__name__}")
+    n_classes = _integer(n_classes, "n_classes", minimum=1)
     arr = _array(labels, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -92,6 +97,8 @@ def load_image_folder(path, image_size=None, color_mode: str = "grayscale", verb
         raise ValueError(f"{folder} is a file, not a folder: give the folder that holds your images")
     if color_mode not in ("grayscale", "rgb"):
         raise ValueError(f"color_mode must be 'grayscale' or 'rgb', got {color_mode!r}")
+    if not isinstance(verbose, (bool, np.bool_)):
+        raise ValueError(f"verbose must be True or False, got {verbose!r}")
     if image_size is not None:
         if (
             not isinstance(image_size, (tuple, list))
@@ -117,9 +124,12 @@ def load_image_folder(path, image_size=None, color_mode: str = "grayscale", verb
         try:
             with Image.open(file) as image:
                 image.load()
+                damage = _jpeg_damage(file) if image.format == "JPEG" else None
                 sizes.setdefault((image.height, image.width), []).append(file.name)
         except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as err:
-            bad.append(f"{file.relative_to(folder)} ({type(err).__name__})")
+            damage = f"{type(err).__name__}: {str(err).splitlines()[0][:120] if str(err) else 'unreadable'}"
+        if damage:
+            bad.append(f"{file.relative_to(folder)} ({damage})")
     if bad:
         from gan_course.data import CorruptDataError
 
@@ -151,6 +161,38 @@ def load_image_folder(path, image_size=None, color_mode: str = "grayscale", verb
     if verbose:
         print(f"{len(images)} images from {folder}, {color_mode}, {image_size[0]}x{image_size[1]}, scaled to [-1, 1]")
     return images
+
+
+def _jpeg_damage(path: Path) -> str | None:
+    """What libjpeg says is wrong with the JPEG file ``path``, or None if it decodes cleanly.
+
+    Pillow decodes a JPEG with damaged data silently; TensorFlow's decoder, which the dataset uses,
+    only prints libjpeg's warning ("Corrupt JPEG data: ...") on the process's stderr, which a notebook
+    does not show. So the file is decoded here once with stderr caught, and the warning becomes the error.
+    """
+    import tensorflow as tf
+
+    content = path.read_bytes()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as caught:
+            os.dup2(caught.fileno(), 2)
+            try:
+                tf.io.decode_jpeg(content)
+            except (tf.errors.InvalidArgumentError, tf.errors.DataLossError) as err:
+                return f"TensorFlow cannot decode it: {str(err).splitlines()[0][:120]}"
+            finally:
+                os.dup2(saved, 2)
+            caught.seek(0)
+            lines = [line for line in caught.read().decode(errors="replace").splitlines() if line.strip()]
+    finally:
+        os.close(saved)
+    others = [line for line in lines if "JPEG" not in line]
+    if others:  # not libjpeg's: give it back to stderr
+        os.write(2, ("\n".join(others) + "\n").encode())
+    damage = [line for line in lines if "JPEG" in line]
+    return f"libjpeg: {damage[0]}" if damage else None
 
 
 def check_images(images, name: str = "images", shape: tuple | None = None) -> np.ndarray:

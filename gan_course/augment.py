@@ -30,6 +30,9 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from gan_course._checks import integer as _integer
+from gan_course._checks import number as _number
+
 #: The policies, in the order the paper's code applies them.
 _POLICIES = ("color", "translation", "cutout")
 
@@ -37,8 +40,8 @@ _POLICIES = ("color", "translation", "cutout")
 def _policy(policy) -> tuple[str, ...]:
     if isinstance(policy, str):
         parts = tuple(p.strip() for p in policy.split(",") if p.strip())
-    elif isinstance(policy, (list, tuple)):
-        parts = tuple(policy)
+    elif isinstance(policy, (list, tuple)) and all(isinstance(p, str) for p in policy):
+        parts = tuple(p.strip() for p in policy)
     else:
         raise ValueError(f"policy must be a string like 'color,translation,cutout' or a list of names, got {policy!r}")
     unknown = [p for p in parts if p not in _POLICIES]
@@ -53,9 +56,26 @@ def _policy(policy) -> tuple[str, ...]:
 
 
 def _fraction(value, name: str, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= high:
+    try:
+        number = _number(value, name)
+    except ValueError:
+        number = None  # the message below says what is expected
+    if number is None or not 0 < number <= high:
         raise ValueError(f"{name} must be a fraction of the image size in (0, {high}], got {value!r}")
-    return float(value)
+    return number
+
+
+def _check_images(shape, dtype) -> None:
+    """Refuse what is not a batch of float images: one image (H, W, C) would be read as H images."""
+    if len(shape) != 4:
+        fix = ": add the batch axis with images[None]" if len(shape) == 3 else ""
+        raise ValueError(
+            f"DiffAugment takes a batch of images (batch, height, width, channels), got shape {shape}{fix}"
+        )
+    if "float" not in keras.backend.standardize_dtype(dtype):
+        raise ValueError(
+            f"DiffAugment takes float images in [-1, 1], got dtype {dtype}: scale pixels with data.scale_images(x)"
+        )
 
 
 class DiffAugment(layers.Layer):
@@ -72,18 +92,20 @@ class DiffAugment(layers.Layer):
         self.policy = _policy(policy)
         self.translation = _fraction(translation, "translation", 0.5)
         self.cutout = _fraction(cutout, "cutout", 1.0)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = _integer(seed, "seed", minimum=0, allow_none=True)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.shift = layers.RandomTranslation(
             self.translation,
             self.translation,
             fill_mode="constant",
             fill_value=0.0,
             interpolation="nearest",
-            seed=seed,
+            seed=self.seed,
         )
 
     def build(self, input_shape):
+        if len(input_shape) != 4:
+            _check_images(tuple(input_shape), "float32")
         self.shift.build(input_shape)
         self.built = True
 
@@ -113,6 +135,7 @@ class DiffAugment(layers.Layer):
         return x * (1.0 - inside)[..., None]
 
     def call(self, x, training=None):
+        _check_images(tuple(x.shape), x.dtype)
         if not training:
             return x
         if "color" in self.policy:
@@ -140,9 +163,20 @@ def with_diff_augment(discriminator, policy="color,translation,cutout", seed=Non
     or generated, in D's step and in G's step, is augmented; with ``training=False`` D sees the
     images as they are. Introduced in lesson 08.
     """
-    inputs = list(getattr(discriminator, "inputs", None) or [])
-    if not inputs or not isinstance(discriminator, keras.Model):
-        raise ValueError(f"discriminator must be a built keras.Model with inputs, got {type(discriminator).__name__}")
+    if not isinstance(discriminator, keras.Model):
+        raise ValueError(
+            f"discriminator must be a keras.Model (such as models.dcgan_lean_discriminator()), "
+            f"got {type(discriminator).__name__}"
+        )
+    try:
+        inputs = list(discriminator.inputs or [])
+    except (AttributeError, ValueError):  # a subclassed or unbuilt model has no symbolic inputs
+        inputs = []
+    if not inputs:
+        raise ValueError(
+            f"discriminator {discriminator.name!r} has no inputs yet: build it with keras.Input "
+            "(functional, or Sequential starting with keras.Input(shape)) so that DiffAugment can go in front"
+        )
     if len(inputs[0].shape) != 4:
         raise ValueError(
             f"DiffAugment works on images (batch, H, W, C); this discriminator takes {tuple(inputs[0].shape)}"

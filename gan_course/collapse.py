@@ -24,6 +24,7 @@ Used in lessons 04 and 06.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -33,7 +34,9 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import experiments, metrics, models
+from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
+from gan_course._checks import number as _number
 from gan_course.data import check_images
 from gan_course.losses import get_loss, wgan_gp, with_r1
 from gan_course.training import METRICS, build_optimizers, gan_step, generate, make_optimizer
@@ -77,8 +80,9 @@ def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = N
 
     Introduced in lesson 04.
     """
-    if config.remedy not in REMEDIES:
-        raise ValueError(f"unknown remedy {config.remedy!r}: choose one of {', '.join(map(repr, REMEDIES))}")
+    config = _check_config(config)
+    out_dim = _integer(out_dim, "out_dim", minimum=1)
+    n_classes = _integer(n_classes, "n_classes", minimum=1, allow_none=True)
     generator = models.toy_generator(config.z_dim, out_dim, config.hidden, n_classes=n_classes)
     loss = get_loss("non_saturating")
     if config.remedy == "pacgan":
@@ -129,6 +133,9 @@ class ToyRun:
 
     def curve(self, key: str) -> np.ndarray:
         """One ``ModeCoverage`` field over the snapshots, e.g. ``curve("modes_covered")``."""
+        fields = [k for k in metrics.ModeCoverage.__dataclass_fields__]
+        if key not in fields:
+            raise ValueError(f"unknown field {key!r}: ModeCoverage has {', '.join(fields)}")
         return np.array([getattr(c, key) for c in self.coverage], dtype=np.float64)
 
 
@@ -144,8 +151,12 @@ def train_toy(
     replace fields of ``config`` (``train_toy(ring, remedy="pacgan", steps=2000)``). With
     ``conditional=True`` the pair is conditional on the mode of each sample (``mixture.labels``) and
     the snapshots ask for every mode in turn.
-    Weights and noise depend only on ``seed``. Introduced in lesson 04.
+    Weights and noise depend only on ``seed``. A run whose losses or points stop being numbers has
+    diverged and raises ``FloatingPointError`` (saying when), rather than scoring NaN points as collapse.
+    Introduced in lesson 04.
     """
+    if config is not None and not isinstance(config, ToyConfig):
+        raise ValueError(f"config must be a ToyConfig or None, got {type(config).__name__}: pass settings as keywords")
     config = config or ToyConfig()
     if overrides:
         unknown = set(overrides) - set(ToyConfig.__dataclass_fields__)
@@ -153,17 +164,16 @@ def train_toy(
             known = list(ToyConfig.__dataclass_fields__)
             raise ValueError(f"unknown settings {sorted(unknown)}: ToyConfig has {known}")
         config = ToyConfig(**{**config.__dict__, **overrides})
-    for name in ("steps", "batch_size", "z_dim", "d_steps"):
-        value = getattr(config, name)
-        _integer(value, name, 1)
-    _integer(every, "every", 1)
+    config = _check_config(config)
+    seed, every = _integer(seed, "seed", minimum=0), _integer(every, "every", 1)
+    n_eval = _integer(n_eval, "n_eval", minimum=1)
     if config.remedy == "pacgan" and config.batch_size % config.pack:
         raise ValueError(f"PacGAN needs batch_size divisible by pack: {config.batch_size} % {config.pack} != 0")
-    data = np.asarray(getattr(mixture, "samples", None), dtype=np.float32)
-    if data.ndim != 2 or len(data) < config.batch_size:
+    data = _check_mixture(mixture)
+    if len(data) < config.batch_size:
         raise ValueError(
-            f"mixture.samples must be (n, d) with n >= batch_size, got {data.shape}: "
-            "pass a toy.Mixture such as toy.ring()"
+            f"mixture.samples has {len(data)} points, fewer than batch_size={config.batch_size}: "
+            "sample more (toy.ring(n=...)) or lower batch_size"
         )
 
     labels = n_classes = None
@@ -220,8 +230,11 @@ def train_toy(
         k = min(every, config.steps - done)
         points, means = run(tf.constant(k))
         points = points.numpy()
+        means = {key: float(value) for key, value in means.items()}
+        if not (np.all(np.isfinite(points)) and np.all(np.isfinite(list(means.values())))):
+            raise FloatingPointError(_diverged(config, done, done + k, means, points))
         for key, value in means.items():
-            result.losses[key].append(float(value))
+            result.losses[key].append(value)
         done += k
         result.steps.append(done)
         result.snapshots.append(points)
@@ -236,9 +249,66 @@ def _rate(lr, steps, decay):
 
 
 def _coverage(points, mixture):
-    if not np.all(np.isfinite(points)):
-        points = np.nan_to_num(points, nan=1e6, posinf=1e6, neginf=-1e6)
     return metrics.mode_coverage(points, mixture.centers, mixture.std)
+
+
+def _diverged(config, start, end, means, points) -> str:
+    """Why a run stopped: its losses or points stopped being numbers, so it has no mode count."""
+    losses = ", ".join(f"{k} {v:.3g}" for k, v in means.items())
+    what = "the generated points" if not np.all(np.isfinite(points)) else "the losses"
+    return (
+        f"the toy GAN diverged between steps {start} and {end}: {what} became NaN or Inf ({losses}), so no mode "
+        f"count is reported; lower the learning rates (lr_d={config.lr_d:g}, lr_g={config.lr_g:g}) or change the "
+        "settings, and train again"
+    )
+
+
+def _check_config(config) -> ToyConfig:
+    """``config`` with every field checked, as plain Python numbers (a NaN learning rate trained silently to NaN)."""
+    if not isinstance(config, ToyConfig):
+        raise ValueError(f"config must be a ToyConfig, got {type(config).__name__}")
+    if config.remedy not in REMEDIES:
+        raise ValueError(f"unknown remedy {config.remedy!r}: choose one of {', '.join(map(repr, REMEDIES))}")
+    fields = {name: _integer(getattr(config, name), name, minimum=1) for name in ("steps", "batch_size", "z_dim")}
+    fields.update({name: _integer(getattr(config, name), name, minimum=1) for name in ("d_steps", "pack")})
+    for name, net in (("lr_d", "D"), ("lr_g", "G")):
+        fields[name] = _number(getattr(config, name), f"{name} ({net}'s learning rate)", positive=True)
+    for name in ("beta_1", "beta_2"):
+        fields[name] = _number(getattr(config, name), f"{name} (Adam's moment decay)", minimum=0.0)
+        if fields[name] >= 1:
+            raise ValueError(f"{name} (Adam's moment decay) must be a number in [0, 1), e.g. 0.5, got {fields[name]:g}")
+    fields["noise"] = _number(config.noise, "noise (instance noise's std)", minimum=0.0)
+    fields["gp_weight"] = _number(config.gp_weight, "gp_weight", minimum=0.0)
+    if config.r1 is not None:
+        fields["r1"] = _number(config.r1, "r1 (the R1 penalty's gamma)", minimum=0.0)
+    for name in ("decay", "conditional"):
+        if not isinstance(getattr(config, name), (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {getattr(config, name)!r}")
+        fields[name] = bool(getattr(config, name))
+    hidden = config.hidden
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (tuple, list)) or not hidden:
+        raise ValueError(f"hidden must be a tuple of layer widths such as (128, 128), got {hidden!r}")
+    fields["hidden"] = tuple(_integer(width, "each width in hidden", minimum=1) for width in hidden)
+    return dataclasses.replace(config, **fields)
+
+
+def _check_mixture(mixture) -> np.ndarray:
+    """``mixture.samples`` as float32 (n, d), once its samples, centres and std are checked."""
+    if not all(hasattr(mixture, k) for k in ("samples", "centers", "std")):
+        raise ValueError(
+            f"mixture must be a toy.Mixture (samples, centers, std) such as toy.ring(), got {type(mixture).__name__}"
+        )
+    data, centers = _array(mixture.samples, "mixture.samples"), _array(mixture.centers, "mixture.centers")
+    if data.ndim != 2 or not len(data) or not np.issubdtype(data.dtype, np.number):
+        raise ValueError(
+            f"mixture.samples must be points (n, d) as numbers, got shape {data.shape}, dtype {data.dtype}"
+        )
+    if centers.ndim != 2 or centers.shape[1] != data.shape[1] or not len(centers):
+        raise ValueError(f"mixture.centers must be (k, {data.shape[1]}) like the samples, got shape {centers.shape}")
+    if not (np.all(np.isfinite(data)) and np.all(np.isfinite(centers))):
+        raise ValueError("mixture.samples or mixture.centers contain NaN or Inf: sample the mixture again")
+    _number(mixture.std, "mixture.std", positive=True)
+    return data.astype(np.float32)
 
 
 def toy_trial(mixture, seed: int = 0, every: int | None = None, **settings) -> dict:
@@ -250,6 +320,7 @@ def toy_trial(mixture, seed: int = 0, every: int | None = None, **settings) -> d
     snapshot, modes covered and the high-quality share at each snapshot, and the run's ``loss``.
     Introduced in lesson 04.
     """
+    every = _integer(every, "every", minimum=1, allow_none=True)
     run = train_toy(mixture, seed=seed, every=every or settings.get("steps", ToyConfig.steps), **settings)
     c = run.final
     extra = {}
@@ -289,11 +360,12 @@ def train_ring(
     """
     from gan_course import toy
 
+    steps = _integer(steps, "steps", minimum=1)
     ring = toy.ring(n=20_000, modes=modes)
     run = train_toy(
         ring,
         seed=seed,
-        every=max(int(steps) // 4, 1),
+        every=max(steps // 4, 1),
         remedy=remedy,
         lr_d=lr_d,
         lr_g=lr_g,
@@ -313,7 +385,10 @@ _IMAGE_SECOND_EPOCH = {"healthy": (2e-4, 2e-4), "collapsed": (1e-5, 2e-3)}
 
 def _rate_pair(name, pair):
     ok = isinstance(pair, (tuple, list)) and len(pair) == 2
-    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1 for v in pair)
+    try:
+        ok = ok and all(0 < _number(v, "rate") < 1 for v in pair)  # NumPy numbers welcome, NaN not
+    except ValueError:
+        ok = False
     if not ok:
         raise ValueError(
             f"second_epoch[{name!r}] must be a pair (lr_d, lr_g) of learning rates in (0, 1), e.g. (2e-4, 2e-4), "

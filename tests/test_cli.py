@@ -123,3 +123,62 @@ def test_the_commands_say_the_readme_introduces_them():
     # test_provenance.py checks every public module's names; the command line's module starts with _
     for fn in (cli.doctor, cli.main):
         assert "Introduced in the README" in fn.__doc__
+
+
+# ------------------------------------------------------------------ bad arguments (issue 27)
+
+USAGE_ERRORS = [
+    ([], "the following arguments are required: command"),
+    (["nonsense"], "invalid choice: 'nonsense'"),
+    (["doctor", "--fast"], "unrecognized arguments: --fast"),
+    (["doctor", "extra"], "unrecognized arguments: extra"),
+    (["fetch", "mnist", "more"], "unrecognized arguments: more"),
+    (["fetch", "--name", "mnist"], "unrecognized arguments: --name"),
+    (["--verbose"], "the following arguments are required: command"),
+]
+
+
+@pytest.mark.parametrize("argv, words", USAGE_ERRORS)
+def test_a_usage_error_is_one_line_and_status_2(argv, words, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "gan-course --help" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    "name, words", [("", "unknown data set ''"), ("-5", "unknown data set '-5'"), ("3", "choose one of")]
+)
+def test_fetch_with_a_bad_name_is_one_line_and_status_1(name, words, keras_home, capsys):
+    assert main(["fetch", name]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err, err
+
+
+def test_fetch_reports_an_unexpected_error_without_a_traceback(keras_home, monkeypatch, capsys):
+    from gan_course import data
+
+    def broken(name):
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(data, "fetch", broken)
+    assert main(["fetch"]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error (RuntimeError: something nobody foresaw)" in err and "Traceback" not in err
+
+
+def test_the_command_line_itself_ends_without_a_traceback():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    for argv, status in ((["bogus"], 2), (["fetch", "cifar10"], 1)):
+        proc = subprocess.run(
+            [sys.executable, "-m", "gan_course", *argv], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert proc.returncode == status and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

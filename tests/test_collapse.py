@@ -75,7 +75,7 @@ def test_train_toy_rejects_bad_settings():
     with pytest.raises(ValueError, match="unknown optimizer 'sgd'.*'adam', 'rmsprop'"):
         collapse.train_toy(ring, optimizer="sgd", steps=1)
     for optimizer in ("adam", "rmsprop"):  # both check the rate as training.default_optimizer does
-        with pytest.raises(ValueError, match="lr \\(the learning rate\\) must be a positive number"):
+        with pytest.raises(ValueError, match="lr_d \\(D's learning rate\\) must be a positive number"):
             collapse.train_toy(ring, optimizer=optimizer, lr_d=-1e-3, decay=False, steps=1)
 
 
@@ -214,6 +214,15 @@ def test_image_trial_refuses_bad_settings_before_training():
         collapse.image_trial(images, "fashion_mnist")
     with pytest.raises(ValueError, match="n_samples"):
         collapse.image_trial(images, classifier, n_samples=1)
+    with pytest.raises(ValueError, match=r"second_epoch\['nan'\] must be a pair.*got \(nan, 0.001\)"):
+        collapse.image_trial(images, classifier, second_epoch={"nan": (float("nan"), 1e-3)})
+    with pytest.raises(ValueError, match=r"second_epoch\['lr'\] must be a pair"):
+        collapse.image_trial(images, classifier, lr=float("inf"))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        collapse.image_trial(images, classifier, batch_size=0)
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        collapse.image_trial(images, classifier, seed=-1)
+    assert collapse._rate_pair("np", (np.float32(0.5), np.float64(0.25))) == (0.5, 0.25)  # NumPy rates welcome
 
 
 def test_the_shipped_image_result_has_every_run_on_five_seeds():
@@ -234,3 +243,95 @@ def test_image_results_refuses_a_foreign_file(tmp_path):
     foreign.write_text("model,seed,minutes,steps,seconds,slices,fid\nlean,1,0.5,40,30.25,2,300.5\n")
     with pytest.raises(ValueError, match="image_collapse.py"):
         collapse.image_results(foreign)
+
+
+# ------------------------------------------------------------------ hostile arguments (issue 27)
+
+_RING = toy.ring(n=64)
+_TINY = dict(steps=1, batch_size=8, hidden=(4,), n_eval=10)
+
+
+def _mixture(**changes):
+    return toy.Mixture(**{**_RING.__dict__, **changes})
+
+
+BAD_CALLS = [
+    (lambda: collapse.train_toy(_RING, lr_d=float("nan")), "lr_d (D's learning rate) must be a finite number", "nan"),
+    (lambda: collapse.train_toy(_RING, lr_g=float("inf")), "lr_g (G's learning rate) must be a finite", "inf"),
+    (lambda: collapse.train_toy(_RING, lr_g=0), "lr_g (G's learning rate) must be a positive number", "0"),
+    (lambda: collapse.train_toy(_RING, lr_d="1e-3"), "lr_d", "not a string"),
+    (lambda: collapse.train_toy(_RING, beta_1=1.0), "beta_1 (Adam's moment decay)", "[0, 1)"),
+    (lambda: collapse.train_toy(_RING, beta_2=float("nan")), "beta_2", "finite"),
+    (lambda: collapse.train_toy(_RING, steps=2.5), "steps must be a positive integer", "2.5"),
+    (lambda: collapse.train_toy(_RING, steps=True), "steps", "True/False"),
+    (lambda: collapse.train_toy(_RING, batch_size=-8), "batch_size must be a positive integer", "-8"),
+    (lambda: collapse.train_toy(_RING, batch_size=128, steps=1), "fewer than batch_size=128", "toy.ring(n=...)"),
+    (lambda: collapse.train_toy(_RING, d_steps=0), "d_steps", "0"),
+    (lambda: collapse.train_toy(_RING, pack=0), "pack", "0"),
+    (lambda: collapse.train_toy(_RING, noise=-0.1), "noise", ">= 0"),
+    (lambda: collapse.train_toy(_RING, gp_weight=float("nan")), "gp_weight", "finite"),
+    (lambda: collapse.train_toy(_RING, r1=-1.0), "r1", ">= 0"),
+    (lambda: collapse.train_toy(_RING, decay="yes"), "decay must be True or False", "'yes'"),
+    (lambda: collapse.train_toy(_RING, hidden=128), "hidden must be a tuple", "(128, 128)"),
+    (lambda: collapse.train_toy(_RING, hidden=(8, 0)), "each width in hidden", "0"),
+    (lambda: collapse.train_toy(_RING, every=0, **_TINY), "every must be a positive integer", "0"),
+    (lambda: collapse.train_toy(_RING, seed=-1, **_TINY), "seed must be a non-negative integer", "-1"),
+    (lambda: collapse.train_toy(_RING, n_eval=0, steps=1, batch_size=8), "n_eval", "0"),
+    (lambda: collapse.train_toy(_RING, config={"steps": 1}), "config must be a ToyConfig", "keywords"),
+    (lambda: collapse.train_toy(_mixture(std=float("nan")), **_TINY), "mixture.std", "finite"),
+    (lambda: collapse.train_toy(_mixture(centers=np.zeros((8, 3))), **_TINY), "mixture.centers must be (k, 2)", "3"),
+    (lambda: collapse.train_toy(_mixture(samples=_RING.samples * np.nan), **_TINY), "NaN", "sample the mixture"),
+    (lambda: collapse.train_toy(_mixture(samples=np.zeros(64)), **_TINY), "points (n, d)", "(64,)"),
+    (lambda: collapse.toy_trial(_RING, every=0, steps=1, batch_size=8), "every must be a positive integer", "0"),
+    (lambda: collapse.train_ring(steps="2000"), "steps must be a positive integer", "not a string"),
+    (lambda: collapse.train_ring(steps=2000.5), "steps", "2000.5"),
+    (lambda: collapse.train_ring(lr_d=float("nan"), steps=4), "lr_d (D's learning rate)", "finite"),
+    (lambda: collapse.train_ring(modes=0, steps=4), "modes must be a positive integer", "0"),
+    (lambda: collapse.build_toy_gan("vanilla"), "config must be a ToyConfig", "str"),
+    (lambda: collapse.build_toy_gan(collapse.ToyConfig(), out_dim=0), "out_dim", "0"),
+    (lambda: collapse.build_toy_gan(collapse.ToyConfig(), n_classes=1.5), "n_classes", "1.5"),
+    (lambda: collapse.ToyRun(collapse.ToyConfig()).curve("modes"), "unknown field 'modes'", "modes_covered"),
+]
+
+
+@pytest.mark.parametrize("call, what, fix", BAD_CALLS)
+def test_bad_settings_are_refused_before_training(call, what, fix):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert what in str(info.value) and fix in str(info.value), str(info.value)
+
+
+def test_numpy_numbers_are_welcome():
+    run = collapse.train_toy(
+        _RING,
+        steps=np.int64(2),
+        every=np.int64(1),
+        batch_size=np.int32(8),
+        lr_d=np.float32(1e-3),
+        hidden=(np.int64(4),),
+        n_eval=np.int64(10),
+        seed=np.int64(1),
+    )
+    assert run.steps == [0, 1, 2] and run.final.n_modes == 8
+
+
+@pytest.mark.parametrize("what", ["losses", "points"])
+def test_a_diverged_run_says_so_instead_of_reporting_collapse(what, monkeypatch):
+    step = collapse.gan_step
+
+    def poisoned(generator, *args):
+        values = step(generator, *args)
+        if what == "points":  # the generator's weights become NaN, as after an exploding step
+            for w in generator.trainable_variables:
+                w.assign(w * np.nan)
+            return values
+        return {k: v * np.nan for k, v in values.items()}
+
+    monkeypatch.setattr(collapse, "gan_step", poisoned)
+    with pytest.raises(FloatingPointError) as info:
+        collapse.train_toy(_RING, steps=4, every=2, batch_size=8, hidden=(4,), n_eval=10, lr_d=2e-3)
+    message = str(info.value)
+    assert "diverged between steps 0 and 2" in message and "no mode count" in message and "lr_d=0.002" in message
+    assert ("generated points" in message) == (what == "points")
+    with pytest.raises(FloatingPointError, match="diverged"):
+        collapse.toy_trial(_RING, steps=2, batch_size=8, hidden=(4,))

@@ -144,3 +144,101 @@ def test_make_dataset_batches_and_errors():
         data.make_dataset(images, 11)
     with pytest.raises(ValueError, match="positive integer"):
         data.make_dataset(images, 0)
+
+
+# ------------------------------------------------------------------ a learner's image folder (issue 27)
+
+
+def _jpeg(seed=0):
+    import io
+
+    from PIL import Image
+
+    pixels = np.random.default_rng(seed).uniform(0, 255, (28, 28)).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.zeros((28, 28), np.uint8)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+DAMAGED = [
+    ("photo.jpg", lambda: _jpeg()[: len(_jpeg()) // 2], "image file is truncated"),
+    ("photo.jpg", lambda: _jpeg()[:-2], "truncated"),
+    ("photo.jpg", lambda: _jpeg()[:400] + bytes(20) + _jpeg()[420:], "libjpeg: Corrupt JPEG data"),
+    ("photo.png", lambda: _jpeg()[:400] + bytes(20) + _jpeg()[420:], "Corrupt JPEG data"),  # a JPEG named .png
+    ("noise.png", lambda: np.random.default_rng(0).integers(0, 256, 500, dtype=np.uint8).tobytes(), "cannot identify"),
+    ("cut.png", lambda: _png()[:-20], "OSError"),
+    ("empty.jpg", lambda: b"", "cannot identify"),
+]
+
+
+@pytest.mark.parametrize("name, content, reason", DAMAGED)
+def test_a_damaged_image_file_is_named_not_loaded(name, content, reason, tmp_path, capfd):
+    (tmp_path / "good.jpg").write_bytes(_jpeg(1))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / name).write_bytes(content())
+    with pytest.raises(data.CorruptDataError) as info:
+        data.load_image_folder(tmp_path, verbose=False)
+    message = str(info.value)
+    assert f"1 of 2 image file(s) in {tmp_path}" in message and f"sub/{name} (" in message, message
+    assert reason in message and "delete or replace them" in message, message
+    assert "Corrupt JPEG data" not in capfd.readouterr().err  # said in the error, not on a stderr nobody sees
+
+
+def test_clean_jpegs_load_and_keep_their_pixels(tmp_path):
+    from PIL import Image
+
+    for i in range(2):
+        (tmp_path / f"{i}.jpg").write_bytes(_jpeg(i))
+    images = data.load_image_folder(tmp_path, image_size=(np.int64(28), np.int32(28)), verbose=np.bool_(False))
+    expected = np.asarray(Image.open(tmp_path / "0.jpg"), np.float32) / 127.5 - 1
+    assert images.shape == (2, 28, 28, 1)
+    np.testing.assert_allclose(images[0, ..., 0], expected, atol=8 / 127.5)  # two JPEG decoders round differently
+
+
+BAD_FOLDER_ARGUMENTS = [
+    (lambda p: data.load_image_folder(None), ValueError, "path is None"),
+    (lambda p: data.load_image_folder(3), TypeError, "path must be a folder path"),
+    (lambda p: data.load_image_folder("  "), ValueError, "empty string"),
+    (lambda p: data.load_image_folder(p / "good.jpg"), ValueError, "is a file, not a folder"),
+    (lambda p: data.load_image_folder(p, image_size=(28, 0)), ValueError, "two positive integers"),
+    (lambda p: data.load_image_folder(p, image_size=(28.0, 28)), ValueError, "image_size must be"),
+    (lambda p: data.load_image_folder(p, image_size=(True, 28)), ValueError, "image_size must be"),
+    (lambda p: data.load_image_folder(p, image_size="28x28"), ValueError, "(28, 28)"),
+    (lambda p: data.load_image_folder(p, color_mode="RGB"), ValueError, "'grayscale' or 'rgb'"),
+    (lambda p: data.load_image_folder(p, verbose="no"), ValueError, "verbose must be True or False"),
+]
+
+
+@pytest.mark.parametrize("call, error, words", BAD_FOLDER_ARGUMENTS)
+def test_bad_folder_arguments_are_refused(call, error, words, tmp_path):
+    (tmp_path / "good.jpg").write_bytes(_jpeg())
+    with pytest.raises(error) as info:
+        call(tmp_path)
+    assert words in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: data.class_indices([0, 1], "labels", 0), "n_classes must be a positive integer"),
+        (lambda: data.class_indices([0, 1], "labels", "10"), "not a string"),
+        (lambda: data.class_indices([0, 1], "labels", 2.0), "int(n_classes) = 2"),
+        (lambda: data.class_indices([0, 3], "labels", np.int64(3)), "must lie in [0, 3)"),
+        (lambda: data.class_indices([[0, 1]], "labels", 2), "x.argmax(axis=1)"),
+        (lambda: data.class_indices([0.5], "labels", 2), "whole numbers"),
+    ],
+)
+def test_class_indices_refuses_bad_counts_and_labels(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value), str(info.value)

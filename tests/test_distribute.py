@@ -224,3 +224,118 @@ def test_jit_compile_is_refused_when_keras_would_silently_ignore_it():
     with pytest.raises(ValueError, match="jit_compile must be True, False or 'auto'"):
         build_gan(g, d, jit_compile="yes")
     assert build_gan(g, d, jit_compile=False).jit_compile is False
+
+
+# ------------------------------------------------------------------ hostile arguments (issue 27)
+
+_RUN = distributed.Run({"d_loss": [1.0]}, [np.zeros(2)], 1)
+
+BAD_CALLS = [
+    (lambda: distributed.run_workers("script.py"), "args must be a list", "str"),
+    (lambda: distributed.run_workers(Path("script.py")), "args must be a list", "[script]"),
+    (lambda: distributed.run_workers([]), "args is empty", "gan_course.distributed"),
+    (lambda: distributed.run_workers(["-c", None]), "each of args", "NoneType"),
+    (lambda: distributed.run_workers(["-c", "pass"], workers=0), "workers must be a positive integer", "0"),
+    (lambda: distributed.run_workers(["-c", "pass"], workers=True), "workers", "True/False"),
+    (lambda: distributed.run_workers(["-c", "pass"], workers=2.0), "workers", "int(workers)"),
+    (lambda: distributed.run_workers(["-c", "pass"], timeout=0), "timeout", "positive"),
+    (lambda: distributed.run_workers(["-c", "pass"], timeout=float("inf")), "timeout", "finite"),
+    (lambda: distributed.run_workers(["-c", "pass"], timeout=float("nan")), "timeout", "finite"),
+    (lambda: distributed.run_workers(["-c", "pass"], timeout="60"), "timeout", "not a string"),
+    (lambda: distributed.run_workers(["-c", "pass"], env=["PATH"]), "env must be a mapping", "os.environ"),
+    (lambda: distributed.run_workers(["-c", "pass"], env={"N": 1}), "env must map strings", "str(value)"),
+    (lambda: distributed.free_ports(0), "n must be a positive integer", "0"),
+    (lambda: distributed.free_ports("2"), "n must be", "not a string"),
+    (lambda: distributed.tf_config("20000", 0), "ports must be a list", "20000"),
+    (lambda: distributed.tf_config([20000, 20000], 0), "distinct", "free_ports"),
+    (lambda: distributed.tf_config([20000, 70000], 0), "[1, 65535]", "70000"),
+    (lambda: distributed.tf_config([], 0), "ports must be", "free_ports"),
+    (lambda: distributed.tf_config([20000], -1), "index", "-1"),
+    (lambda: distributed.tf_config([20000], 1.5), "index", "1.5"),
+    (lambda: distributed.split_cpu(True), "devices", "True/False"),
+    (lambda: distributed.reference_images(0), "n must be a positive integer", "0"),
+    (lambda: distributed.reference_images(4, shape=8), "shape", "(8, 8, 1)"),
+    (lambda: distributed.reference_run(strategy="mirrored"), "strategy", "'mirrored'"),
+    (lambda: distributed.reference_run(epochs=0), "epochs", "0"),
+    (lambda: distributed.reference_run(batch_size=-1), "batch_size", "-1"),
+    (lambda: distributed.reference_run(images=np.full((4, 8, 8, 1), np.nan, np.float32)), "images", "NaN"),
+    (lambda: _RUN.max_difference("run"), "other must be a Run", "str"),
+    (lambda: _RUN.max_difference(distributed.Run({"g_loss": [1.0]}, [np.zeros(2)], 1)), "different", "like runs"),
+    (lambda: distributed.load_run(3), "path must be", "int"),
+]
+
+
+@pytest.mark.parametrize("call, what, fix", BAD_CALLS)
+def test_bad_arguments_are_refused_with_the_fix(call, what, fix):
+    with pytest.raises(ValueError) as info:
+        call()
+    for word in (what, fix):
+        assert word in str(info.value), str(info.value)
+
+
+def test_a_missing_or_foreign_run_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="did it finish"):
+        distributed.load_run(tmp_path / "run.0.npz")
+    np.savez(tmp_path / "other.npz", x=np.zeros(2))
+    with pytest.raises(ValueError, match="not a run written by"):
+        distributed.load_run(tmp_path / "other.npz")
+
+
+def test_numpy_integers_are_welcome():
+    ports = distributed.free_ports(np.int64(2))
+    assert json.loads(distributed.tf_config(np.array(ports), np.int64(1)))["task"]["index"] == 1
+    assert distributed.reference_images(np.int64(3), shape=np.array([2, 2, 1])).shape == (3, 2, 2, 1)
+
+
+def test_workers_get_no_gpu_unless_the_caller_gives_them_one():
+    show = ["-c", "import os; print(repr(os.environ['CUDA_VISIBLE_DEVICES']))"]
+    assert distributed.run_workers(show, workers=np.int64(1), timeout=30) == ["''\n"]
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "0"}
+    assert distributed.run_workers(show, workers=1, timeout=30, env=env) == ["'0'\n"]
+
+
+def test_a_busy_port_is_named_instead_of_tensorflows_error(tmp_path, monkeypatch):
+    import socket
+
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    try:
+        monkeypatch.setattr(distributed, "free_ports", lambda n: [port])
+        env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+        with pytest.raises(RuntimeError) as info:
+            distributed.run_workers(["-m", "gan_course.distributed", tmp_path / "run"], workers=1, timeout=60, env=env)
+    finally:
+        holder.close()
+    first = str(info.value).splitlines()[0]
+    assert f"port {port} on 127.0.0.1 is in use" in first and "run_workers" in first
+    assert "Traceback" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "argv, environ, words",
+    [
+        (["out", "--epochs", "-1"], {}, "expected a positive integer, got -1"),
+        (["out", "--batch-size", "many"], {}, "expected a positive integer, got 'many'"),
+        (["out", "--epochs"], {}, "expected one argument"),
+        ([], {}, "the following arguments are required: out"),
+        (["out"], {"TF_CONFIG": None}, "TF_CONFIG is not set"),
+        (["out"], {"TF_CONFIG": "{not json"}, "TF_CONFIG is not a worker's cluster configuration"),
+        (["out"], {"TF_CONFIG": '{"task": {"index": 3}, "cluster": {"worker": []}}'}, "tf_config(ports, index)"),
+        (["/no/such/folder/out"], {}, "does not exist"),
+        (["out"], {"GAN_COURSE_WORKER_TIMEOUT": "soon"}, "GAN_COURSE_WORKER_TIMEOUT must be a positive number"),
+        (["out"], {"GAN_COURSE_WORKER_TIMEOUT": "-5"}, "got '-5'"),
+    ],
+)
+def test_the_worker_command_refuses_bad_arguments_without_a_traceback(argv, environ, words, monkeypatch, capsys):
+    monkeypatch.setenv("TF_CONFIG", distributed.tf_config([20000], 0))
+    for key, value in environ.items():
+        if value is None:
+            monkeypatch.delenv(key)
+        else:
+            monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as info:
+        distributed.main(argv)
+    assert info.value.code == 2
+    assert words in capsys.readouterr().err

@@ -67,3 +67,39 @@ def test_bad_inputs():
         toy.ring(std=-1)
     with pytest.raises(ValueError, match="NaN"):
         metrics.mode_coverage(np.full((2, 2), np.nan), c, 0.01)
+
+
+BAD_MIXTURES = [
+    (lambda: toy.ring(n=0), "n must be a positive integer", "0"),
+    (lambda: toy.ring(n=10.5), "n must be", "10.5"),
+    (lambda: toy.ring(n=1e4), "n must be", "int(n) = 10000"),
+    (lambda: toy.ring(n="100"), "n must be", "not a string"),
+    (lambda: toy.ring(n=True), "n must be", "True/False"),
+    (lambda: toy.ring(modes=0), "modes must be a positive integer", "0"),
+    (lambda: toy.ring(modes=8.0), "modes", "int(modes) = 8"),
+    (lambda: toy.ring(radius=0), "radius must be a positive number", "0"),
+    (lambda: toy.ring(radius=float("nan")), "radius must be a finite number", "nan"),
+    (lambda: toy.ring(std=float("inf")), "std must be positive", "inf"),
+    (lambda: toy.ring(std="0.01"), "std must be positive", "'0.01'"),
+    (lambda: toy.ring(seed=-1), "seed must be a non-negative integer", "-1"),
+    (lambda: toy.ring(seed=0.5), "seed", "0.5"),
+    (lambda: toy.grid(size=0), "size must be a positive integer", "0"),
+    (lambda: toy.grid(spacing=-2), "spacing must be a positive number", "-2"),
+    (lambda: toy.grid(spacing=float("nan")), "spacing must be a finite number", "nan"),
+    (lambda: toy.grid(std=0), "std must be positive", "0"),
+    (lambda: toy.grid(n=-5), "n must be a positive integer", "-5"),
+]
+
+
+@pytest.mark.parametrize("call, what, fix", BAD_MIXTURES)
+def test_bad_mixture_arguments_are_refused(call, what, fix):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert what in str(info.value) and fix in str(info.value), str(info.value)
+
+
+def test_numpy_numbers_make_the_same_mixture():
+    a = toy.ring(n=np.int64(50), modes=np.int32(4), radius=np.float32(2.0), std=np.float64(0.1), seed=np.int64(3))
+    b = toy.ring(n=50, modes=4, radius=2.0, std=0.1, seed=3)
+    np.testing.assert_allclose(a.samples, b.samples, rtol=1e-6)
+    assert toy.grid(n=10, size=np.int64(3)).centers.shape == (9, 2)
