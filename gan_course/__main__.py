@@ -113,7 +113,18 @@ def doctor() -> int:
         from gan_course import config
 
         print(f"Colab        {'yes' if config.in_colab() else 'no'}")
-        print(f"smoke mode   {'ON' if config.smoke_mode() else 'off'} ({config.SMOKE_ENV})")
+        for label, read, variable in (
+            ("smoke mode", config.smoke_mode, config.SMOKE_ENV),
+            ("profile", config.profile, config.PROFILE_ENV),
+        ):
+            try:
+                value = read()
+            except ValueError as err:  # a value it does not understand: say which and how to fix it
+                print(f"{label:<12} BROKEN: {err}")
+                problems.append(str(err))
+                continue
+            shown = {True: "ON", False: "off"}.get(value, value)
+            print(f"{label:<12} {shown} ({variable}{'' if label == 'smoke mode' else '; the budgets lessons pick'})")
     except Exception as err:  # noqa: BLE001
         print(f"settings     could not be read: {_unexpected(err)}")
         problems.append(f"gan_course.config: {_unexpected(err)}")

@@ -1,4 +1,4 @@
-"""Seeds, smoke mode, Colab detection, plot defaults, and the repository address and git ref Colab installs.
+"""Seeds, smoke mode, the cpu/gpu profile, Colab detection, plot defaults, and the repository and ref Colab installs.
 
 Smoke mode is read here and nowhere else in the package: lessons read ``SMOKE`` in
 their Parameters cell only, so the lesson text never changes with the mode.
@@ -47,6 +47,29 @@ def smoke_mode() -> bool:
 
 #: Smoke mode as read when the package was imported.
 SMOKE = smoke_mode()
+
+#: Environment variable that chooses the lessons' budgets: cpu or gpu (unset: gpu when TensorFlow sees one).
+PROFILE_ENV = "GAN_COURSE_PROFILE"
+
+
+def profile() -> str:
+    """The budgets a lesson's Parameters cell picks: ``"gpu"`` when TensorFlow sees a GPU, else ``"cpu"``.
+
+    ``GAN_COURSE_PROFILE=cpu`` or ``gpu`` chooses it: gpu on a CPU runs a GPU lesson's code paths (in
+    smoke mode, to test them), cpu on a GPU gives the quick CPU settings. Smoke mode shrinks a lesson
+    under either. Introduced in the README.
+    """
+    value = os.environ.get(PROFILE_ENV, "").strip().lower()
+    if value in ("cpu", "gpu"):
+        return value
+    if value:
+        raise ValueError(
+            f"{PROFILE_ENV}={value!r} is not understood: set it to cpu or gpu, or unset it to choose by "
+            "whether TensorFlow sees a GPU"
+        )
+    import tensorflow as tf
+
+    return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
 
 
 def in_colab() -> bool:

@@ -182,3 +182,15 @@ def test_the_command_line_itself_ends_without_a_traceback():
         )
         assert proc.returncode == status and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "value, shown", [("gpu", "profile      gpu"), (" CPU ", "profile      cpu"), ("fast", "profile      BROKEN")]
+)
+def test_doctor_shows_the_profile_and_names_a_bad_value(keras_home, tiny_fashion, monkeypatch, capsys, value, shown):
+    monkeypatch.setenv("GAN_COURSE_PROFILE", value)
+    problems = cli.doctor()
+    out = capsys.readouterr().out
+    assert shown in out
+    if value == "fast":
+        assert problems >= 1 and "GAN_COURSE_PROFILE='fast' is not understood: set it to cpu or gpu" in out

@@ -155,3 +155,15 @@ def test_toy_points_stay_inside_their_panel():
     ax = viz.plot_toy_points(wild, centers)
     assert ax.get_xlim() == (-6.0, 6.0) and [t.get_text() for t in ax.texts] == ["2 of 502 points outside"]
     plt.close("all")
+
+
+def test_the_profile_follows_the_gpus_unless_the_environment_chooses(monkeypatch):
+    monkeypatch.delenv("GAN_COURSE_PROFILE", raising=False)
+    assert config.profile() == ("gpu" if tf.config.list_physical_devices("GPU") else "cpu")
+    for value, expected in (("gpu", "gpu"), ("CPU", "cpu"), (" gpu\n", "gpu"), ("", config.profile())):
+        monkeypatch.setenv("GAN_COURSE_PROFILE", value)
+        assert config.profile() == expected
+    for bad in ("tpu", "1", "yes"):
+        monkeypatch.setenv("GAN_COURSE_PROFILE", bad)
+        with pytest.raises(ValueError, match=f"GAN_COURSE_PROFILE='{bad}' is not understood: set it to cpu or gpu"):
+            config.profile()
