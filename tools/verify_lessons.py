@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -79,14 +80,30 @@ def claims(nb) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+def execute(nb, folder: Path, env: dict[str, str], timeout: int) -> float:
+    """Run notebook ``nb`` in place (in memory) from ``folder`` with ``env`` added; return the seconds it took."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the kernel inherits this process's environment
+    try:
+        start = time.perf_counter()
+        NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        ).execute()
+        return time.perf_counter() - start
+    finally:
+        for k, v in saved.items():  # put this process's environment back
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def verify(lesson: str, seed: int, smoke: bool, keep: Path | None, timeout: int) -> bool:
     path = lesson_path(lesson)
     committed = nbformat.read(path, as_version=4)
     scratch = nbformat.read(path, as_version=4)
     with_seed(scratch, seed, path.name[:2])
-    os.environ["GAN_COURSE_SMOKE"] = "1" if smoke else "0"  # the kernel inherits this process's environment
-    folder = {"metadata": {"path": str(path.parent)}}  # run where the lesson runs, for its relative paths
-    NotebookClient(scratch, timeout=timeout, kernel_name="python3", resources=folder).execute()
+    execute(scratch, path.parent, {"GAN_COURSE_SMOKE": "1" if smoke else "0"}, timeout)  # run where the lesson runs
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         nbformat.write(scratch, keep / f"{path.stem}-seed{seed}.ipynb")

@@ -1,0 +1,49 @@
+"""tools/lesson_times.py: lessons timed under a profile, the times written into the README's table."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import lesson_times  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "seconds, spoken, about",
+    [(4.4, "4 s", "5 s"), (26.0, "26 s", "25 s"), (143.0, "2 min 23 s", "2½ min"), (548.2, "9 min 8 s", "9 min"),
+     (599.0, "9 min 59 s", "10 min"), (931.0, "15 min 31 s", "16 min")],
+)  # fmt: skip
+def test_times_are_said_as_the_table_says_them(seconds, spoken, about):
+    assert lesson_times.spoken(seconds) == spoken
+    assert lesson_times.about(seconds) == about
+
+
+def test_set_times_changes_only_the_named_cells_of_one_column():
+    readme = (ROOT / "README.md").read_text()
+    out = lesson_times.set_times(readme, "run time, Colab GPU", {"03": "1 min (measured 58 s on H100)"})
+    changed = [(a, b) for a, b in zip(readme.splitlines(), out.splitlines()) if a != b]
+    assert len(changed) == 1 and len(out.splitlines()) == len(readme.splitlines())
+    before, after = (line.split("|") for line in changed[0])
+    assert after[1].strip() == "03" and after[5] == " 1 min (measured 58 s on H100) "
+    assert [c for i, c in enumerate(before) if i != 5] == [c for i, c in enumerate(after) if i != 5]
+    with pytest.raises(SystemExit, match="no column 'run time, TPU'"):
+        lesson_times.set_times(readme, "run time, TPU", {"03": "x"})
+    with pytest.raises(SystemExit, match=r"lessons \['99'\] have no row"):
+        lesson_times.set_times(readme, "run time, Colab GPU", {"99": "x"})
+
+
+def test_a_lesson_runs_under_the_profile_asked_for_and_write_needs_a_full_run(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nassert os.environ['GAN_COURSE_PROFILE'] == 'gpu'")]
+    path = tmp_path / "01_profile.ipynb"
+    nbformat.write(nb, path)
+    assert lesson_times.main([str(path), "--profile", "gpu", "--smoke"]) == 0
+    assert "lesson 01: " in capsys.readouterr().out
+    assert lesson_times.main([str(path), "--profile", "cpu", "--smoke"]) == 1  # the cell's assert fails: reported
+    assert "lesson 01: FAILED" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        lesson_times.main([str(path), "--profile", "gpu", "--smoke", "--write"])
+    assert nbformat.read(path, as_version=4).cells[0].get("outputs") == []  # the committed file is never written
