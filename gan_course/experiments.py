@@ -229,11 +229,11 @@ def read_results(path, columns: dict, command: str) -> list[dict]:
     if not isinstance(path, (str, os.PathLike)):
         raise ValueError(f"path must be a file path (str or Path), got {type(path).__name__} {path!r}")
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no benchmark result at {path}: run `{command}` to make one")
     if os.path.isdir(path):
         raise ValueError(f"{path} is a folder: give the CSV file that `{command}` writes")
-    _shipped.verify(path)
+    _shipped.verify(path)  # a shipped file that is missing or damaged: reinstall
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no benchmark result at {path}: run `{command}` to make one")
     again = f"run `{command}` to write it again"
     try:
         with open(path, newline="", encoding="utf-8") as f:

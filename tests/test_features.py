@@ -1,5 +1,6 @@
 """The shipped domain classifier: loads offline, accurate on the real test set, clear errors."""
 
+import re
 import warnings
 from types import SimpleNamespace
 
@@ -36,6 +37,29 @@ def test_classifier_accuracy_and_fid_noise_floor():
     noisy = np.clip(test.images[5000:] + np.random.default_rng(0).normal(0, 0.5, test.images[5000:].shape), -1, 1)
     assert half_vs_half < metrics.fid_from_features(feats[:5000], clf.features(noisy.astype(np.float32)))
     assert metrics.classifier_score(logits) > 7.5  # real data: ten balanced classes, mostly confident
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda c: c.features(np.zeros((2, 28, 28), np.float32)), "images"),
+        (lambda c: c.features(np.zeros((2, 28, 28, 1), np.uint8)), "uint8 pixels in [0, 255]"),
+        (lambda c: c.features(np.full((2, 28, 28, 1), np.nan, np.float32)), "images"),
+        (lambda c: c.features(np.zeros((0, 28, 28, 1), np.float32)), "images are empty"),
+        (lambda c: c.logits(np.zeros((2, 28, 28, 1), np.float32), batch_size=0), "batch_size must be a positive"),
+        (lambda c: c.logits(np.zeros((2, 28, 28, 1), np.float32), batch_size=2.5), "batch_size must be a positive"),
+        (lambda c: c.features(np.zeros((2, 28, 28, 1), np.float32), batch_size=True), "True/False is not a number"),
+        (lambda c: features.load_classifier("fashion_mnist", train_if_missing="no"), "train_if_missing must be True"),
+        (lambda c: features.load_classifier("cifar"), "cifar"),
+        (lambda c: features.InceptionFeatures(weights=3), "weights must be 'imagenet', None or a path"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_arguments_are_checked_at_the_door(call, says):
+    clf = features.load_classifier("fashion_mnist")
+    with pytest.raises((ValueError, TypeError), match=re.escape(says)):
+        call(clf)
+    assert clf.features(np.zeros((2, 28, 28, 1), np.float32), batch_size=np.int64(1)).shape == (2, 128)
 
 
 def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
