@@ -105,6 +105,11 @@ _REAL_FEATURES: dict = {}
 def _extractor(extractor):
     from gan_course import features
 
+    if extractor is not None and not callable(extractor):
+        raise ValueError(
+            f"extractor must map images to features (e.g. features.load_classifier()), or None for the course "
+            f"classifier; got {type(extractor).__name__}"
+        )
     return features.load_classifier(DATASET) if extractor is None else extractor
 
 
@@ -412,7 +417,7 @@ def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "y
     import matplotlib.pyplot as plt
 
     run = _run(lesson)
-    metrics = list(run.metrics if metrics is None else metrics)
+    metrics = [metrics] if isinstance(metrics, str) else list(run.metrics if metrics is None else metrics)
     for m in metrics:
         if m not in run.metrics:
             raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {m!r}")

@@ -190,3 +190,18 @@ def test_arguments_are_checked_at_the_door(call, error, says):
 def test_np_integer_seeds_are_welcome():
     rows = experiments.run(_trial, {"a": {}}, {"s": 1}, seeds=np.arange(2), verbose=False)
     assert [r["seed"] for r in rows] == [0, 1] and all(type(r["seed"]) is int for r in rows)
+
+
+def test_image_results_names_the_line_and_column_and_keeps_a_nan_kl(tmp_path):
+    from gan_course import collapse
+
+    path = tmp_path / "c.csv"
+    header = "run,seed,classes_used,largest_class,largest_share,kl,seconds\n"
+    path.write_text(header + "healthy,0,10,Dress,0.2,nan,40.0\n")
+    assert math.isnan(collapse.image_results(path)[0]["kl"])  # summarize reports it
+    path.write_text(header + "healthy,0,10,Dress,0.2,0.3,40.0\nhealthy,1,ten,Dress,0.2,0.3,40.0\n")
+    with pytest.raises(ValueError, match=r"c\.csv line 3, column 'classes_used': 'ten' is not a whole number"):
+        collapse.image_results(path)
+    path.write_text(header + "healthy,0,10,Dress,nan,0.3,40.0\n")
+    with pytest.raises(ValueError, match=r"c\.csv line 2, column 'largest_share': 'nan' is not a finite number"):
+        collapse.image_results(path)

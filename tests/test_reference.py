@@ -133,6 +133,11 @@ def test_bad_runs_are_refused_with_the_fix(small_csv, lesson, yours, says):
         reference.compare(lesson, yours, small_csv)
 
 
+def test_plot_takes_one_metric_by_name(small_csv):
+    assert len(reference.plot("03", path=small_csv, metrics="fid")) == 1
+    plt.close("all")
+
+
 def test_a_numpy_integer_lesson_and_a_keras_extra_key_are_fine(small_csv):
     rows = reference.compare(np.int64(3), {"fid": [110.0], "d_acc": [0.5], "loss": [1.0]}, small_csv, show=False)
     assert [r["verdict"] for r in rows] == ["inside"]  # keys that are no metric's near-miss are left alone
@@ -151,6 +156,8 @@ def test_a_numpy_integer_lesson_and_a_keras_extra_key_are_fine(small_csv):
         (lambda path: reference.record("03", -1), "seed must be a non-negative integer, got -1"),
         (lambda path: reference.record("03", 1.5), "seed must be a non-negative integer, got 1.5"),
         (lambda path: reference.per_epoch({"d_loss": [1.0]}, 0), "steps_per_epoch must be a positive integer"),
+        (lambda path: reference.Tracker("03", extractor="classifier"), "extractor must map images to features"),
+        (lambda path: reference.plot("03", path=path, metrics=["fidelity"]), "records ['fid', 'd_loss', 'g_loss']"),
     ],
 )
 def test_other_arguments_are_checked_at_the_door(small_csv, call, says):
