@@ -9,6 +9,7 @@ learner's own CSV or checkpoint) is not checked.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -51,6 +52,15 @@ def read_manifest(folder: Path) -> dict[str, str]:
     return sums
 
 
+def _sha256(path: Path) -> str:
+    # data.sha256_file does the same; its own copy keeps that name out of the package's shared names
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _is_shipped_folder(folder: Path) -> bool:
     return folder.resolve() in FOLDERS
 
@@ -61,7 +71,7 @@ def verify(path) -> None:
     In the package's own folders every file must be listed. A missing file raises ``FileNotFoundError``,
     a different SHA-256 ``data.CorruptDataError``; both name the file and the fix.
     """
-    from gan_course.data import CorruptDataError, sha256_file
+    from gan_course.data import CorruptDataError
 
     path = Path(path)
     sums = read_manifest(path.parent)
@@ -75,7 +85,10 @@ def verify(path) -> None:
         return
     if not path.is_file():
         raise FileNotFoundError(f"the shipped file {_shown(path)} is missing: {reinstall(path)}")
-    actual = sha256_file(path)
+    try:
+        actual = _sha256(path)
+    except OSError as err:
+        raise CorruptDataError(f"the shipped file {_shown(path)} could not be read ({err}): {reinstall(path)}") from err
     if actual != sums[path.name]:
         raise CorruptDataError(
             f"the shipped file {_shown(path)} is damaged (SHA-256 {actual[:12]}…, its {MANIFEST} says "
@@ -86,14 +99,12 @@ def verify(path) -> None:
 def record(path) -> None:
     """After ``path`` was (re)written: put its SHA-256 into the manifest beside it, if that folder has one
     (or is one of the package's shipped folders). Other folders are left alone."""
-    from gan_course.data import sha256_file
-
     path = Path(path)
     folder = path.parent
     if not ((folder / MANIFEST).is_file() or _is_shipped_folder(folder)):
         return
     sums = read_manifest(folder)
-    sums[path.name] = sha256_file(path)
+    sums[path.name] = _sha256(path)
     text = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
     tmp = folder / (MANIFEST + ".tmp")
     tmp.write_text(text, encoding="utf-8")
