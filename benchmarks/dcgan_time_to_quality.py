@@ -9,8 +9,9 @@ of G for the recipe) against 10 000 real training images is computed in the feat
 course's domain classifier. Prints each run's steps and FID, each model's mean ± std over seeds,
 and the ratios to the lean DCGAN; writes a CSV and each model's samples from the same noise under
 outputs/benchmarks/. The result of the command below on the course's 2-core CPU ships with the
-package as gan_course/results/time_to_quality.csv; lesson 06 shows it with
-``stability.benchmark_results()``, which reads your own CSV too.
+package as gan_course/results/time_to_quality.csv (``--out gan_course/results`` writes it there and updates
+that folder's SHA256SUMS in the same step); lesson 06 shows it with ``stability.benchmark_results()``, which
+reads your own CSV too.
 
 Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--seeds 0 1] [--samples N]
 """

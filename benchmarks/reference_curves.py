@@ -5,7 +5,8 @@ For each lesson and seed, ``reference.record`` trains the lesson's model at its 
 500 and 150 generator steps (06, 07, 08), with FID measured as ``reference.score`` measures it for
 that lesson (and class fidelity for 07) and the losses from the training history. Rows are written
 after every run, so a stopped benchmark keeps what it finished; rows of lessons and seeds not
-recorded this time are kept from the file. Default output: the curves that ship with the course
+recorded this time are kept from the file (checked as ``reference`` checks it: a damaged shipped file is refused,
+and writing updates ``gan_course/results/SHA256SUMS`` with it). Default output: the curves that ship with the course
 (``reference.REFERENCE_CSV``), which ``reference.plot`` and ``reference.compare`` read. Times on a
 2-core CPU: printed per run.
 
@@ -13,7 +14,6 @@ Run: .venv/bin/python benchmarks/reference_curves.py [--lessons 02 03 06 07 08] 
 """
 
 import argparse
-import csv
 import os
 import time
 
@@ -33,9 +33,10 @@ def main():
     train = data.load_images(reference.DATASET, "train", verbose=False)
     classifier = features.load_classifier(reference.DATASET)
     kept = []
-    if os.path.exists(args.out):
-        with open(args.out, newline="") as f:
-            kept = [dict(r) for r in csv.DictReader(f)]
+    if os.path.exists(args.out):  # read as read_results reads it: a shipped file's SHA-256 first, bad rows named
+        columns = {"lesson": str, "seed": int, "point": int, "epoch": str, "steps": str}
+        columns.update({m: str for m in ("fid", "fidelity", "d_loss", "g_loss")})
+        kept = experiments.read_results(args.out, columns, "python benchmarks/reference_curves.py")
     done = {(lesson, seed) for lesson in args.lessons for seed in args.seeds}
     rows = [r for r in kept if (r["lesson"].zfill(2), int(r["seed"])) not in done]
     for lesson in args.lessons:

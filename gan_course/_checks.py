@@ -63,6 +63,14 @@ def number(value, name: str, positive: bool = False, minimum: float | None = Non
     return value
 
 
+def finite(text) -> float:
+    """A column type for ``experiments.read_results``: the text as a float that must be finite (times, shares)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number")
+    return value
+
+
 def array(values, name: str) -> np.ndarray:
     """``np.asarray(values)`` (TensorFlow tensors too), with a clear error for ragged or odd input."""
     if type(values).__name__ == "ImageData":  # data.ImageData, without importing data here

@@ -477,7 +477,7 @@ _IMAGE_COLUMNS = {
     "classes_used": int,
     "largest_class": str,
     "largest_share": float,
-    "kl": float,
+    "kl": float,  # nan or inf kept: experiments.summarize reports a nan, an inf KL is an answer
     "seconds": float,
 }
 
@@ -486,7 +486,12 @@ def image_results(path=None) -> list[dict]:
     """The rows of ``benchmarks/image_collapse.py``'s CSV: one per seed and run (first epoch, healthy, collapsed).
 
     Without ``path``, the result that ships with the course (``IMAGE_RESULTS_CSV``, seeds 0-4 on a
-    2-core CPU). Introduced in lesson 04.
+    2-core CPU), checked against its SHA-256 first. A value that does not read (a share or time that is
+    not a finite number) is refused naming the file, line and column; a nan KL is kept (the summary
+    says which seeds lack it). Introduced in lesson 04.
     """
+    from gan_course._checks import finite  # a nan share or time is damage, not a result
+
     path = IMAGE_RESULTS_CSV if path is None else path
-    return experiments.read_results(path, _IMAGE_COLUMNS, f"python benchmarks/image_collapse.py --out {path}")
+    columns = {**_IMAGE_COLUMNS, "largest_share": finite, "seconds": finite}
+    return experiments.read_results(path, columns, f"python benchmarks/image_collapse.py --out {path}")

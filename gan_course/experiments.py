@@ -12,11 +12,15 @@ Used in lessons 04, 06, 07, 08 and 09.
 from __future__ import annotations
 
 import csv
+import math
 import numbers
 import os
 import time
+import warnings
 
 import numpy as np
+
+from gan_course import _checks, _shipped
 
 
 def run(trial, methods: dict, settings: dict, seeds=(0, 1, 2), verbose: bool = True, **common) -> list:
@@ -36,9 +40,21 @@ def run(trial, methods: dict, settings: dict, seeds=(0, 1, 2), verbose: bool = T
     bad = [label for label, kwargs in methods.items() if not isinstance(kwargs, dict)]
     if bad:
         raise ValueError(f"each method must map to a dict of keyword arguments; not so for {bad}")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise ValueError(f"seeds must be a non-empty list of integers, got {seeds!r}: e.g. seeds=(0, 1, 2)")
     seeds = list(seeds)
-    if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) for s in seeds):
-        raise ValueError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    if not seeds or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral) for s in seeds):
+        raise ValueError(f"seeds must be a non-empty list of integers, got {seeds!r}: e.g. seeds=(0, 1, 2)")
+    if any(s < 0 for s in seeds):
+        raise ValueError(f"seeds must be non-negative integers (NumPy and TensorFlow refuse others), got {seeds!r}")
+    repeated = sorted({int(s) for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise ValueError(
+            f"seeds {repeated} appear more than once in {seeds!r}: a seed run twice is the same run counted twice; "
+            "give distinct seeds"
+        )
+    if not isinstance(verbose, (bool, np.bool_)):
+        raise ValueError(f"verbose must be True or False, got {verbose!r}")
     rows = []
     for label, kwargs in methods.items():
         for setting_label, setting in settings.items():
@@ -70,14 +86,31 @@ def summarize(rows: list) -> list:
     """Group ``run``'s rows by (method, setting); for each numeric result ``x`` give ``x`` (the mean),
     ``x_std`` (sample standard deviation; 0 for one seed, nan if a value is infinite), ``x_min``, ``x_max``
     and ``x_sum``, plus ``n`` (seeds). Non-numeric results (arrays, text) are left out. Introduced in lesson 04.
+
+    A nan result (a run that diverged or failed to measure) is not averaged in: mean, spread, minimum,
+    maximum and sum are over the seeds whose value is a number, ``x_n`` says how many (equal to ``n``
+    when none is nan), and a warning names the method, setting and seeds. With no number at all they are nan.
     """
+    if isinstance(rows, dict) or not isinstance(rows, (list, tuple)):
+        raise ValueError(f"rows must be the list that experiments.run returns, got {type(rows).__name__}")
     if not rows:
         raise ValueError("no rows to summarize: run experiments.run(...) first")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or not {"method", "setting", "seed"} <= set(row):
+            raise ValueError(
+                f"rows[{i}] must be a dict with 'method', 'setting' and 'seed' (a row of experiments.run), got {row!r}"
+            )
     groups: dict = {}
     for row in rows:
         groups.setdefault((row["method"], row["setting"]), []).append(row)
     out = []
     for (method, setting), group in groups.items():
+        seeds = [r["seed"] for r in group]
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(
+                f"method {method!r}, setting {setting!r} has seed(s) {sorted({s for s in seeds if seeds.count(s) > 1})}"
+                " in more than one row: a run counted twice would weigh double; pass each run's row once"
+            )
         summary = {"method": method, "setting": setting, "n": len(group)}
         keys = [
             k
@@ -85,20 +118,40 @@ def summarize(rows: list) -> list:
             if k not in ("method", "setting", "seed") and isinstance(v, numbers.Real) and not isinstance(v, bool)
         ]
         for key in keys:
-            values = np.array([r[key] for r in group], dtype=np.float64)
-            if len(values) < 2:
-                spread = 0.0
-            elif np.all(np.isfinite(values)):
-                spread = float(values.std(ddof=1))
-            else:  # e.g. a KL of inf: the mean is inf, a spread is undefined
-                spread = float("nan")
+            try:
+                every = np.array([r.get(key, math.nan) for r in group], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{key} of method {method!r}, setting {setting!r} is a number in one row but not in another "
+                    f"({[r.get(key) for r in group]!r}): make the trial return the same kinds of results every run"
+                ) from None
+            missing = np.isnan(every)
+            if missing.any():
+                warnings.warn(
+                    f"{key} of method {method!r}, setting {setting!r} is nan for seed(s) "
+                    f"{[s for s, m in zip(seeds, missing) if m]} (the run diverged or was not measured): its mean, "
+                    f"spread, min, max and sum are over the other {int((~missing).sum())} seed(s) ({key}_n)",
+                    stacklevel=_checks.stacklevel(),
+                )
+            values = every[~missing]
+            if len(values) == 0:
+                mean = spread = low = high = total = math.nan
+            else:
+                mean, low, high, total = values.mean(), values.min(), values.max(), values.sum()
+                if len(values) < 2:
+                    spread = 0.0
+                elif np.all(np.isfinite(values)):
+                    spread = float(values.std(ddof=1))
+                else:  # e.g. a KL of inf: the mean is inf, a spread is undefined
+                    spread = math.nan
             summary.update(
                 {
-                    key: float(values.mean()),
+                    key: float(mean),
                     f"{key}_std": spread,
-                    f"{key}_min": float(values.min()),
-                    f"{key}_max": float(values.max()),
-                    f"{key}_sum": float(values.sum()),
+                    f"{key}_min": float(low),
+                    f"{key}_max": float(high),
+                    f"{key}_sum": float(total),
+                    f"{key}_n": int(len(values)),
                 }
             )
         out.append(summary)
@@ -114,8 +167,10 @@ def format_table(summary: list, columns: dict) -> str:
     """
     if not summary:
         raise ValueError("the summary is empty: pass experiments.summarize(rows)")
-    if not isinstance(columns, dict) or not columns:
-        raise ValueError("columns must be a non-empty dict {title: format string}")
+    if not isinstance(columns, dict) or not columns or not all(isinstance(v, str) for v in columns.values()):
+        raise ValueError(
+            f"columns must be a non-empty dict {{title: format string}}, e.g. {{'FID': '{{fid:.1f}}'}}, got {columns!r}"
+        )
     settings = list(dict.fromkeys(r["setting"] for r in summary))
     prefix = len(settings) > 1
     titles = [f"{s}: {t}" if prefix else t for s in settings for t in columns]
@@ -139,17 +194,25 @@ def format_table(summary: list, columns: dict) -> str:
 def write_results(path, rows: list) -> str:
     """Write ``rows`` (dicts with the same keys, in order) as a CSV at ``path``, making its folder; return the path.
 
-    What the benchmarks write and ``read_results`` reads back. Introduced in lesson 06.
+    What the benchmarks write and ``read_results`` reads back. Writing into one of the package's result
+    folders (a benchmark's default ``--out``) also updates the folder's SHA-256 manifest, so the shipped
+    file and its checksum change together. Introduced in lesson 06.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a file path (str or Path), got {type(path).__name__} {path!r}")
     if not rows or not all(isinstance(r, dict) and list(r) == list(rows[0]) for r in rows):
         raise ValueError("rows must be a non-empty list of dicts with the same keys in the same order")
     path = os.fspath(path)
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w", newline="") as f:
+    with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    _shipped.record(path)
     return path
+
+
+_KINDS = {int: "a whole number", float: "a number", str: "text", _checks.finite: "a finite number"}
 
 
 def read_results(path, columns: dict, command: str) -> list[dict]:
@@ -157,18 +220,52 @@ def read_results(path, columns: dict, command: str) -> list[dict]:
 
     ``command`` is the command that writes such a file; the errors name it. A missing file, a file
     without one of the columns (another benchmark's) and a file with a header but no rows are
-    refused. Rows keep the file's order. Used by ``stability.benchmark_results``,
+    refused; a value that does not convert is refused naming the file, its line (the header is line 1)
+    and the column. A ``float`` column reads ``nan`` and ``inf`` as such (the caller decides what they
+    mean). A shipped file (one in the package's ``results`` folder) is first checked against its SHA-256.
+    Rows keep the file's order. Used by ``stability.benchmark_results``,
     ``seeds.benchmark_results``, ``collapse.image_results`` and ``reference.compare``. Introduced in lesson 06.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a file path (str or Path), got {type(path).__name__} {path!r}")
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a folder: give the CSV file that `{command}` writes")
+    _shipped.verify(path)  # a shipped file that is missing or damaged: reinstall
     if not os.path.exists(path):
         raise FileNotFoundError(f"no benchmark result at {path}: run `{command}` to make one")
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        missing = set(columns) - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path} lacks the column(s) {sorted(missing)}: is it the CSV of `{command}`?")
-        rows = [{key: kind(row[key]) for key, kind in columns.items()} for row in reader]
+    again = f"run `{command}` to write it again"
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames
+            if not header:
+                raise ValueError(f"{path} is empty (no header line): {again}")
+            repeated = sorted({h for h in header if header.count(h) > 1})
+            if repeated:
+                raise ValueError(f"{path}'s header names the column(s) {repeated} twice: {again}")
+            missing = set(columns) - set(header)
+            if missing:
+                raise ValueError(f"{path} lacks the column(s) {sorted(missing)}: is it the CSV of `{command}`?")
+            rows = [_convert(row, columns, path, reader.line_num, len(header), again) for row in reader]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"{path} is not a readable CSV text file ({type(err).__name__}: {err}): {again}") from None
     if not rows:
         raise ValueError(f"{path} has a header but no rows: the benchmark did not finish a turn")
     return rows
+
+
+def _convert(row: dict, columns: dict, path: str, line: int, width: int, again: str) -> dict:
+    if None in row or None in row.values():  # DictReader: extra fields under None, missing ones as None
+        fields = width + len(row.get(None) or ()) - sum(v is None for k, v in row.items() if k is not None)
+        raise ValueError(f"{path} line {line} has {fields} fields but the header has {width}: {again}")
+    out = {}
+    for key, kind in columns.items():
+        try:
+            out[key] = kind(row[key])
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"{path} line {line}, column {key!r}: {row[key]!r} is not {_KINDS.get(kind, f'readable ({err})')}; "
+                f"fix that value or {again}"
+            ) from None
+    return out

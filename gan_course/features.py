@@ -18,7 +18,9 @@ import keras
 import numpy as np
 from keras import layers
 
-from gan_course.data import check_images, dataset_name, keras_cache_dir, load_images
+from gan_course import _shipped
+from gan_course._checks import integer as _integer
+from gan_course.data import CorruptDataError, check_images, dataset_name, keras_cache_dir, load_images
 
 _WEIGHTS_DIR = Path(__file__).parent / "weights"
 
@@ -81,6 +83,7 @@ class _DomainClassifier:
         self.image_shape = tuple(model.input.shape[1:])
 
     def _run(self, images, batch_size: int):
+        batch_size = _integer(batch_size, "batch_size", minimum=1)
         images = check_images(images, "images", shape=self.image_shape)
         feats, logits = [], []
         for start in range(0, len(images), batch_size):
@@ -106,8 +109,16 @@ def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) 
 
     It has ``features(images)`` (N, 128), ``logits(images)`` (N, 10), ``accuracy`` (on the test
     split) and ``name``; calling it gives its features, so it is an ``extractor`` for ``metrics.fid``."""
+    if not isinstance(train_if_missing, (bool, np.bool_)):
+        raise ValueError(f"train_if_missing must be True or False, got {train_if_missing!r}")
     weights, info = _paths(name)
     key = dataset_name(name)
+    if key == "fashion_mnist":  # shipped: checked against the package's SHA-256 manifest
+        _shipped.verify(weights)
+        _shipped.verify(info)
+        fix = None  # reinstall
+    else:
+        fix = f"delete {weights} and {info.name} and run `python -m gan_course.features {key}` to train them again"
     if not weights.is_file():
         if key == "fashion_mnist" or not train_if_missing:
             raise FileNotFoundError(
@@ -116,8 +127,12 @@ def load_classifier(name: str = "fashion_mnist", train_if_missing: bool = True) 
         print(f"training the {key} classifier once (cached in {weights.parent}) ...")
         _train_and_save(key, verbose=0)
     model = _build_classifier()
-    model.load_weights(weights)
-    return _DomainClassifier(model, key, json.loads(info.read_text())["test_accuracy"])
+    _shipped.load_weights(model, weights, fix)
+    accuracy = _shipped.load_json(info, fix).get("test_accuracy")
+    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float)) or not 0 <= accuracy <= 1:
+        fix = fix or _shipped.reinstall(info)
+        raise CorruptDataError(f"{info} has no test_accuracy in [0, 1] (got {accuracy!r}): {fix}")
+    return _DomainClassifier(model, key, float(accuracy))
 
 
 def _save_classifier(model, accuracy: float, name: str) -> Path:
@@ -126,6 +141,8 @@ def _save_classifier(model, accuracy: float, name: str) -> Path:
     weights.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(weights)
     info.write_text(json.dumps({"data_set": dataset_name(name), "test_accuracy": round(accuracy, 4)}, indent=1) + "\n")
+    _shipped.record(weights)  # into the package (Fashion-MNIST): its manifest changes with the files
+    _shipped.record(info)
     return weights
 
 
@@ -155,6 +172,8 @@ class InceptionFeatures:
     """
 
     def __init__(self, weights: str | None = "imagenet"):
+        if weights is not None and not isinstance(weights, str):
+            raise ValueError(f"weights must be 'imagenet', None or a path to weights, got {weights!r}")
         try:
             self.model = keras.applications.InceptionV3(
                 include_top=False, pooling="avg", weights=weights, input_shape=(299, 299, 3)
@@ -167,7 +186,8 @@ class InceptionFeatures:
             ) from err
 
     def __call__(self, images, batch_size: int = 50) -> np.ndarray:
-        images = np.asarray(images)
+        batch_size = _integer(batch_size, "batch_size", minimum=1)
+        images = check_images(images, "images")
         out = [
             self.model(_inception_preprocess(images[i : i + batch_size]), training=False).numpy()
             for i in range(0, len(images), batch_size)

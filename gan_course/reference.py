@@ -23,6 +23,7 @@ Used in lessons 02, 03, 06, 07 and 08.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ import keras
 import numpy as np
 
 from gan_course import experiments
-from gan_course._checks import integer
+from gan_course._checks import finite as _finite
+from gan_course._checks import integer, number
 from gan_course.callbacks import FIDTracker
 
 #: The curves that ship with the course: ``benchmarks/reference_curves.py``'s CSV.
@@ -103,6 +105,11 @@ _REAL_FEATURES: dict = {}
 def _extractor(extractor):
     from gan_course import features
 
+    if extractor is not None and not callable(extractor):
+        raise ValueError(
+            f"extractor must map images to features (e.g. features.load_classifier()), or None for the course "
+            f"classifier; got {type(extractor).__name__}"
+        )
     return features.load_classifier(DATASET) if extractor is None else extractor
 
 
@@ -202,12 +209,19 @@ def _curves(lesson, path=None) -> list[dict]:
     Introduced in lesson 02.
     """
     run = _run(lesson)
-    columns = {"lesson": str, "seed": int, "point": int, "epoch": float, "steps": int}
+    columns = {"lesson": str, "seed": int, "point": int, "epoch": _finite, "steps": int}
     columns.update({m: _number for m in _METRICS})
     path = REFERENCE_CSV if path is None else path
     rows = [r for r in experiments.read_results(path, columns, _COMMAND) if r["lesson"].zfill(2) == run.lesson]
     if not rows:
         raise ValueError(f"{path} has no curves of lesson {run.lesson}: run `{_COMMAND} --lessons {run.lesson}`")
+    seen = set()
+    for row in rows:  # one row per seed and point, or the band would count a seed twice
+        key = (row["seed"], row["point"])
+        if key in seen:
+            raise ValueError(f"{path} has lesson {run.lesson}'s seed {key[0]}, point {key[1]} twice: run "
+                             f"`{_COMMAND} --lessons {run.lesson}` again, or delete the repeated row")  # fmt: skip
+        seen.add(key)
     for row in rows:
         for m in set(_METRICS) - set(run.metrics):
             del row[m]
@@ -215,23 +229,45 @@ def _curves(lesson, path=None) -> list[dict]:
 
 
 def _band(lesson, metric: str, path=None) -> dict:
-    """The reference band of one metric: {"x", "low", "mean", "high", "seeds"} (arrays over the points).
+    """The reference band of one metric: {"x", "low", "mean", "high", "n", "seeds"} (arrays over the points).
 
-    ``x`` is the run's axis (``RUNS[lesson].x``: epochs or generator steps); low and high are the
-    lowest and highest value over the seeds at each point. Introduced in lesson 02.
+    ``x`` is the run's axis (``RUNS[lesson].x``: epochs or generator steps); low, mean and high are the
+    lowest, mean and highest value over the seeds at each point, counting only the seeds whose value there
+    is a number: a nan (that seed's run diverged) or a seed that stopped early does not count. ``n`` says
+    how many seeds each point rests on; a point where no seed has a number is left out. When a nan is left
+    out, one line says so. Introduced in lesson 02.
     """
     run = _run(lesson)
-    if metric not in run.metrics:
+    if not isinstance(metric, str) or metric not in run.metrics:
         raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {metric!r}")
     rows = _curves(run.lesson, path)
     points = sorted({r["point"] for r in rows})
-    values = [np.array([r[metric] for r in rows if r["point"] == p], dtype=float) for p in points]  # seeds may lack
-    x = np.array([next(r[run.x if run.x == "steps" else "epoch"] for r in rows if r["point"] == p) for p in points])
-    return {  # the last points of an interrupted benchmark run, over the seeds that reached them
-        "x": x,
-        "low": np.array([v.min() for v in values]),
-        "mean": np.array([v.mean() for v in values]),
-        "high": np.array([v.max() for v in values]),
+    x_key = "steps" if run.x == "steps" else "epoch"
+    x, low, mean, high, n, diverged = [], [], [], [], [], []
+    for p in points:
+        at = [r for r in rows if r["point"] == p]  # seeds that stopped early lack the last points
+        values = np.array([r[metric] for r in at], dtype=float)
+        keep = np.isfinite(values)
+        diverged += [(r["seed"], r[x_key]) for r, k in zip(at, keep) if not k]
+        if keep.any():
+            x.append(at[0][x_key])
+            low.append(values[keep].min())
+            mean.append(values[keep].mean())
+            high.append(values[keep].max())
+            n.append(int(keep.sum()))
+    if not x:
+        raise ValueError(f"lesson {run.lesson}'s {metric} in {path or REFERENCE_CSV} has no number at any point: "
+                         f"run `{_COMMAND} --lessons {run.lesson}` again")  # fmt: skip
+    if diverged:
+        print(f"reference: lesson {run.lesson}'s {metric} is not a number for {len(diverged)} seed-point(s) "
+              f"(seed, {run.x}: {diverged[:4]}{' ...' if len(diverged) > 4 else ''}; those runs diverged): "
+              "the band there rests on the other seeds, see its 'n'")  # fmt: skip
+    return {
+        "x": np.array(x, dtype=float),
+        "low": np.array(low),
+        "mean": np.array(mean),
+        "high": np.array(high),
+        "n": np.array(n),
         "seeds": sorted({r["seed"] for r in rows}),
     }
 
@@ -260,13 +296,28 @@ def _yours(run: _Run, yours) -> tuple[dict, np.ndarray]:
     """({metric: values}, x) of a learner's run: a dict of lists or a Keras ``History``."""
     if hasattr(yours, "epoch_means"):  # training.History (lesson 02's loop in the package): per step
         yours = {m: yours.epoch_means(m).tolist() for m in ("d_loss", "g_loss")}
-    logs = dict(getattr(yours, "history", yours))
+    logs = getattr(yours, "history", yours)
+    if not isinstance(logs, dict):
+        raise ValueError(
+            f"yours must be a History (or its .history) or a dict of per-point lists, got {type(yours).__name__}"
+        )
+    logs = dict(logs)
+    for key in logs:  # a misspelt metric would be left out without a word
+        if key not in run.metrics and key not in _METRICS:
+            spelt = str(key).lower().replace("-", "_").strip()
+            near = [m for m in run.metrics if spelt == m] or difflib.get_close_matches(spelt, run.metrics, 1, 0.85)
+            if near:
+                raise ValueError(f"your run has {key!r}, which lesson {run.lesson}'s reference does not record: "
+                                 f"did you mean {near[0]!r}? It records {list(run.metrics)}")  # fmt: skip
     present = [m for m in run.metrics if m in logs]
     if not present:
         raise ValueError(
             f"your run has none of {list(run.metrics)} (it has {sorted(logs)}): give per-point values, e.g. "
             "History.history with a reference.Tracker among the callbacks, or reference.per_epoch(history, steps)"
         )
+    for m in present + (["steps"] if "steps" in logs else []):
+        if isinstance(logs[m], (str, bytes)) or not hasattr(logs[m], "__len__"):
+            raise ValueError(f"your run's {m} must be a list with one value per point, got {logs[m]!r}")
     n = {m: len(logs[m]) for m in present}
     if len(set(n.values())) != 1:
         raise ValueError(f"your run's metrics have different lengths {n}: give one value per point for each")
@@ -277,11 +328,29 @@ def _yours(run: _Run, yours) -> tuple[dict, np.ndarray]:
                 f"lesson {run.lesson}'s reference is by generator steps: give 'steps' (one per point) beside "
                 f"{present}, as reference.Tracker logs them"
             )
-        x = np.asarray(logs["steps"], dtype=float)
+        x = _numbers(logs["steps"], "steps")
+        if not np.all(np.isfinite(x)) or np.any(x <= 0) or np.any(np.diff(x) <= 0):
+            raise ValueError(
+                f"your run's steps must be positive and increasing, one per point, got {x.tolist()}: "
+                "give the generator steps at each scoring point, as reference.Tracker logs them"
+            )
     else:
         x = np.arange(1, length + 1, dtype=float)
-    values = {m: np.asarray(logs[m], dtype=float) for m in present}
+    if length == 0:
+        raise ValueError(f"your run's {present} are empty: train at least one {run.x} and give its values")
+    values = {m: _numbers(logs[m], m) for m in present}
     return values, x
+
+
+def _numbers(values, name: str) -> np.ndarray:
+    """A learner's per-point values as a 1-D float array (nan and inf kept: they mean a diverged run)."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"your run's {name} must be numbers, one per point, got {values!r}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"your run's {name} must be one value per point (a flat list), got shape {arr.shape}")
+    return arr
 
 
 def compare(lesson, yours, path=None, show: bool = True) -> list[dict]:
@@ -295,6 +364,8 @@ def compare(lesson, yours, path=None, show: bool = True) -> list[dict]:
     are inside, and the farthest outside. Introduced in lesson 02.
     """
     run = _run(lesson)
+    if not isinstance(show, (bool, np.bool_)):
+        raise ValueError(f"show must be True or False, got {show!r}")
     values, x = _yours(run, yours)
     rows = []
     for metric, mine in values.items():
@@ -346,7 +417,7 @@ def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "y
     import matplotlib.pyplot as plt
 
     run = _run(lesson)
-    metrics = list(run.metrics if metrics is None else metrics)
+    metrics = [metrics] if isinstance(metrics, str) else list(run.metrics if metrics is None else metrics)
     for m in metrics:
         if m not in run.metrics:
             raise ValueError(f"lesson {run.lesson}'s reference records {list(run.metrics)}, not {m!r}")
@@ -391,8 +462,10 @@ def record(lesson, seed: int, extractor=None, images=None, labels=None, scale: f
     from gan_course import data
 
     run = _run(lesson)
-    if not (isinstance(scale, (int, float)) and 0 < scale <= 1):
-        raise ValueError(f"scale must be in (0, 1], got {scale!r}")
+    seed = integer(seed, "seed", 0)
+    scale = number(scale, "scale", positive=True)
+    if scale > 1:
+        raise ValueError(f"scale must be in (0, 1] (1 is the full run), got {scale:g}")
     extractor = _extractor(extractor)
     if images is None:
         train = data.load_images(DATASET, "train", verbose=False)

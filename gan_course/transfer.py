@@ -25,6 +25,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gan_course import _shipped
+from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
 from gan_course.data import check_images
 
@@ -45,14 +47,32 @@ _NAME = "fashion_mnist_8class_dcgan"
 
 def class_subset(images, labels, classes) -> np.ndarray:
     """The images whose label is one of ``classes``, in their original order. Introduced in lesson 08."""
-    labels = np.asarray(labels)
+    images = _array(images, "images")
+    labels = _array(labels, "labels")
+    if images.ndim == 0 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty batch (N, ...), got shape {images.shape}")
+    if labels.ndim != 1 or not (np.issubdtype(labels.dtype, np.integer) or labels.dtype == bool):
+        hint = ": one-hot labels? pass labels.argmax(1)" if labels.ndim == 2 else ""
+        raise ValueError(
+            f"labels must be class indices, one integer per image (shape (N,)), got {labels.dtype} "
+            f"of shape {labels.shape}{hint}"
+        )
+    if labels.dtype == bool:
+        raise ValueError("labels must be class indices, one integer per image, got True/False values")
     if len(labels) != len(images):
         raise ValueError(f"got {len(images)} images but {len(labels)} labels: give one label per image")
-    classes = tuple(int(k) for k in classes)
+    if isinstance(classes, (str, bytes)) or not hasattr(classes, "__iter__"):
+        raise ValueError(f"classes must be a list of class indices such as (5, 9), got {classes!r}")
+    classes = tuple(_integer(k, "each of classes", minimum=0) for k in classes)
+    if not classes:
+        raise ValueError("classes is empty: give at least one class index, e.g. transfer.HELD_OUT")
+    repeated = sorted({k for k in classes if classes.count(k) > 1})
+    if repeated:
+        raise ValueError(f"classes {list(classes)} names {repeated} more than once: give each class once")
     keep = np.isin(labels, classes)
     if not keep.any():
         raise ValueError(f"no image has a label in {classes}: the labels present are {sorted(set(labels.tolist()))}")
-    return np.asarray(images)[keep]
+    return images[keep]
 
 
 # ------------------------------------------------------------------- the pretrained GAN
@@ -82,16 +102,12 @@ def load_pretrained():
     Introduced in lesson 08.
     """
     g_path, d_path, info_path = _paths()
-    missing = [p.name for p in (g_path, d_path, info_path) if not p.exists()]
-    if missing:
-        raise FileNotFoundError(
-            f"the pretrained weights are missing from {_WEIGHTS} ({', '.join(missing)}): reinstall the package, "
-            "or retrain them with `python -m gan_course.transfer` (about 10 minutes on a 2-core CPU)"
-        )
+    for path in (g_path, d_path, info_path):
+        _shipped.verify(path)  # missing or damaged: an error naming the file and the fix
     generator, discriminator = _networks()
-    generator.load_weights(g_path)
-    discriminator.load_weights(d_path)
-    return generator, discriminator, json.loads(info_path.read_text())
+    _shipped.load_weights(generator, g_path)
+    _shipped.load_weights(discriminator, d_path)
+    return generator, discriminator, _shipped.load_json(info_path)
 
 
 def _pretrain(steps: int = _PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, verbose: bool = True) -> dict:
@@ -145,6 +161,8 @@ def _pretrain(steps: int = _PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, v
         "class_shares": {str(k): round(float(shares[k]), 3) for k in range(10)},
     }
     info_path.write_text(json.dumps(info, indent=1) + "\n")
+    for path in (g_path, d_path, info_path):
+        _shipped.record(path)  # the manifest changes with the files
     if verbose:
         print(f"saved to {_WEIGHTS}: {steps} steps in {seconds:.0f} s, FID {fid:.1f} ({len(real)} samples)")
     return info
@@ -167,6 +185,11 @@ def freeze_lower_blocks(discriminator, k: int) -> list[str]:
     learns. The GAN step updates ``discriminator.trainable_variables`` only, so the frozen
     layers keep their pretrained weights (tested). Introduced in lesson 08.
     """
+    if not isinstance(discriminator, keras.Model):
+        raise ValueError(
+            "discriminator must be a Keras model (e.g. from transfer.load_pretrained()), "
+            f"got {type(discriminator).__name__}"
+        )
     convs = [layer for layer in discriminator.layers if _is_conv(layer)]
     k = _integer(k, "k", minimum=0)
     if k > len(convs):

@@ -1,5 +1,6 @@
 """The shipped domain classifier: loads offline, accurate on the real test set, clear errors."""
 
+import re
 import warnings
 from types import SimpleNamespace
 
@@ -38,8 +39,47 @@ def test_classifier_accuracy_and_fid_noise_floor():
     assert metrics.classifier_score(logits) > 7.5  # real data: ten balanced classes, mostly confident
 
 
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda c: c.features(np.zeros((2, 28, 28), np.float32)), "add a channel axis with x[..., None]"),
+        (lambda c: c.features(np.zeros((2, 28, 28, 1), np.uint8)), "uint8 pixels in [0, 255]"),
+        (lambda c: c.features(np.full((2, 28, 28, 1), np.nan, np.float32)), "images contain NaN or Inf values"),
+        (lambda c: c.features(np.zeros((0, 28, 28, 1), np.float32)), "images are empty"),
+        (lambda c: c.logits(np.zeros((2, 28, 28, 1), np.float32), batch_size=0), "batch_size must be a positive"),
+        (lambda c: c.logits(np.zeros((2, 28, 28, 1), np.float32), batch_size=2.5), "batch_size must be a positive"),
+        (lambda c: c.features(np.zeros((2, 28, 28, 1), np.float32), batch_size=True), "True/False is not a number"),
+        (lambda c: features.load_classifier("fashion_mnist", train_if_missing="no"), "train_if_missing must be True"),
+        (lambda c: features.load_classifier("cifar"), "unknown data set 'cifar'"),
+        (lambda c: features.InceptionFeatures(weights=3), "weights must be 'imagenet', None or a path"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_arguments_are_checked_at_the_door(call, says):
+    clf = features.load_classifier("fashion_mnist")
+    with pytest.raises((ValueError, TypeError), match=re.escape(says)):
+        call(clf)
+    assert clf.features(np.zeros((2, 28, 28, 1), np.float32), batch_size=np.int64(1)).shape == (2, 128)
+
+
 def test_mnist_classifier_missing_offline_is_a_clear_error(keras_home):
     with pytest.raises(FileNotFoundError, match="python -m gan_course.features mnist"):
+        features.load_classifier("mnist", train_if_missing=False)
+
+
+def test_a_damaged_cached_classifier_names_the_file_and_how_to_train_it_again(keras_home):
+    folder = keras_home / "gan_course"
+    folder.mkdir()
+    (folder / "mnist_classifier.weights.h5").write_bytes(b"not an h5 file")
+    (folder / "mnist_classifier.json").write_text('{"test_accuracy": 0.99}')
+    with pytest.raises(data.CorruptDataError, match=r"mnist_classifier\.weights\.h5 could not be loaded .*delete .* "
+                       r"and run `python -m gan_course.features mnist` to train them again"):  # fmt: skip
+        features.load_classifier("mnist", train_if_missing=False)
+    (folder / "mnist_classifier.json").write_text('{"test_accuracy": "high"}')
+    features._save_classifier(features._build_classifier(), 0.5, "mnist")  # no manifest in the cache: none made
+    assert not (folder / "SHA256SUMS").exists()
+    (folder / "mnist_classifier.json").write_text("{")
+    with pytest.raises(data.CorruptDataError, match=r"mnist_classifier\.json is not readable JSON"):
         features.load_classifier("mnist", train_if_missing=False)
 
 

@@ -3,6 +3,7 @@
 import csv
 import importlib.util
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -108,11 +109,115 @@ def test_compare_takes_a_keras_history_and_a_training_history(small_csv):
         ("03", {"loss": [1.0]}, "your run has none of"),
         ("03", {"fid": [1.0, 2.0], "d_loss": [1.0]}, "different lengths"),
         ("07", {"fid": [1.0]}, "is by generator steps: give 'steps'"),
+        (True, {"fid": [1.0]}, "lesson must be one of"),
+        (np.int64(5), {"fid": [1.0]}, "lesson must be one of"),
+        (
+            "03",
+            {"FID": [1.0], "d_loss": [1.0]},
+            "your run has 'FID', which lesson 03's reference does not record: did you mean 'fid'?",
+        ),  # fmt: skip
+        ("03", {"fid": [1.0], "dloss": [1.0]}, "did you mean 'd_loss'?"),
+        ("03", {"fid": []}, "your run's ['fid'] are empty"),
+        ("03", {"fid": 3.0}, "your run's fid must be a list with one value per point, got 3.0"),
+        ("03", {"fid": ["a", "b"]}, "your run's fid must be numbers, one per point"),
+        ("03", {"fid": [[1.0, 2.0]]}, "one value per point (a flat list), got shape (1, 2)"),
+        ("07", {"fid": [1.0, 2.0], "steps": [500, 500]}, "steps must be positive and increasing"),
+        ("07", {"fid": [1.0, 2.0], "steps": [1000, 500]}, "steps must be positive and increasing"),
+        ("07", {"fid": [1.0], "steps": [math.nan]}, "steps must be positive and increasing"),
+        ("07", {"fid": [1.0], "steps": [-500]}, "steps must be positive and increasing"),
+        ("03", [1.0, 2.0], "yours must be a History (or its .history) or a dict"),
     ],
 )
 def test_bad_runs_are_refused_with_the_fix(small_csv, lesson, yours, says):
-    with pytest.raises(ValueError, match=says.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError, match=re.escape(says)):
         reference.compare(lesson, yours, small_csv)
+
+
+def test_plot_takes_one_metric_by_name(small_csv):
+    assert len(reference.plot("03", path=small_csv, metrics="fid")) == 1
+    plt.close("all")
+
+
+def test_a_numpy_integer_lesson_and_a_keras_extra_key_are_fine(small_csv):
+    rows = reference.compare(np.int64(3), {"fid": [110.0], "d_acc": [0.5], "loss": [1.0]}, small_csv, show=False)
+    assert [r["verdict"] for r in rows] == ["inside"]  # keys that are no metric's near-miss are left alone
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda path: reference.compare("03", {"fid": [1.0]}, path, show="yes"), "show must be True or False"),
+        (lambda path: reference._band("03", "FID", path), "records ['fid', 'd_loss', 'g_loss'], not 'FID'"),
+        (lambda path: reference._band("03", None, path), "not None"),
+        (lambda path: reference._band("04", "fid", path), "lesson must be one of"),
+        (lambda path: reference.record("03", 0, scale=0), "scale must be a positive number, got 0"),
+        (lambda path: reference.record("03", 0, scale=2.0), "scale must be in (0, 1]"),
+        (lambda path: reference.record("03", 0, scale=True), "scale must be a positive number, got True"),
+        (lambda path: reference.record("03", -1), "seed must be a non-negative integer, got -1"),
+        (lambda path: reference.record("03", 1.5), "seed must be a non-negative integer, got 1.5"),
+        (lambda path: reference.per_epoch({"d_loss": [1.0]}, 0), "steps_per_epoch must be a positive integer"),
+        (lambda path: reference.Tracker("03", extractor="classifier"), "extractor must map images to features"),
+        (lambda path: reference.plot("03", path=path, metrics=["fidelity"]), "records ['fid', 'd_loss', 'g_loss']"),
+    ],
+)
+def test_other_arguments_are_checked_at_the_door(small_csv, call, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        call(small_csv)
+
+
+def _three_seeds(tmp_path, fids):
+    """Lesson 03's curves, seed s's FID at point p being fids[s][p]."""
+    rows = [
+        {"lesson": "03", "seed": s, "point": p + 1, "epoch": p + 1, "steps": 468 * (p + 1), "fid": f, "d_loss": 1.0,
+         "g_loss": 1.0}
+        for s, seed_fids in enumerate(fids)
+        for p, f in enumerate(seed_fids)
+    ]  # fmt: skip
+    return _write(tmp_path / "curves.csv", rows)
+
+
+def test_a_diverged_seed_leaves_the_band_to_the_finite_seeds_and_says_so(tmp_path, capsys):
+    path = _three_seeds(tmp_path, [(100.0, 40.0, 30.0), (120.0, math.nan, math.inf), (110.0, 60.0, math.nan)])
+    b = reference._band("03", "fid", path)
+    assert b["x"].tolist() == [1, 2, 3] and b["n"].tolist() == [3, 2, 1]
+    assert b["low"].tolist() == [100, 40, 30] and b["high"].tolist() == [120, 60, 30]
+    assert b["mean"].tolist() == pytest.approx([110, 50, 30])
+    assert all(np.isfinite(b[k]).all() for k in ("low", "mean", "high"))  # never a silent nan band
+    out = capsys.readouterr().out
+    assert "lesson 03's fid is not a number for 3 seed-point(s)" in out and "see its 'n'" in out
+    rows = reference.compare("03", {"fid": [105.0, 45.0, 30.0]}, path, show=False)
+    assert [r["verdict"] for r in rows] == ["inside"] * 3
+    capsys.readouterr()
+    reference._band("03", "d_loss", path)
+    assert capsys.readouterr().out == ""  # nothing left out, nothing said
+
+
+def test_a_point_where_every_seed_diverged_is_left_out_and_a_curve_of_nothing_is_refused(tmp_path):
+    b = reference._band("03", "fid", _three_seeds(tmp_path, [(100.0, math.nan), (120.0, math.nan)]))
+    assert b["x"].tolist() == [1] and b["n"].tolist() == [2]
+    with pytest.raises(ValueError, match="fid in .*curves.csv has no number at any point: run `python benchmarks"):
+        reference._band("03", "fid", _three_seeds(tmp_path, [(math.nan,), (math.nan,)]))
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda text: text.replace("03,1,2,2,936", "03,1,2,2,9x6"), "line 5, column 'steps': '9x6' is not a whole"),
+        (
+            lambda text: text.replace("03,1,2,2,936,50.0", "03,1,2,2,936,fifty"),
+            "line 5, column 'fid': 'fifty' is not readable",
+        ),
+        (lambda text: text.replace("03,1,2,2,936", "03,1,2,nan,936"), "column 'epoch': 'nan' is not a finite"),
+        (lambda text: text + "03,1,2,2,936,50.0,,1.2,0.8\n", "has lesson 03's seed 1, point 2 twice"),
+        (lambda text: text.replace("g_loss", "gloss"), "lacks the column(s) ['g_loss']"),
+        (lambda text: "", "is empty (no header line)"),
+    ],
+    ids=["steps", "fid", "epoch", "repeated point", "header", "empty"],
+)
+def test_a_damaged_curves_file_is_refused_naming_the_file_line_and_column(small_csv, edit, says):
+    small_csv.write_text(edit(small_csv.read_text()))
+    with pytest.raises(ValueError, match=r"curves\.csv.*" + re.escape(says)):
+        reference._band("03", "fid", small_csv)
 
 
 def test_a_metric_the_run_does_not_record_and_a_file_without_the_lesson_are_refused(small_csv, tmp_path):

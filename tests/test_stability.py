@@ -1,6 +1,9 @@
 """The loss zoo and the stabilisers of lesson 06: each checked against a value computed by hand on
 tiny inputs, and every bad setting refused before training."""
 
+import math
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -340,3 +343,31 @@ def test_benchmark_results_converts_types_and_names_its_benchmark(tmp_path):
     ]
     with pytest.raises(FileNotFoundError, match="dcgan_time_to_quality.py"):
         stability.benchmark_results(tmp_path / "none.csv")
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        ("lean,1,0.5,40,nan,2,300.5", "line 3, column 'seconds': 'nan' is not a finite number"),
+        ("lean,1,inf,40,30.0,2,300.5", "line 3, column 'minutes': 'inf' is not a finite number"),
+        ("lean,1,0.5,4x,30.0,2,300.5", "line 3, column 'steps': '4x' is not a whole number"),
+        ("lean,1,0.5,40,30.0", "line 3 has 5 fields but the header has 7"),
+    ],
+)
+def test_benchmark_results_names_the_file_line_and_column_of_a_bad_value(tmp_path, row, says):
+    path = tmp_path / "t.csv"
+    path.write_text(f"model,seed,minutes,steps,seconds,slices,fid\nlean,0,0.5,40,30.25,2,300.5\n{row}\n")
+    with pytest.raises(ValueError, match=r"t\.csv " + re.escape(says) + ".*dcgan_time_to_quality.py"):
+        stability.benchmark_results(path)
+
+
+def test_a_diverged_runs_nan_fid_is_kept_and_the_summary_says_so(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "model,seed,minutes,steps,seconds,slices,fid\nlean,0,0.5,40,30.25,2,300.5\nlean,1,0.5,40,30.0,2,nan\n"
+    )
+    rows = stability.benchmark_results(path)
+    assert math.isnan(rows[1]["fid"])
+    with pytest.warns(UserWarning, match=r"fid of method 'lean', setting '0.5 min' is nan for seed\(s\) \[1\]"):
+        (summary,) = experiments.summarize(rows)
+    assert (summary["fid"], summary["fid_n"], summary["n"]) == (300.5, 1, 2)

@@ -1,6 +1,7 @@
 """Lesson 08's package: DiffAugment, FreezeD, D's overfitting signals, the pretrained GAN, your own image folder."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -150,6 +151,31 @@ def test_freeze_lower_blocks_counts_and_refuses_too_many():
         transfer.freeze_lower_blocks(d, n_conv + 1)
     with pytest.raises(ValueError, match="k must be a non-negative integer"):
         transfer.freeze_lower_blocks(d, -1)
+    assert transfer.freeze_lower_blocks(d, np.int64(1)) == transfer.freeze_lower_blocks(d, 1)
+
+
+@pytest.mark.parametrize(
+    ("k", "says"),
+    [
+        (-1, "k must be a non-negative integer, got -1"),
+        (99, "k = 99 but this discriminator has only"),
+        (1.0, "k must be a non-negative integer, got 1.0 (float): pass int(k) = 1"),
+        (1.5, "k must be a non-negative integer, got 1.5"),
+        (True, "k must be a non-negative integer, got True: True/False is not a number here"),
+        ("1", "pass a number, not a string"),
+        (None, "k must be a non-negative integer, got None"),
+    ],
+)
+def test_freeze_lower_blocks_checks_k_at_the_door(k, says):
+    _, d = _pair()
+    with pytest.raises(ValueError, match=re.escape(says)):
+        transfer.freeze_lower_blocks(d, k)
+    assert all(layer.trainable for layer in d.layers)  # a refused call changes nothing
+
+
+def test_freeze_lower_blocks_wants_a_model():
+    with pytest.raises(ValueError, match="discriminator must be a Keras model .* got list"):
+        transfer.freeze_lower_blocks([], 1)
 
 
 # ------------------------------------------------------------------- overfitting signals
@@ -201,6 +227,36 @@ def test_class_subset_keeps_order_and_refuses_absent_classes():
     with pytest.raises(ValueError, match="labels present are"):
         transfer.class_subset(images, labels, (3,))
     assert set(transfer._PRETRAIN_CLASSES) | set(transfer.HELD_OUT) == set(range(10))
+    kept = transfer.class_subset(images, labels.astype(np.uint8), [np.int64(5)])  # NumPy integers welcome
+    np.testing.assert_array_equal(kept[:, 0, 0, 0], [1, 3])
+
+
+_IMAGES, _LABELS = np.zeros((6, 2, 2, 1), np.float32), np.array([0, 5, 9, 5, 1, 9])
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "says"),
+    [
+        ((_IMAGES, _LABELS[:4], (5,)), ValueError, "got 6 images but 4 labels: give one label per image"),
+        ((_IMAGES, _LABELS, ()), ValueError, "classes is empty: give at least one class index"),
+        ((_IMAGES, _LABELS, (5, 5)), ValueError, "names [5] more than once"),
+        ((_IMAGES, _LABELS, (-1,)), ValueError, "each of classes must be a non-negative integer, got -1"),
+        ((_IMAGES, _LABELS, (True,)), ValueError, "each of classes must be a non-negative integer, got True"),
+        ((_IMAGES, _LABELS, (5.5,)), ValueError, "each of classes must be a non-negative integer, got 5.5"),
+        ((_IMAGES, _LABELS, 5), ValueError, "classes must be a list of class indices such as (5, 9), got 5"),
+        ((_IMAGES, _LABELS, "59"), ValueError, "classes must be a list of class indices"),
+        ((_IMAGES, _LABELS, (12,)), ValueError, "no image has a label in (12,): the labels present are [0, 1, 5, 9]"),
+        ((_IMAGES, np.eye(10)[_LABELS], (5,)), ValueError, "one-hot labels? pass labels.argmax(1)"),
+        ((_IMAGES, _LABELS.astype(float), (5,)), ValueError, "labels must be class indices, one integer per image"),
+        ((_IMAGES, _LABELS > 4, (1,)), ValueError, "got True/False values"),
+        ((_IMAGES[:0], _LABELS[:0], (5,)), ValueError, "images must be a non-empty batch"),
+        ((data.ImageData(_IMAGES, _LABELS, "x", "train", "test", "-"), _LABELS, (5,)), TypeError, "pass its .images"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_class_subset_checks_its_arguments_at_the_door(args, error, says):
+    with pytest.raises(error, match=re.escape(says)):
+        transfer.class_subset(*args)
 
 
 # ------------------------------------------------------------------- your own images

@@ -45,6 +45,8 @@ SHIPPED = (
     "gan_course/results/time_to_quality.csv",
     "gan_course/results/image_collapse.csv",
     "gan_course/results/reference_curves.csv",
+    "gan_course/weights/SHA256SUMS",  # each loader checks its file against these (gan_course._shipped)
+    "gan_course/results/SHA256SUMS",
     "gan_course/seeds/programs/s1.txt",
     "gan_course/seeds/programs/s1_fixes.txt",
 )
