@@ -9,7 +9,6 @@ learner's own CSV or checkpoint) is not checked.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -53,12 +52,9 @@ def read_manifest(folder: Path) -> dict[str, str]:
 
 
 def _sha256(path: Path) -> str:
-    # data.sha256_file does the same; its own copy keeps that name out of the package's shared names
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from gan_course.data import sha256_file  # data imports this module's callers: import when used
+
+    return sha256_file(path)
 
 
 def _is_shipped_folder(folder: Path) -> bool:
@@ -87,7 +83,7 @@ def verify(path) -> None:
         raise FileNotFoundError(f"the shipped file {_shown(path)} is missing: {reinstall(path)}")
     try:
         actual = _sha256(path)
-    except OSError as err:
+    except (OSError, CorruptDataError) as err:  # sha256_file names the file; the fix for a shipped one is reinstalling
         raise CorruptDataError(f"the shipped file {_shown(path)} could not be read ({err}): {reinstall(path)}") from err
     if actual != sums[path.name]:
         raise CorruptDataError(

@@ -37,7 +37,6 @@ NOT_YET_USED = frozenset(
         "gan_course.collapse.build_toy_gan",
         "gan_course.config.REF",
         "gan_course.data.FASHION_FILES",
-        "gan_course.data.sha256_file",
         "gan_course.distributed.free_ports",
         "gan_course.distributed.reference_images",
         "gan_course.losses.r1_penalty",
