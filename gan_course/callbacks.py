@@ -359,8 +359,9 @@ def _claim(directory: Path, signature: list[str]) -> None:
                 same = "the same" if other.get("signature") == signature else "another"
                 raise ValueError(
                     f"{directory} is in use by another run (process {other.get('pid', '?')} on {other.get('host')}, "
-                    f"started {other.get('started')}, {same} architecture): two runs in one folder overwrite "
-                    "each other's checkpoints. Wait for that run to finish, or give this one another folder"
+                    f"started {other.get('started')}, {same} architecture): two runs in one folder overwrite each "
+                    "other's checkpoints. Wait for that run to finish (a notebook whose fit was interrupted keeps it "
+                    "until its kernel restarts), or give this one another folder"
                 ) from None
             if same_file(fd):
                 break

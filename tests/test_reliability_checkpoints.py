@@ -437,7 +437,7 @@ def test_a_second_live_writer_is_refused_and_a_killed_ones_claim_is_taken_over(t
         gan = _gan()
         message = (
             rf"{re.escape(str(folder))} is in use by another run \(process {holder.pid} on {socket.gethostname()}, "
-            r"started .*, another architecture\).*Wait for that run to finish, or give this one another folder"
+            r"started .*, another architecture\).*Wait for that run to finish .*, or give this one another folder"
         )
         with pytest.raises(ValueError, match=message):
             _train(gan, folder, 2)
