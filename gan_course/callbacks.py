@@ -8,10 +8,14 @@ Used in lessons 03, 05, 07 and 08.
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
 import re
 import shutil
+import socket
+import time
 import uuid
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import viz
-from gan_course._checks import integer
+from gan_course._checks import integer, number
 from gan_course.training import generate
 
 
@@ -156,28 +160,20 @@ def _fsync(path: Path) -> None:
 def _save_checkpoint(gan, path, epoch: int) -> Path:
     """Write both networks (and G's moving average if kept), both optimizers, the noise state and the epoch.
 
-    The files are TensorFlow's own checkpoint format (``tf.train.Checkpoint``: ``path.index`` and
-    ``path.data-*``), so they are restored by name, not by position. They are written into a
-    temporary folder unique to this process, synced, and then renamed into place, the index last:
-    a crash at any moment leaves either no new checkpoint or a complete one, and the previous
-    ones untouched. Two processes writing into one folder never share a temporary name.
-    (``tf.train.CheckpointManager`` is not used: it keeps one shared state file per folder, which
-    a second writer overwrites, and it prunes in its own save order.) Returns ``path``.
-    Introduced in lesson 03.
+    TensorFlow's own format (``path.index`` and ``path.data-*``), restored by name. Written into a temporary
+    folder unique to this process, synced, then renamed into place, the index last: a crash (or a full disk,
+    an OSError naming the folder) leaves no new checkpoint or a complete one, the previous ones untouched.
+    (``tf.train.CheckpointManager`` keeps one state file per folder, which a second writer overwrites, and
+    prunes in its own save order.) Returns ``path``. Introduced in lesson 03.
     """
     path = Path(path)
     if not hasattr(gan, "g_optimizer"):
         raise RuntimeError("compile the GAN before saving a checkpoint (the optimizers' state is saved too)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "format": 2,
-        "epoch": int(epoch),
-        "signature": _weights_signature(gan),
-        "g_optimizer": _optimizer_info(gan.g_optimizer),
-        "d_optimizer": _optimizer_info(gan.d_optimizer),
-    }
+    meta = {"format": 2, "epoch": int(epoch), "signature": _weights_signature(gan)}
+    meta.update({f"{n}_optimizer": _optimizer_info(getattr(gan, f"{n}_optimizer")) for n in "gd"})
     tmp = path.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
         tracked = _tracked(gan, tf.Variable(int(epoch), dtype=tf.int64), tf.Variable(json.dumps(meta)))
         tracked.write(str(tmp / path.name))
@@ -188,23 +184,49 @@ def _save_checkpoint(gan, path, epoch: int) -> Path:
         for f in files:
             os.replace(f, path.parent / f.name)
         _fsync(path.parent)
+    except (OSError, tf.errors.OpError) as err:
+        if not (path.parent / f"{path.name}.index").exists():  # no index, no checkpoint: its data is litter
+            for f in path.parent.glob(f"{path.name}.data-*"):
+                f.unlink(missing_ok=True)
+        raise OSError(
+            getattr(err, "errno", None) or errno.EIO,
+            f"could not write checkpoint {path.name} into {path.parent} ({getattr(err, 'strerror', None) or err}): "
+            "free some space on that disk or make the folder writable, or give Checkpoint another folder",
+        ) from err
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
 
 
 def _read_meta(path: Path) -> dict:
-    """The metadata of a checkpoint, after reading every tensor in it (which checks the files' CRCs)."""
+    """The metadata of a checkpoint, after reading every tensor in it (which checks the CRCs and for NaN)."""
+    bad, meta = [], None
     try:
         reader = tf.train.load_checkpoint(str(path))
         for key in reader.get_variable_to_shape_map():
-            reader.get_tensor(key)
-        return json.loads(reader.get_tensor("meta/.ATTRIBUTES/VARIABLE_VALUE"))
+            value = reader.get_tensor(key)
+            if key == "meta/.ATTRIBUTES/VARIABLE_VALUE":
+                meta = json.loads(value) if value else None
+            elif np.issubdtype(np.asarray(value).dtype, np.floating) and not np.all(np.isfinite(value)):
+                bad.append(key)
     except (tf.errors.OpError, OSError, ValueError, KeyError, IndexError, RuntimeError) as err:
         raise _CheckpointError(
             f"{path.name} in {path.parent} is damaged or incomplete ({type(err).__name__}): delete its files "
             f"({path.name}.index and {path.name}.data-*) to resume from the previous checkpoint"
         ) from err
+    if not isinstance(meta, dict) or not {"signature", "g_optimizer", "d_optimizer"} <= meta.keys():
+        problem = "it holds no gan_course metadata (callbacks.Checkpoint did not write it)"
+    elif bad:  # resuming from it would train on NaN
+        problem = f"its weights are not finite (NaN or inf in {len(bad)} tensors, e.g. {bad[0].split('/.ATTR')[0]})"
+    else:
+        return meta
+    raise _CheckpointError(f"{path.name} in {path.parent}: {problem}; move its files out to use the previous one")
+
+
+_ANOTHER_ARCHITECTURE = (
+    "{0.name} in {0.parent} was written by a different architecture ({1}): build the same generator and "
+    "discriminator (and the same ema= setting) as when it was saved, or start from an empty folder"
+)
 
 
 class _CheckpointError(ValueError):
@@ -218,7 +240,8 @@ def load_checkpoint(gan, path) -> int:
     checkpoint's optimizer type differs (or one used a learning-rate schedule and the other not),
     its optimizer state is not loaded (the new optimizer starts fresh); the compiled learning rate
     is kept. Either case prints a line saying so.
-    A damaged file or another architecture raises a ``ValueError`` before anything changes.
+    A damaged file, NaN or inf in it, or another architecture raise a ``ValueError`` naming the file, and
+    leave the GAN as it was.
     Introduced in lesson 03.
     """
     path = Path(path)
@@ -226,20 +249,26 @@ def load_checkpoint(gan, path) -> int:
         raise RuntimeError("compile the GAN before loading a checkpoint (the optimizers' state is restored too)")
     meta = _read_meta(path)
     saved, ours = meta["signature"], _weights_signature(gan)
+    diff = next((f"{a} vs {b}" for a, b in zip(saved, ours) if a != b), f"{len(saved)} vs {len(ours)} weights")
     if saved != ours:
-        diff = next((f"{a} vs {b}" for a, b in zip(saved, ours) if a != b), f"{len(saved)} vs {len(ours)} weights")
-        raise _CheckpointError(
-            f"{path.name} was written by a different architecture (first difference: checkpoint {diff}): "
-            "build the same generator and discriminator (and the same ema= setting) as when it was saved, "
-            "or start from an empty folder"
-        )
+        raise _CheckpointError(_ANOTHER_ARCHITECTURE.format(path, f"first difference: checkpoint {diff}"))
     compiled = {n: _optimizer_info(getattr(gan, f"{n}_optimizer")) for n in "gd"}
     # Keras keeps an optimizer's slots in a list whose layout depends on its type and on whether the
     # learning rate is a schedule, so state is only restored between optimizers that agree on both.
     same_type = [n for n in "gd" if _layout(meta[f"{n}_optimizer"]) == _layout(compiled[n])]
     epoch = tf.Variable(0, dtype=tf.int64)
-    status = _tracked(gan, epoch, tf.Variable(""), optimizers=same_type).read(str(path))
-    status.expect_partial()
+    tracked = _tracked(gan, epoch, tf.Variable(""), optimizers=same_type)
+    owners = [*_networks(gan).values(), *(getattr(gan, f"{n}_optimizer") for n in same_type)]
+    variables = [v for o in owners for v in o.variables] + [gan.noise.state, getattr(gan, "ema_updates", epoch)]
+    before = [v.numpy() for v in variables]
+    try:
+        tracked.read(str(path)).expect_partial()
+    except (ValueError, tf.errors.OpError) as err:  # TensorFlow restores variable by variable: undo a partial read
+        for v, value in zip(variables, before):
+            v.assign(value)
+        if "incompatible tensor with shape" not in str(err):
+            raise
+        raise _CheckpointError(_ANOTHER_ARCHITECTURE.format(path, str(err).splitlines()[0])) from None
     for n in "gd":
         name, old, new = f"{n}_optimizer", meta[f"{n}_optimizer"], compiled[n]
         if n not in same_type:
@@ -257,6 +286,10 @@ def load_checkpoint(gan, path) -> int:
     return int(epoch.numpy())
 
 
+# Healthy weights are O(1) (BatchNorm's moving variance O(100) at most); a finite weight of 1e6 or more means
+# training diverged, and a checkpoint of it diverges again when resumed (one held 3e22 after a NaN stop).
+_MAX_WEIGHT = 1e6
+
 _CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.index$")
 
 
@@ -265,10 +298,8 @@ def list_checkpoints(directory) -> list[tuple[int, Path]]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    found = [
-        (int(m.group(1)), p.with_suffix("")) for p in directory.iterdir() if (m := _CHECKPOINT_PATTERN.match(p.name))
-    ]
-    return sorted(found)
+    matches = (_CHECKPOINT_PATTERN.match(p.name) for p in directory.iterdir())
+    return sorted((int(m.group(1)), directory / m.group(0)[: -len(".index")]) for m in matches if m)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -281,6 +312,80 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+try:
+    import fcntl
+except ImportError:  # Windows has no flock: there a folder is not claimed
+    fcntl = None
+
+_HELD: dict[str, tuple[int, Path]] = {}  # folders this process claims -> (open lock file, its path)
+
+
+def _claim(directory: Path, signature: list[str]) -> None:
+    """Claim ``directory`` for this process, or raise a ValueError naming the live run that holds it.
+
+    The claim is a ``flock`` on ``directory/.writer`` (which says who holds it): the kernel drops it when its
+    process dies, even by SIGKILL, so only a dead run's claim is taken over. The same process may claim again
+    (a second ``fit``, a new Checkpoint on its folder, a ``fit`` that raised: Keras then skips on_train_end).
+    """
+    key, lock = str(directory.resolve()), directory / ".writer"
+
+    def same_file(fd):  # False once the holder released it (removing the file) or the folder was deleted
+        try:
+            return os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            return False
+
+    def holder(fd):  # who holds it, as the file says ({} while its holder is still writing it)
+        try:
+            return json.loads(os.pread(fd, os.fstat(fd).st_size, 0) or b"{}")
+        except ValueError:
+            return {}
+
+    if key in _HELD and same_file(_HELD[key][0]):
+        return
+    if key in _HELD:  # the folder was deleted (and made again) under our claim: claim the new one
+        os.close(_HELD.pop(key)[0])
+    if fcntl is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                other = holder(fd)
+                os.close(fd)
+                same = "the same" if other.get("signature") == signature else "another"
+                raise ValueError(
+                    f"{directory} is in use by another run (process {other.get('pid', '?')} on {other.get('host')}, "
+                    f"started {other.get('started')}, {same} architecture): two runs in one folder overwrite each "
+                    "other's checkpoints. Wait for that run to finish (a notebook whose fit was interrupted keeps it "
+                    "until its kernel restarts), or give this one another folder"
+                ) from None
+            if same_file(fd):
+                break
+            os.close(fd)
+    except OSError as err:
+        raise OSError(
+            err.errno, f"cannot write into {directory} ({err.strerror}): give Checkpoint a folder you can write to"
+        ) from err
+    old = holder(fd)
+    if old.get("pid") not in (None, os.getpid()):
+        print(f"{directory}: taking over from process {old['pid']} on {old.get('host')}, which has stopped")
+    mine = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps({**mine, "signature": signature}).encode(), 0)
+    _HELD[key] = (fd, lock)
+
+
+def _release(directory: Path) -> None:
+    fd, lock = _HELD.pop(str(directory.resolve()), (None, None))
+    if fd is not None:
+        lock.unlink(missing_ok=True)  # before unlocking: a waiting claimant then finds the file gone and reopens
+        os.close(fd)
+
+
 class Checkpoint(keras.callbacks.Callback):
     """Save the GAN after every epoch to ``directory/epoch-NNNN``, keeping the last ``keep`` of this run.
 
@@ -288,7 +393,9 @@ class Checkpoint(keras.callbacks.Callback):
     a good one. Resume with ``initial_epoch = checkpoint.restore(gan)`` and
     ``gan.fit(..., initial_epoch=initial_epoch, epochs=EPOCHS)``. A run that would start below the
     folder's newest checkpoint (a re-run into an old folder, or a resume without ``initial_epoch``)
-    stops before its first step and says so, rather than mixing two runs. Introduced in lesson 03.
+    stops before its first step and says so, rather than mixing two runs; so does a run into a folder
+    that another live process writes into (``directory/.writer`` says which). An epoch whose weights
+    exceed 1e6 in size (diverged), or that NaNGuard stopped, is not saved either. Introduced in lesson 03.
     """
 
     def __init__(self, directory, keep: int = 3, verbose: bool = False):
@@ -298,13 +405,17 @@ class Checkpoint(keras.callbacks.Callback):
             raise ValueError(f"directory {self.directory} is a file: give a folder for the checkpoints")
         self.last_saved: Path | None = None
         self.damaged: set[int] = set()
-        self._checked = False
+        self._checked, self._halted = False, None  # _halted: the epoch NaNGuard stopped in
+
+    def on_train_begin(self, logs=None):
+        self._halted = None
+        _claim(self.directory, _weights_signature(self.model))
 
     def restore(self, gan) -> int:
         """Load the newest intact checkpoint into ``gan`` and return its epoch (0 if there is none).
 
-        A damaged newest checkpoint is reported and the previous one is used. Temporary folders
-        left by a writer that was killed are removed; those of a live writer are left alone.
+        A damaged newest checkpoint (or one holding NaN) is reported and the previous one used. Temporary
+        folders left by a writer that was killed are removed; those of a live writer are left alone.
         """
         for stale in self.directory.glob(".tmp-*-*"):
             pid = stale.name.split("-")[1]
@@ -314,10 +425,8 @@ class Checkpoint(keras.callbacks.Callback):
             try:
                 restored = load_checkpoint(gan, path)
             except tf.errors.OpError:
-                # listed a moment ago, gone now: another process is rewriting it (_save_checkpoint removes the
-                # old index first), so it is neither damaged nor ours to wait for; the previous one is used.
-                # TensorFlow reports the vanished index as NotFoundError or, from its checkpoint reader, as an
-                # UNKNOWN OpError ("...index; No such file or directory"); any other error is raised
+                # listed a moment ago, gone now (NotFoundError, or UNKNOWN from the reader): another process is
+                # rewriting it (_save_checkpoint removes the old index first); the previous one is used
                 if path.with_name(path.name + ".index").exists():
                     raise
                 print(f"skipping {path.name}: another process is rewriting it")
@@ -339,6 +448,7 @@ class Checkpoint(keras.callbacks.Callback):
         self._checked = True
         newer = [e for e, _ in list_checkpoints(self.directory) if e > epoch and e not in self.damaged]
         if newer:
+            _release(self.directory)  # Keras calls no on_train_end after this
             raise ValueError(
                 f"{self.directory} already holds checkpoints up to epoch {max(newer)}, but this run starts at epoch "
                 f"{epoch}: to continue that run, initial_epoch = checkpoint.restore(gan) and fit(..., "
@@ -347,18 +457,20 @@ class Checkpoint(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self._checked = False
+        _release(self.directory)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        finite_logs = all(np.isfinite(v) for k, v in logs.items() if k in ("d_loss", "g_loss"))
-        nets = _networks(self.model).values()
-        finite_weights = all(np.all(np.isfinite(w)) for net in nets for w in net.get_weights())
-        if not (finite_logs and finite_weights):
+        logs, problem = logs or {}, None
+        weights = [w for net in _networks(self.model).values() for w in net.get_weights()]
+        if self._halted == epoch + 1:
+            problem = "NaNGuard stopped training during it"
+        elif not all(np.isfinite(v) for k, v in logs.items() if k in ("d_loss", "g_loss")):
+            problem = "its losses are not finite"
+        elif not all(np.all(np.abs(w) <= _MAX_WEIGHT) for w in weights):  # NaN fails this too
+            problem = f"its weights are not finite or exceed {_MAX_WEIGHT:g} in size (training diverged)"
+        if problem:
             last = self.last_saved.name if self.last_saved else "none"
-            print(
-                f"epoch {epoch + 1}: losses or weights are not finite; checkpoint not written "
-                f"(the last good one is {last})"
-            )
+            print(f"epoch {epoch + 1}: {problem}; checkpoint not written (the last good one is {last})")
             return
         self.last_saved = _save_checkpoint(self.model, self.directory / f"epoch-{epoch + 1:04d}", epoch + 1)
         self.damaged.discard(epoch + 1)
@@ -372,29 +484,43 @@ class Checkpoint(keras.callbacks.Callback):
 
 
 class NaNGuard(keras.callbacks.Callback):
-    """Stop training as soon as a loss becomes NaN or infinite, and say what to do next. Introduced in lesson 03."""
+    """Stop training as soon as a loss is NaN, infinite or above ``max_loss`` in size, and say what to do next.
 
-    def __init__(self, checkpoint: Checkpoint | None = None):
+    Give it the run's ``Checkpoint``: the epoch it stops in is then not saved, and the advice names the
+    last good checkpoint to resume from. Introduced in lesson 03.
+    """
+
+    def __init__(self, checkpoint: Checkpoint | None = None, max_loss: float = 1e4):
         super().__init__()
-        self.checkpoint = checkpoint
+        if checkpoint is not None and not isinstance(checkpoint, Checkpoint):
+            raise ValueError(f"checkpoint must be a callbacks.Checkpoint (the run's own) or None, got {checkpoint!r}")
+        self.checkpoint, self.max_loss = checkpoint, number(max_loss, "max_loss", positive=True)
         self.stopped_at: tuple[int, int] | None = None
         self.epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self.stopped_at = None  # a new fit (a resume) is guarded again
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1
 
     def on_train_batch_end(self, batch, logs=None):
-        bad = {k: v for k, v in (logs or {}).items() if k in ("d_loss", "g_loss") and not np.isfinite(v)}
-        if bad and self.stopped_at is None:
-            self.stopped_at = (self.epoch, batch + 1)
-            self.model.stop_training = True
-            last = self.checkpoint.last_saved if self.checkpoint else None
-            where = f"the last good checkpoint is {last.name}" if last else "no checkpoint was written"
-            print(
-                f"training stopped at epoch {self.epoch}, step {batch + 1}: "
-                + ", ".join(f"{k} = {v}" for k, v in bad.items())
-                + f"; {where}. Lower the learning rate (or check the data for NaN) and resume."
-            )
+        losses = {k: float(v) for k, v in (logs or {}).items() if k in ("d_loss", "g_loss")}
+        bad = {k: v for k, v in losses.items() if not math.isfinite(v) or abs(v) > self.max_loss}
+        if not bad or self.stopped_at is not None:
+            return
+        self.stopped_at, self.model.stop_training = (self.epoch, batch + 1), True
+        if self.checkpoint is not None:
+            self.checkpoint._halted = self.epoch  # this epoch's weights are diverging: not saved
+        last = self.checkpoint.last_saved if self.checkpoint else None
+        above = f" (above max_loss = {self.max_loss:g})"
+        what = ", ".join(f"{k} = {v:.4g}" + (above if math.isfinite(v) else "") for k, v in bad.items())
+        where = f"the last good checkpoint is {last.name}" if last else "no checkpoint was written"
+        then = "resume from it: initial_epoch = checkpoint.restore(gan)" if last else "train again"
+        print(
+            f"training stopped at epoch {self.epoch}, step {batch + 1}: {what}; {where}. "
+            f"Lower the learning rate (compile again), then {then}."
+        )
 
 
 class FIDTracker(keras.callbacks.Callback):

@@ -2,12 +2,17 @@
 pruning keeps this run's newest, a damaged newest checkpoint falls back, writers never collide,
 and misconfigured callbacks or data fail before the first step."""
 
+import errno
+import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -403,3 +408,270 @@ def test_a_checkpoint_written_with_a_schedule_resumes_with_a_fixed_rate(tmp_path
     assert "the checkpoint used Adam with a learning-rate schedule, this GAN is compiled with Adam; Adam starts" in out
     assert float(fixed.d_optimizer.learning_rate) == pytest.approx(1e-4) and int(fixed.d_optimizer.iterations) == 0
     fixed.fit(_images(), batch_size=16, epochs=2, initial_epoch=1, verbose=0)  # and it trains on
+
+
+# ------------------------------------------------------------------ issue 27: one run per folder, finite weights
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from gan_course import callbacks
+
+    callbacks._claim(Path(sys.argv[1]), ["another run's signature"])
+    print("CLAIMED", flush=True)
+    time.sleep(300)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_second_live_writer_is_refused_and_a_killed_ones_claim_is_taken_over(tmp_path, capsys):
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER)
+    folder = tmp_path / "ckpt"
+    holder = subprocess.Popen([sys.executable, str(script), str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "CLAIMED"
+        gan = _gan()
+        message = (
+            rf"{re.escape(str(folder))} is in use by another run \(process {holder.pid} on {socket.gethostname()}, "
+            r"started .*, another architecture\).*Wait for that run to finish .*, or give this one another folder"
+        )
+        with pytest.raises(ValueError, match=message):
+            _train(gan, folder, 2)
+        assert int(gan.g_optimizer.iterations) == 0 and callbacks.list_checkpoints(folder) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    capsys.readouterr()
+    _train(gan, folder, 1)  # its claim died with it
+    assert f"{folder}: taking over from process {holder.pid} on {socket.gethostname()}" in capsys.readouterr().out
+    assert [e for e, _ in callbacks.list_checkpoints(folder)] == [1]
+    assert not (folder / ".writer").exists()  # released at the end of fit
+
+
+def test_a_claim_file_left_by_a_dead_process_is_taken_over(tmp_path, capsys):
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True).stdout)
+    (tmp_path / ".writer").write_text(json.dumps({"pid": dead, "host": "here", "started": "then", "signature": []}))
+    callbacks._claim(tmp_path, ["ours"])
+    assert capsys.readouterr().out == f"{tmp_path}: taking over from process {dead} on here, which has stopped\n"
+    assert json.loads((tmp_path / ".writer").read_text())["pid"] == os.getpid()
+    callbacks._claim(tmp_path, ["ours"])  # this process again: allowed, silently
+    assert capsys.readouterr().out == ""
+    callbacks._release(tmp_path)
+    assert not (tmp_path / ".writer").exists()
+
+
+@pytest.mark.slow
+def test_the_same_process_resumes_into_its_folder_after_a_fit_that_raised(tmp_path):
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise RuntimeError("the kernel was interrupted")
+
+    gan = _gan()
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    with pytest.raises(RuntimeError, match="interrupted"):  # Keras calls no on_train_end after this
+        gan.fit(_images(), batch_size=16, epochs=3, verbose=0, callbacks=[checkpoint, Crash()])
+    assert json.loads((tmp_path / ".writer").read_text())["pid"] == os.getpid()
+    resumed = _gan(seed=1)
+    again = callbacks.Checkpoint(tmp_path)  # a new Checkpoint on its own folder, in the same process
+    start = again.restore(resumed)
+    assert start == 1
+    resumed.fit(_images(), batch_size=16, epochs=3, initial_epoch=start, verbose=0, callbacks=[again])
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [1, 2, 3] and not (tmp_path / ".writer").exists()
+    with pytest.raises(ValueError, match="holds checkpoints up to epoch 3"):  # refused before its first step...
+        _train(_gan(), tmp_path, 2)
+    assert not (tmp_path / ".writer").exists()  # ...and the folder is not left claimed
+
+
+def _poison(gan, where):
+    if where == "optimizer":
+        variable = gan.g_optimizer.variables[2]  # Adam's first moment of G's first kernel
+    else:
+        variable = getattr(gan, where).weights[0]
+    value = variable.numpy()
+    value.flat[0] = np.nan
+    variable.assign(value)
+
+
+@pytest.mark.parametrize("where", ["generator", "discriminator", "generator_ema", "optimizer"])
+def test_a_checkpoint_with_non_finite_weights_is_skipped_and_never_loaded(tmp_path, capsys, where):
+    def ema_gan(seed):
+        gan_course.setup(seed, verbose=False)
+        gan = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16), seed=seed, ema=0.9)
+        gan.compile()
+        return gan
+
+    gan = ema_gan(0)
+    callbacks._save_checkpoint(gan, tmp_path / "epoch-0001", 1)
+    good = [w.numpy() for net in (gan.generator, gan.discriminator, gan.generator_ema) for w in net.weights]
+    _poison(gan, where)
+    callbacks._save_checkpoint(gan, tmp_path / "epoch-0002", 2)  # bypasses Checkpoint's own refusal
+    with pytest.raises(ValueError, match=rf"epoch-0002 in {re.escape(str(tmp_path))}: its weights are not finite"):
+        callbacks.load_checkpoint(ema_gan(1), tmp_path / "epoch-0002")
+    resumed = ema_gan(1)
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    assert checkpoint.restore(resumed) == 1
+    assert "skipping epoch-0002: epoch-0002 in" in capsys.readouterr().out
+    assert checkpoint.damaged == {2}  # so the resumed run may write its own epoch 2 over it
+    restored = [
+        w.numpy() for net in (resumed.generator, resumed.discriminator, resumed.generator_ema) for w in net.weights
+    ]
+    for a, b in zip(good, restored):
+        np.testing.assert_array_equal(a, b)
+    assert all(np.all(np.isfinite(v.numpy())) for v in resumed.g_optimizer.variables)
+
+
+def test_checkpoint_refuses_exploded_weights_as_it_refuses_non_finite_ones(tmp_path, capsys):
+    gan = _gan()
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    checkpoint.set_model(gan)
+    finite = {"d_loss": 0.7, "g_loss": 0.7}
+    checkpoint.on_epoch_end(0, finite)
+    kernel = gan.discriminator.weights[0]
+    for value, written in [(3e22, False), (np.inf, False), (-2e6, False), (1e5, True)]:
+        w = kernel.numpy()
+        w[0, 0] = value
+        kernel.assign(w)
+        checkpoint.on_epoch_end(1, finite)
+        assert (tmp_path / "epoch-0002.index").exists() == written, value
+    out = capsys.readouterr().out
+    assert (
+        out.count(
+            "epoch 2: its weights are not finite or exceed 1e+06 in size (training diverged); checkpoint not written "
+            "(the last good one is epoch-0001)"
+        )
+        == 3
+    )
+    checkpoint.on_epoch_end(2, {"d_loss": np.nan, "g_loss": 0.7})
+    assert "epoch 3: its losses are not finite; checkpoint not written (the last good one is epoch-0002)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_nan_guard_stops_on_an_exploding_loss_and_its_advice_names_a_usable_checkpoint(tmp_path, capsys):
+    gan = _gan()
+    checkpoint = callbacks.Checkpoint(tmp_path)
+    checkpoint.set_model(gan)
+    for epoch in range(2):
+        checkpoint.on_epoch_end(epoch, {"d_loss": 0.7, "g_loss": 0.7})
+    guard = callbacks.NaNGuard(checkpoint, max_loss=1e4)
+    guard.set_model(gan)
+    guard.on_train_begin()
+    guard.on_epoch_begin(2)
+    guard.on_train_batch_end(0, {"d_loss": 9999.0, "g_loss": -9999.0})  # large, but not above max_loss
+    assert guard.stopped_at is None and not gan.stop_training
+    guard.on_train_batch_end(1, {"d_loss": 0.5, "g_loss": -2e4})
+    assert guard.stopped_at == (3, 2) and gan.stop_training
+    assert capsys.readouterr().out == (
+        "training stopped at epoch 3, step 2: g_loss = -2e+04 (above max_loss = 10000); the last good checkpoint is "
+        "epoch-0002. Lower the learning rate (compile again), then resume from it: "
+        "initial_epoch = checkpoint.restore(gan).\n"
+    )
+    checkpoint.on_epoch_end(2, {"d_loss": 0.7, "g_loss": 0.7})  # the epoch it stopped in has finite means
+    assert "epoch 3: NaNGuard stopped training during it; checkpoint not written" in capsys.readouterr().out
+    assert callbacks.Checkpoint(tmp_path).restore(_gan(seed=1)) == 2  # the advice holds: epoch-0002 is used
+    guard.on_train_begin()  # the resumed fit is guarded again
+    assert guard.stopped_at is None
+    alone = callbacks.NaNGuard()
+    alone.set_model(gan)
+    alone.on_train_batch_end(0, {"d_loss": np.inf, "g_loss": 1.0})
+    assert "d_loss = inf; no checkpoint was written. Lower the learning rate (compile again), then train again." in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_loss": 0}, "max_loss must be a positive number, got 0"),
+        ({"max_loss": -1.0}, "max_loss must be a positive number"),
+        ({"max_loss": float("nan")}, "max_loss must be a finite number, got nan"),
+        ({"max_loss": "1e4"}, "max_loss must be a positive number, got '1e4'.*not a string"),
+        ({"checkpoint": "outputs/checkpoints"}, "checkpoint must be a callbacks.Checkpoint"),
+    ],
+)
+def test_nan_guard_checks_its_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        callbacks.NaNGuard(**kwargs)
+
+
+def test_a_checkpoint_of_another_width_is_refused_by_name_and_changes_nothing(tmp_path, monkeypatch):
+    narrow = _gan()
+    callbacks._save_checkpoint(narrow, tmp_path / "epoch-0001", 1)
+    gan_course.setup(1, verbose=False)
+    wider = GAN(models.mlp_generator(8, hidden=32), models.mlp_discriminator(hidden=16), seed=1)
+    wider.compile()
+    folder = re.escape(str(tmp_path))
+    with pytest.raises(ValueError, match=rf"epoch-0001 in {folder} was written by a different architecture \(first"):
+        callbacks.Checkpoint(tmp_path).restore(wider)
+    # the shapes differ although the metadata agrees: TensorFlow's error, named, and nothing half-restored
+    before = [v.numpy() for v in wider.variables + wider.g_optimizer.variables + wider.d_optimizer.variables]
+    saved = callbacks._weights_signature(narrow)
+    monkeypatch.setattr(callbacks, "_weights_signature", lambda gan: saved)
+    with pytest.raises(ValueError, match=rf"epoch-0001 in {folder} was written by a different architecture \(Rece"):
+        callbacks.load_checkpoint(wider, tmp_path / "epoch-0001")
+    after = [v.numpy() for v in wider.variables + wider.g_optimizer.variables + wider.d_optimizer.variables]
+    for a, b in zip(before, after):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_checkpoint_without_metadata_is_named_and_skipped(tmp_path, capsys):
+    gan = _gan()
+    callbacks._save_checkpoint(gan, tmp_path / "epoch-0001", 1)
+    tf.train.Checkpoint(generator=gan.generator).write(str(tmp_path / "epoch-0002"))  # written by other code
+    with pytest.raises(ValueError, match="epoch-0002 in .*: it holds no gan_course metadata"):
+        callbacks.load_checkpoint(gan, tmp_path / "epoch-0002")
+    assert callbacks.Checkpoint(tmp_path).restore(_gan(seed=1)) == 1
+    assert "skipping epoch-0002" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("step", ["tensorflow write", "index rename"])
+def test_a_full_disk_names_the_folder_and_leaves_no_half_checkpoint(tmp_path, monkeypatch, step):
+    gan = _gan()
+    callbacks._save_checkpoint(gan, tmp_path / "epoch-0001", 1)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    if step == "tensorflow write":
+
+        def write(self, prefix):
+            Path(prefix + ".data-00000-of-00001").write_bytes(b"half")
+            raise full
+
+        monkeypatch.setattr(tf.train.Checkpoint, "write", write)
+    else:
+        real_replace = os.replace
+
+        def replace(src, dst):
+            if str(dst).endswith(".index"):
+                raise full
+            real_replace(src, dst)
+
+        monkeypatch.setattr(callbacks.os, "replace", replace)
+    message = (
+        rf"could not write checkpoint epoch-0002 into {re.escape(str(tmp_path))} \(No space left on device\): "
+        "free some space on that disk or make the folder writable, or give Checkpoint another folder"
+    )
+    with pytest.raises(OSError, match=message) as caught:
+        callbacks._save_checkpoint(gan, tmp_path / "epoch-0002", 2)
+    assert caught.value.errno == errno.ENOSPC
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("epoch-0001")) == []
+    assert [e for e, _ in callbacks.list_checkpoints(tmp_path)] == [1]
+
+
+def test_an_unwritable_folder_fails_before_the_first_step(tmp_path, monkeypatch):
+    gan = _gan()
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".writer"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(callbacks.os, "open", read_only)
+    message = rf"cannot write into {re.escape(str(tmp_path))} \(Permission denied\): give Checkpoint a folder you can"
+    with pytest.raises(OSError, match=message):
+        _train(gan, tmp_path, 1)
+    assert int(gan.g_optimizer.iterations) == 0
