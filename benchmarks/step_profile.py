@@ -6,10 +6,12 @@ forward pass that makes the D step's fakes, D's forward and backward pass on rea
 D's optimizer update, G's forward and backward pass through D, G's optimizer update, the moving
 average of G (the recipe's ``ema``), the four loss trackers, the whole ``train_step`` in a bare
 ``tf.function``, Keras' compiled step on an iterator (what ``benchmark.race`` calls, lessons 06, 07,
-09 and 10) and ``fit`` per step (lessons 03, 05 and 08). A shared machine's speed wanders, so the
-phases take turns in rounds and each is reported as a fraction of Keras' step *in the same round*:
-the median over rounds, and the lowest and highest. Fractions of the compute phases add up to about
-the bare step; the bare step's gap to Keras' step is the per-step overhead of Keras and the iterator.
+09 and 10), ``fit`` per step (lessons 03, 05 and 08) and, for the lean DCGAN, the FID that lesson 03's
+``reference.Tracker`` scores after every epoch, spread over the epoch's 468 steps. A shared
+machine's speed wanders, so the phases take turns in rounds and each is reported as a fraction of
+Keras' step *in the same round*: the median over rounds, and the lowest and highest. Fractions of
+the compute phases add up to about the bare step; the bare step's gap to Keras' step is the
+per-step overhead of Keras and the iterator.
 
 With ``--train`` it compares instead ``training.train`` (lessons 01 and 02), which runs an epoch's
 steps in a loop inside one ``tf.function``, with the loop it replaced (one compiled step per batch
@@ -59,7 +61,7 @@ def build(name: str, seed: int = 0):
     return build_gan(build_g(100), build_d(), seed=seed)
 
 
-def phases(gan, images, batch_size: int) -> dict:
+def phases(gan, images, batch_size: int, tracker=None) -> dict:
     """name -> a function of no arguments that runs one phase once (compiled, on one fixed batch)."""
     g, d, loss = gan.generator, gan.discriminator, gan.gan_loss
     real = tf.constant(images[:batch_size])
@@ -128,12 +130,16 @@ def phases(gan, images, batch_size: int) -> dict:
     out["whole train_step, bare tf.function"] = lambda: bare(real)
     out[KERAS] = lambda: gan.train_function(keras_iterator)
     out[FIT] = fit_step
+    if tracker is not None:  # lesson 03 scores FID after every epoch of 60 000 // 128 steps
+        out[FID] = lambda: tracker.measure(gan.sampler)
     return out
 
 
 KERAS = "Keras' compiled step on an iterator (race)"
 FIT = "fit, per step (calls of 20 steps)"
 FIT_STEPS = 20
+FID = "FID scoring (lesson 03's reference.Tracker), per step of its epoch"
+EPOCH_STEPS = 60_000 // 128
 
 
 def per_call(fn, calls: int) -> float:
@@ -146,15 +152,20 @@ def per_call(fn, calls: int) -> float:
 
 
 def profile(name: str, images, rounds: int, calls: int) -> dict:
+    from gan_course import reference
+
     gan = build(name)
     batch_size = BATCH[name]
-    funcs = phases(gan, images, batch_size)
+    funcs = phases(gan, images, batch_size, reference.Tracker("03") if name == "lean" else None)
     for fn in funcs.values():  # trace every function before any clock
         fn()
     fractions = {phase: [] for phase in funcs}
     for _ in range(rounds):
         times = {}
         for phase, fn in funcs.items():
+            if phase == FID:  # one scoring, spread over the steps of the epoch it follows
+                times[phase] = per_call(fn, 1) / EPOCH_STEPS
+                continue
             n = max(1, calls // FIT_STEPS) if phase == FIT else calls
             times[phase] = per_call(fn, n) / (n * FIT_STEPS if phase == FIT else n)
         for phase in funcs:
@@ -336,7 +347,8 @@ def main():
     width = max(len(p) for r in results.values() for p in r)
     print(f"| {'phase':<{width}} | " + " | ".join(f"{n:^17}" for n in names) + " |")
     print(f"|{'-' * (width + 2)}|" + "|".join("-" * 19 for _ in names) + "|")
-    for phase in results[names[-1]]:
+    every = {p for n in names for p in results[n]}
+    for phase in sorted(every, key=lambda p: (max(list(r).index(p) for r in results.values() if p in r), p == FID)):
         cells = []
         for n in names:
             v = results[n].get(phase)
