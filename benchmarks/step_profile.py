@@ -27,8 +27,12 @@ pools set to (intra-op, inter-op) = default, (2, 1), (1, 1) and (1, 2) (they can
 TensorFlow starts its runtime), the processes taking turns; it prints each setting's speed-up over
 the default, median and range over rounds.
 
+With ``--per-call K`` it compares Keras' step called once per batch with Keras'
+``steps_per_execution=K`` (K steps per call from Python, an option of ``GAN.compile``), two copies
+of each model taking turns for ``--calls`` steps each, and prints the median ratio of step times.
+
 Run: .venv/bin/python benchmarks/step_profile.py [--rounds R] [--calls N] [--models lean,recipe]
-     [--train | --ops | --threads]
+     [--train | --ops | --threads | --per-call K]
 """
 
 import argparse
@@ -47,7 +51,7 @@ import tensorflow as tf
 
 import gan_course
 from gan_course import data, losses, models, stability, training
-from gan_course.gan import build_gan
+from gan_course.gan import GAN, build_gan
 from gan_course.training import METRICS, draw_noise, generate
 
 BATCH = {"lean": 128, "recipe": stability.RECIPE.batch_size}  # lesson 03's BATCH_SIZE; the recipe's own
@@ -273,6 +277,36 @@ def op_types(name: str, images, steps: int = 20) -> dict:
     return shares
 
 
+def compare_per_call(name: str, k: int, rounds: int, steps: int) -> None:
+    """Keras' step with steps_per_execution 1 and ``k``: the median ratio of seconds per step."""
+    images = data.load_images("fashion_mnist", "train", verbose=False).images[:10_000]
+    runs = []
+    for per_call in (1, k):
+        built = build(name)  # the same networks, optimizers and loss, recompiled with steps_per_execution
+        gan = GAN(built.generator, built.discriminator, seed=0, ema=built.ema)
+        gan.compile(
+            d_optimizer=built.d_optimizer,
+            g_optimizer=built.g_optimizer,
+            loss=built.gan_loss,
+            steps_per_execution=per_call,
+        )
+        iterator = iter(data.make_dataset(images, BATCH[name], seed=0).repeat())
+        gan.make_train_function()
+        gan.train_function(iterator)
+        runs.append(lambda gan=gan, iterator=iterator: gan.train_function(iterator))
+    ratios = []
+    for i in range(rounds):
+        seconds = {}
+        for j in (0, 1) if i % 2 == 0 else (1, 0):
+            calls = steps // (1 if j == 0 else k)
+            seconds[j] = per_call(runs[j], calls) / (calls * (1 if j == 0 else k))
+        ratios.append(seconds[0] / seconds[1])
+    print(
+        f"{name}: steps_per_execution={k} vs 1, speed-up {statistics.median(ratios):.2f} "
+        f"(lowest {min(ratios):.2f}, highest {max(ratios):.2f}; {rounds} rounds of {steps} steps)"
+    )
+
+
 THREADS = ((0, 0), (2, 1), (1, 1), (1, 2))  # (intra-op, inter-op); 0 is TensorFlow's default
 
 
@@ -315,7 +349,12 @@ def main():
     parser.add_argument("--ops", action="store_true", help="op types' shares from TensorFlow's profiler")
     parser.add_argument("--threads", action="store_true", help="thread-pool settings, in fresh processes")
     parser.add_argument("--threads-child", type=int, nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--per-call", type=int, help="compare Keras' steps_per_execution=K with 1")
     args = parser.parse_args()
+    if args.per_call:
+        for name in args.models.split(","):
+            compare_per_call(name, args.per_call, args.rounds, args.calls)
+        return
     if args.threads_child:
         threads_child(*args.threads_child, args.calls)
         return
