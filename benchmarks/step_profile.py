@@ -281,14 +281,14 @@ def compare_per_call(name: str, k: int, rounds: int, steps: int) -> None:
     """Keras' step with steps_per_execution 1 and ``k``: the median ratio of seconds per step."""
     images = data.load_images("fashion_mnist", "train", verbose=False).images[:10_000]
     runs = []
-    for per_call in (1, k):
+    for each in (1, k):
         built = build(name)  # the same networks, optimizers and loss, recompiled with steps_per_execution
         gan = GAN(built.generator, built.discriminator, seed=0, ema=built.ema)
         gan.compile(
             d_optimizer=built.d_optimizer,
             g_optimizer=built.g_optimizer,
             loss=built.gan_loss,
-            steps_per_execution=per_call,
+            steps_per_execution=each,
         )
         iterator = iter(data.make_dataset(images, BATCH[name], seed=0).repeat())
         gan.make_train_function()
