@@ -147,12 +147,6 @@ def test_measure_throughput_counts_images():
         measure_throughput(gan, _images(100), batch_size=16, steps=4)
 
 
-def test_dcgan_registry_names_both_lesson_03_models():
-    assert set(models.DCGANS) == {"seed", "lean"}
-    build_g, build_d = models.DCGANS["lean"]
-    assert build_g is models.dcgan_lean_generator and build_d is models.dcgan_lean_discriminator
-
-
 @pytest.mark.slow
 def test_steps_per_execution_takes_the_same_steps_and_race_counts_them():
     # Keras' steps_per_execution (an option of GAN.compile) runs several train_steps per call from
@@ -176,3 +170,9 @@ def test_steps_per_execution_takes_the_same_steps_and_race_counts_them():
     before = int(gan.g_optimizer.iterations)
     measure_throughput(gan, _images(16 * 11), batch_size=16, steps=8)  # counts steps, not calls of 4
     assert int(gan.g_optimizer.iterations) == before + 3 + 8
+
+
+def test_dcgan_registry_names_both_lesson_03_models():
+    assert set(models.DCGANS) == {"seed", "lean"}
+    build_g, build_d = models.DCGANS["lean"]
+    assert build_g is models.dcgan_lean_generator and build_d is models.dcgan_lean_discriminator
