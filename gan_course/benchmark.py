@@ -47,7 +47,7 @@ class _StepCounter(keras.callbacks.Callback):
         self.steps = 0
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
+        self.steps = batch + 1  # Keras passes the last step of the call: several with steps_per_execution
 
 
 def race(
@@ -68,7 +68,8 @@ def race(
     between its turns: a turn calls Keras' own compiled step (``make_train_function``, what ``fit``
     calls once per batch) on the model's iterator until the slice's time is up, so no turn pays for a
     new ``fit`` or a refilled shuffle buffer. Each model's first step, which traces its step
-    function, runs before the clock starts. ``data`` is the images (N, H, W, C) in [-1, 1], or a dict
+    function, runs before the clock starts; a GAN compiled with Keras' ``steps_per_execution`` takes
+    that many steps per call, and ``steps`` counts them all. ``data`` is the images (N, H, W, C) in [-1, 1], or a dict
     with one array per model; ``batch_size`` an integer, or a dict with one per model.
 
     Conditional GANs (lesson 07) need ``labels``: one array, the labels of ``data`` (one class index
@@ -102,8 +103,9 @@ def race(
         iterators[name] = iter(datasets[name].repeat())
         gan.make_train_function()
         steps[name] = gan.train_function
-        steps[name](iterators[name])  # the first call traces the step: one step outside the clock, for every model
-    state = {name: {"steps": 1, "seconds": 0.0, "slices": 0} for name in gans}
+        steps[name](iterators[name])  # the first call traces the step: one call outside the clock, for every model
+    # A call takes gan.steps_per_execution steps (1 unless compiled with Keras' steps_per_execution).
+    state = {name: {"steps": gan.steps_per_execution, "seconds": 0.0, "slices": 0} for name, gan in gans.items()}
     while any(s["seconds"] < seconds for s in state.values()):
         for name, gan in gans.items():
             s = state[name]
@@ -113,7 +115,7 @@ def race(
             start = time.perf_counter()
             while time.perf_counter() - start < budget:
                 steps[name](iterators[name])
-                s["steps"] += 1
+                s["steps"] += gan.steps_per_execution
             s["seconds"] += time.perf_counter() - start
             s["slices"] += 1
             if after_slice is not None:  # outside the clock

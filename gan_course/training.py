@@ -453,13 +453,25 @@ def train(
             generator, discriminator, d_optimizer, g_optimizer, rng, spec.z_dim, (real, y), gan_loss, d_steps
         )
 
+    # A whole epoch runs in one call, its steps in a loop inside the graph: one host sync per epoch
+    # instead of four per step (plus Python's per-batch work). The same steps in the same order, so
+    # the same losses and weights as a Python loop over the batches (tests/test_training.py);
+    # benchmarks/step_profile.py --train measures what it buys.
+    @tf.function
+    def run_epoch(iterator, steps):
+        arrays = {key: tf.TensorArray(tf.float32, size=steps) for key in METRICS}
+        for i in tf.range(steps):
+            values = step(next(iterator))
+            arrays = {key: arrays[key].write(i, tf.cast(values[key], tf.float32)) for key in METRICS}
+        return {key: array.stack() for key, array in arrays.items()}
+
     history = History(steps_per_epoch=len(data) // batch_size, loss=gan_loss)
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         epoch_start = time.perf_counter()
-        for batch in dataset:
-            for key, value in step(batch).items():
-                history.steps[key].append(float(value))
+        values = run_epoch(iter(dataset), tf.constant(history.steps_per_epoch))
+        for key in METRICS:
+            history.steps[key].extend(values[key].numpy().tolist())
         history.seconds = time.perf_counter() - start
         if verbose:
             n = history.steps_per_epoch

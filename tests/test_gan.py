@@ -147,6 +147,31 @@ def test_measure_throughput_counts_images():
         measure_throughput(gan, _images(100), batch_size=16, steps=4)
 
 
+@pytest.mark.slow
+def test_steps_per_execution_takes_the_same_steps_and_race_counts_them():
+    # Keras' steps_per_execution (an option of GAN.compile) runs several train_steps per call from
+    # Python (issue 26): the same steps, so the same weights, moving average and epoch losses.
+    from gan_course.benchmark import measure_throughput, race
+
+    images = _images(128)
+    runs = []
+    for per_call in (1, 4):
+        g, d = _pair(3)
+        gan = GAN(g, d, seed=3, ema=0.9)
+        gan.compile(steps_per_execution=per_call)
+        logs = gan.fit(data.make_dataset(images, 16, seed=3), epochs=1, verbose=0).history
+        runs.append((logs, gan.generator.get_weights() + gan.discriminator.get_weights(), gan.sampler.get_weights()))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1] + runs[0][2], runs[1][1] + runs[1][2]):
+        np.testing.assert_array_equal(a, b)
+
+    state = race({"k4": gan}, images, 0.2, slice_seconds=0.1, batch_size=16)
+    assert state["k4"]["steps"] % 4 == 0 and state["k4"]["steps"] == int(gan.g_optimizer.iterations) - 8
+    before = int(gan.g_optimizer.iterations)
+    measure_throughput(gan, _images(16 * 11), batch_size=16, steps=8)  # counts steps, not calls of 4
+    assert int(gan.g_optimizer.iterations) == before + 3 + 8
+
+
 def test_dcgan_registry_names_both_lesson_03_models():
     assert set(models.DCGANS) == {"seed", "lean"}
     build_g, build_d = models.DCGANS["lean"]

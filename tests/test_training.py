@@ -148,3 +148,43 @@ def test_generate_in_batches_gives_the_samples_of_one_call():
         np.testing.assert_allclose(batched, whole, rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         training.generate(g, z, batch_size=0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", ["non_saturating", "wgan_clip"])
+def test_train_runs_an_epoch_in_one_call_with_the_per_step_loops_losses(loss):
+    # train() runs each epoch's steps in a loop inside one tf.function (issue 26); it must take
+    # exactly the steps of the Python loop over the batches it replaced: the same losses and
+    # weights, bitwise, here for a conditional pair, two D steps per G step and WGAN's clipping.
+    points = np.random.default_rng(0).normal(1, 0.5, (96, 2)).astype(np.float32)
+    labels = np.arange(96) % 3
+
+    def pair():
+        gan_course.setup(5, verbose=False)
+        return models.toy_generator(2, 2, hidden=(8,), n_classes=3), models.toy_discriminator(2, (8,), n_classes=3)
+
+    g, d = pair()
+    history = training.train(g, d, points, 2, 32, labels=labels, loss=loss, d_steps=2, seed=5, verbose=False)
+
+    g2, d2 = pair()  # the old body of train(): one compiled step per batch, four host syncs per step
+    d_opt, g_opt = training.default_optimizer(), training.default_optimizer()
+    training.build_optimizers(g2, d2, g_opt, d_opt)
+    rng, gan_loss = tf.random.Generator.from_seed(5), losses.get_loss(loss)
+
+    @tf.function
+    def step(batch):
+        real, y = batch
+        y = tf.reshape(tf.cast(y, "int32"), (-1, 1))
+        return training.gan_step(g2, d2, d_opt, g_opt, rng, 2, (real, y), gan_loss, 2)
+
+    per_step = {key: [] for key in training.METRICS}
+    dataset = data.make_dataset(points, 32, seed=5, labels=labels)
+    for _ in range(2):
+        for batch in dataset:
+            for key, value in step(batch).items():
+                per_step[key].append(float(value))
+    assert len(per_step["d_loss"]) == 6
+    for key in training.METRICS:
+        np.testing.assert_array_equal(history[key], per_step[key])
+    for a, b in zip(g.get_weights() + d.get_weights(), g2.get_weights() + d2.get_weights()):
+        np.testing.assert_array_equal(a, b)
