@@ -21,7 +21,8 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import viz
-from gan_course._checks import integer
+from gan_course._checks import finite, flag, integer
+from gan_course._checks import path as _path
 from gan_course.training import generate
 
 
@@ -49,6 +50,16 @@ def _check_inputs(model, z_width, n, labels, what: str):
         raise ValueError(f"{what}: {err}") from None
 
 
+def _labels(labels, n: int, what: str) -> np.ndarray:
+    """Class indices given at construction: whole numbers >= 0, one per ``what`` (checked again at fit)."""
+    arr = finite(labels, "labels")
+    if len(arr) != n or arr.size == 0:
+        raise ValueError(f"labels: give one label per {what} ({n}), got {len(arr)}")
+    if np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError("labels must be class indices (whole numbers >= 0), e.g. latent.class_rows(...)[1]")
+    return np.asarray(labels)
+
+
 def _sampler(model):
     """The network a callback samples from: the GAN's moving average of G when it keeps one (lesson 06)."""
     return getattr(model, "sampler", None) or model.generator
@@ -67,12 +78,13 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, z, every: int = 1, directory=None, show: bool = True, log_dir=None, ncols=None, labels=None):
         super().__init__()
-        self.z = np.asarray(z, dtype=np.float32)
+        self.z = finite(z, "z").astype(np.float32)
         if self.z.ndim != 2 or len(self.z) == 0:
             raise ValueError(f"z must have shape (n, z_dim) with n >= 1, got {self.z.shape}")
-        self.labels = None if labels is None else np.asarray(labels)
-        self.every, self.show, self.ncols = integer(every, "every", 1), show, ncols
-        self.directory = Path(directory) if directory else None
+        self.labels = None if labels is None else _labels(labels, len(self.z), "noise vectors")
+        self.every, self.show = integer(every, "every", 1), flag(show, "show")
+        self.ncols = integer(ncols, "ncols", 1, allow_none=True)
+        self.directory = Path(_path(directory, "directory")) if directory else None
         if self.directory is not None and self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory {self.directory} is a file: give a folder for the sample grids")
         self.writer = tf.summary.create_file_writer(str(Path(log_dir) / "samples")) if log_dir else None
@@ -425,16 +437,14 @@ class FIDTracker(keras.callbacks.Callback):
         from gan_course import metrics
 
         if not callable(extractor):
-            raise ValueError(
+            raise TypeError(
                 f"extractor must map images to features, e.g. features.load_classifier(); got {extractor!r}"
             )
         self.n_samples = integer(n_samples, "n_samples", 2)
         self.batch_size = integer(batch_size, "batch_size", 1)
-        self.real_stats = metrics.feature_statistics(metrics.check_features(real_features, "real features"))
-        self.labels = None if labels is None else np.asarray(labels)
-        if self.labels is not None and len(self.labels) != self.n_samples:
-            raise ValueError(f"labels: give one label per generated sample ({self.n_samples}), got {len(self.labels)}")
-        self.extractor, self.every, self.seed = extractor, integer(every, "every", 1), seed
+        self.real_stats = metrics.feature_statistics(metrics.check_features(real_features, "real_features"))
+        self.labels = None if labels is None else _labels(labels, self.n_samples, "generated sample")
+        self.extractor, self.every, self.seed = extractor, integer(every, "every", 1), integer(seed, "seed", 0)
         self.history: list[tuple[int, float]] = []
 
     def on_train_begin(self, logs=None):
