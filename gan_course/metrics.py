@@ -84,10 +84,10 @@ def _check_stats(mu, sigma, n: str):
             raise TypeError(f"{what} must be real numbers, got dtype {arr.dtype}")
     mu, sigma = mu.astype(np.float64), sigma.astype(np.float64)
     if mu.ndim != 1 or mu.size == 0:
-        raise ValueError(f"{m} (the mean) must be a vector of shape (d,), got {mu.shape}")
+        raise ValueError(f"{m}: the mean must be a vector of shape (d,), got {mu.shape}")
     if sigma.shape != (mu.size, mu.size):
         raise ValueError(
-            f"{s} (the covariance) must have shape ({mu.size}, {mu.size}) to match {m}, got {sigma.shape}"
+            f"{s}: the covariance must have shape ({mu.size}, {mu.size}) to match {m}, got {sigma.shape}"
             + (": for one dimension pass [[variance]]" if mu.size == 1 else "")
         )
     for what, arr in ((m, mu), (s, sigma)):

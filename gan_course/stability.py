@@ -86,10 +86,12 @@ class Recipe:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} ({_STABILISERS[name]}) must be an integer >= 1, got {value!r}")
-        if self.label_smoothing is not None:
-            _number(self.label_smoothing, "label_smoothing", "e.g. 0.1", low=0.0, high=0.5, low_open=True)
-        if self.r1 is not None:
-            _number(self.r1, "r1", "the R1 weight gamma, e.g. 10", low=0.0)
+        smoothing = self.label_smoothing
+        if smoothing is not None and not (_is_num(smoothing) and 0 < smoothing < 0.5):
+            raise ValueError(
+                f"label_smoothing: label smoothing must be a number in (0, 0.5), e.g. 0.1 (real target 0.9), "
+                f"got {smoothing!r}"
+            )
         if self.ema is not None:
             _number(self.ema, "ema", "a decay such as 0.999", low=0.0, high=1.0, low_open=True)
         if self.clipnorm is not None:

@@ -264,7 +264,7 @@ def _generate_args(generator, z, labels, training):
             if labels is None
             else "labels= were given but this generator takes no labels: leave labels out"
         )
-    if labels is not None:
+    if labels is not None and (not tf.is_tensor(labels) or tf.executing_eagerly()):
         y = _array(labels, "labels")
         if len(y) != len(arr):
             raise ValueError(f"labels: give one per row of z ({len(arr)}), got {len(y)}")
