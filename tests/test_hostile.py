@@ -906,6 +906,11 @@ add(
     lambda: conditional.ClassFidelity(0.5, np.ones(2), np.ones(2), np.eye(2)),
     correct(),
 )
+add(
+    "metrics.ModeCoverage:fields",
+    lambda: metrics.ModeCoverage(1, 2, 0.5, 0.1, np.array([3, 0])),
+    correct(lambda r: r.n_modes == 2),
+)
 
 # viz --------------------------------------------------------------------------------------------------------
 
