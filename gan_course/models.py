@@ -272,6 +272,16 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, *, spectr
     )
 
 
+def _network(model, name: str) -> keras.Model:
+    """``model`` if it is a Keras model, else a TypeError naming ``name`` (a bare layer has no ``layers``)."""
+    if not isinstance(_model(model, name), keras.Model):
+        raise TypeError(
+            f"{name} must be a Keras model, got the layer {type(model).__name__}: "
+            "wrap it, e.g. keras.Sequential([keras.Input(shape), layer])"
+        )
+    return model
+
+
 def _layer_macs(layer) -> int:
     """Forward multiply-adds of one Dense, Conv2D or Conv2DTranspose layer for one input (else 0).
 
@@ -298,7 +308,7 @@ def _layer_macs(layer) -> int:
 def forward_macs(model) -> int:
     """Multiply-adds of one forward pass for one input, summed over the model's layers
     (Dense and convolutions; the rest is negligible). Introduced in lesson 03."""
-    _model(model, "model")
+    _network(model, "model")
     return sum(_layer_macs(layer) for layer in model.layers)
 
 
@@ -318,7 +328,7 @@ def step_macs(generator, discriminator) -> int:
     """
     from gan_course.training import check_gan_pair
 
-    check_gan_pair(_model(generator, "generator"), _model(discriminator, "discriminator"))
+    check_gan_pair(_network(generator, "generator"), _network(discriminator, "discriminator"))
     return STEP_PASSES["generator"] * forward_macs(generator) + STEP_PASSES["discriminator"] * forward_macs(
         discriminator
     )
@@ -329,7 +339,7 @@ def describe(model) -> str:
 
     Shorter than ``model.summary()`` and stable across Keras versions. Introduced in lesson 03.
     """
-    _model(model, "model")
+    _network(model, "model")
     rows = [f"{'layer':<22}{'output shape':<20}{'params':>10}{'MACs':>14}"]
     for layer in model.layers:
         shape = str(tuple(layer.output.shape[1:]))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import keras
 import matplotlib
 
 matplotlib.use("Agg")
@@ -368,6 +369,8 @@ add(
 )
 for fn in (models.forward_macs, models.describe):
     not_model(f"models.{fn.__name__}", fn, lambda: {}, "model")
+for fn in (models.forward_macs, models.describe):
+    add(f"models.{fn.__name__}:model=layer", lambda f=fn: f(keras.layers.Dense(2)), clear("model", "keras.Sequential"))
 add("models.forward_macs:model=np.int64-built", lambda: models.forward_macs(O().G), correct(lambda r: r > 0))
 not_model("models.step_macs", models.step_macs, lambda: {"discriminator": O().D}, "generator")
 not_model("models.step_macs", models.step_macs, lambda: {"generator": O().G}, "discriminator")
