@@ -437,7 +437,7 @@ class FIDTracker(keras.callbacks.Callback):
         from gan_course import metrics
 
         if not callable(extractor):
-            raise TypeError(
+            raise ValueError(
                 f"extractor must map images to features, e.g. features.load_classifier(); got {extractor!r}"
             )
         self.n_samples = integer(n_samples, "n_samples", 2)
