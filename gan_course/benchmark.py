@@ -13,7 +13,15 @@ import keras
 import numpy as np
 
 from gan_course._checks import integer
+from gan_course.arrays import check_images
 from gan_course.data import make_dataset
+
+
+def _compiled_gan(gan, name: str) -> None:
+    from gan_course.gan import GAN
+
+    if not isinstance(gan, GAN) or not hasattr(gan, "gan_loss"):
+        raise TypeError(f"{name} must be a compiled gan_course GAN (gan.build_gan(G, D)), got {type(gan).__name__}")
 
 
 def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> float:
@@ -24,6 +32,12 @@ def measure_throughput(gan, images, batch_size: int = 128, steps: int = 30) -> f
     Introduced in lesson 03.
     """
     batch_size, steps = integer(batch_size, "batch_size", 1), integer(steps, "steps", 1)
+    _compiled_gan(gan, "gan")
+    sample_shape = tuple(gan.spec.sample_shape)
+    if np.ndim(images) != 1 + len(sample_shape):
+        raise ValueError(f"images must be samples of shape (N, *{sample_shape}) for this GAN, got {np.shape(images)}")
+    if len(sample_shape) == 3:
+        images = check_images(images, "images", shape=sample_shape)
     need = batch_size * (steps + 3)
     if len(images) < need:
         raise ValueError(

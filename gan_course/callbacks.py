@@ -14,8 +14,6 @@ import math
 import os
 import re
 import shutil
-import socket
-import time
 import uuid
 from pathlib import Path
 
@@ -25,7 +23,11 @@ import numpy as np
 import tensorflow as tf
 
 from gan_course import viz
-from gan_course._checks import integer, number
+from gan_course._checks import finite, flag, integer, number
+from gan_course._checks import path as _path
+from gan_course._writer import claim as _claim
+from gan_course._writer import pid_alive as _pid_alive
+from gan_course._writer import release as _release
 from gan_course.training import generate
 
 
@@ -53,6 +55,16 @@ def _check_inputs(model, z_width, n, labels, what: str):
         raise ValueError(f"{what}: {err}") from None
 
 
+def _labels(labels, n: int, what: str) -> np.ndarray:
+    """Class indices given at construction: whole numbers >= 0, one per ``what`` (checked again at fit)."""
+    arr = finite(labels, "labels")
+    if len(arr) != n or arr.size == 0:
+        raise ValueError(f"labels: give one label per {what} ({n}), got {len(arr)}")
+    if np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError("labels must be class indices (whole numbers >= 0), e.g. latent.class_rows(...)[1]")
+    return np.asarray(labels)
+
+
 def _sampler(model):
     """The network a callback samples from: the GAN's moving average of G when it keeps one (lesson 06)."""
     return getattr(model, "sampler", None) or model.generator
@@ -71,12 +83,13 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, z, every: int = 1, directory=None, show: bool = True, log_dir=None, ncols=None, labels=None):
         super().__init__()
-        self.z = np.asarray(z, dtype=np.float32)
+        self.z = finite(z, "z").astype(np.float32)
         if self.z.ndim != 2 or len(self.z) == 0:
             raise ValueError(f"z must have shape (n, z_dim) with n >= 1, got {self.z.shape}")
-        self.labels = None if labels is None else np.asarray(labels)
-        self.every, self.show, self.ncols = integer(every, "every", 1), show, ncols
-        self.directory = Path(directory) if directory else None
+        self.labels = None if labels is None else _labels(labels, len(self.z), "noise vectors")
+        self.every, self.show = integer(every, "every", 1), flag(show, "show")
+        self.ncols = integer(ncols, "ncols", 1, allow_none=True)
+        self.directory = Path(_path(directory, "directory")) if directory else None
         if self.directory is not None and self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory {self.directory} is a file: give a folder for the sample grids")
         self.writer = tf.summary.create_file_writer(str(Path(log_dir) / "samples")) if log_dir else None
@@ -302,90 +315,6 @@ def list_checkpoints(directory) -> list[tuple[int, Path]]:
     return sorted((int(m.group(1)), directory / m.group(0)[: -len(".index")]) for m in matches if m)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-try:
-    import fcntl
-except ImportError:  # Windows has no flock: there a folder is not claimed
-    fcntl = None
-
-_HELD: dict[str, tuple[int, Path]] = {}  # folders this process claims -> (open lock file, its path)
-
-
-def _claim(directory: Path, signature: list[str]) -> None:
-    """Claim ``directory`` for this process, or raise a ValueError naming the live run that holds it.
-
-    The claim is a ``flock`` on ``directory/.writer`` (which says who holds it): the kernel drops it when its
-    process dies, even by SIGKILL, so only a dead run's claim is taken over. The same process may claim again
-    (a second ``fit``, a new Checkpoint on its folder, a ``fit`` that raised: Keras then skips on_train_end).
-    """
-    key, lock = str(directory.resolve()), directory / ".writer"
-
-    def same_file(fd):  # False once the holder released it (removing the file) or the folder was deleted
-        try:
-            return os.fstat(fd).st_ino == os.stat(lock).st_ino
-        except FileNotFoundError:
-            return False
-
-    def holder(fd):  # who holds it, as the file says ({} while its holder is still writing it)
-        try:
-            return json.loads(os.pread(fd, os.fstat(fd).st_size, 0) or b"{}")
-        except ValueError:
-            return {}
-
-    if key in _HELD and same_file(_HELD[key][0]):
-        return
-    if key in _HELD:  # the folder was deleted (and made again) under our claim: claim the new one
-        os.close(_HELD.pop(key)[0])
-    if fcntl is None:
-        return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        while True:
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                other = holder(fd)
-                os.close(fd)
-                same = "the same" if other.get("signature") == signature else "another"
-                raise ValueError(
-                    f"{directory} is in use by another run (process {other.get('pid', '?')} on {other.get('host')}, "
-                    f"started {other.get('started')}, {same} architecture): two runs in one folder overwrite each "
-                    "other's checkpoints. Wait for that run to finish (a notebook whose fit was interrupted keeps it "
-                    "until its kernel restarts), or give this one another folder"
-                ) from None
-            if same_file(fd):
-                break
-            os.close(fd)
-    except OSError as err:
-        raise OSError(
-            err.errno, f"cannot write into {directory} ({err.strerror}): give Checkpoint a folder you can write to"
-        ) from err
-    old = holder(fd)
-    if old.get("pid") not in (None, os.getpid()):
-        print(f"{directory}: taking over from process {old['pid']} on {old.get('host')}, which has stopped")
-    mine = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, json.dumps({**mine, "signature": signature}).encode(), 0)
-    _HELD[key] = (fd, lock)
-
-
-def _release(directory: Path) -> None:
-    fd, lock = _HELD.pop(str(directory.resolve()), (None, None))
-    if fd is not None:
-        lock.unlink(missing_ok=True)  # before unlocking: a waiting claimant then finds the file gone and reopens
-        os.close(fd)
-
-
 class Checkpoint(keras.callbacks.Callback):
     """Save the GAN after every epoch to ``directory/epoch-NNNN``, keeping the last ``keep`` of this run.
 
@@ -556,11 +485,9 @@ class FIDTracker(keras.callbacks.Callback):
             )
         self.n_samples = integer(n_samples, "n_samples", 2)
         self.batch_size = integer(batch_size, "batch_size", 1)
-        self.real_stats = metrics.feature_statistics(metrics.check_features(real_features, "real features"))
-        self.labels = None if labels is None else np.asarray(labels)
-        if self.labels is not None and len(self.labels) != self.n_samples:
-            raise ValueError(f"labels: give one label per generated sample ({self.n_samples}), got {len(self.labels)}")
-        self.extractor, self.every, self.seed = extractor, integer(every, "every", 1), seed
+        self.real_stats = metrics.feature_statistics(metrics.check_features(real_features, "real_features"))
+        self.labels = None if labels is None else _labels(labels, self.n_samples, "generated sample")
+        self.extractor, self.every, self.seed = extractor, integer(every, "every", 1), integer(seed, "seed", 0)
         self.history: list[tuple[int, float]] = []
 
     def on_train_begin(self, logs=None):

@@ -490,8 +490,8 @@ def image_results(path=None) -> list[dict]:
     not a finite number) is refused naming the file, line and column; a nan KL is kept (the summary
     says which seeds lack it). Introduced in lesson 04.
     """
-    from gan_course._checks import finite  # a nan share or time is damage, not a result
+    from gan_course._checks import finite_text  # a nan share or time is damage, not a result
 
     path = IMAGE_RESULTS_CSV if path is None else path
-    columns = {**_IMAGE_COLUMNS, "largest_share": finite, "seconds": finite}
+    columns = {**_IMAGE_COLUMNS, "largest_share": finite_text, "seconds": finite_text}
     return experiments.read_results(path, columns, f"python benchmarks/image_collapse.py --out {path}")

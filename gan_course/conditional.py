@@ -19,7 +19,7 @@ import scipy.spatial
 from keras import layers
 
 from gan_course._checks import array as _array
-from gan_course.data import class_indices
+from gan_course.data import check_images, class_indices
 from gan_course.metrics import check_features, fid_from_features
 from gan_course.models import LOGIT_DTYPE
 
@@ -228,6 +228,8 @@ def interpolate_classes(generator, z, class_a: int, class_b: int, steps: int = 8
     z = _array(z, "z").astype(np.float32)
     if z.size != z_dim:
         raise ValueError(f"z must be one noise vector of length {z_dim} (the generator's z_dim), got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("z contains NaN or Inf: draw finite noise, e.g. np.random.default_rng(0).normal(size=z_dim)")
     rows = np.asarray(embedding.embeddings)
     t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
     vectors = ((1 - t) * rows[a] + t * rows[b]).astype(np.float32)
@@ -351,6 +353,8 @@ def class_fidelity(classifier, images, requested, n_classes: int = 10, class_nam
     images = _array(images, "images")
     if images.ndim < 2:
         raise ValueError(f"images must be a batch (N, H, W, C), got shape {images.shape}")
+    if images.ndim == 4:  # in [-1, 1], finite, float: what the classifier was trained on
+        images = check_images(images, "images")
     requested = _labels(requested, "requested", n_classes, len(images))
     return class_fidelity_from_logits(np.asarray(classifier.logits(images)), requested, n_classes, class_names)
 

@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from gan_course._checks import integer
+from gan_course._checks import flag, integer
 
 #: The course repository: the Colab and GitHub badges (README, lessons' first cells), the Setup cells'
 #: install line and pyproject.toml's [project.urls] name it. The Setup cells cannot import this module
@@ -90,6 +90,7 @@ def setup(seed: int = 42, quiet: bool = True, verbose: bool = True, deterministi
     cannot turn determinism off again, so choose before the first ``setup``). Introduced in lesson 01.
     """
     seed = integer(seed, "seed", 0)
+    quiet, verbose = flag(quiet, "quiet"), flag(verbose, "verbose")
     if deterministic is not None and not isinstance(deterministic, bool):
         raise ValueError(f"deterministic must be True, False or None (on when there is no GPU), got {deterministic!r}")
     seed = int(seed)

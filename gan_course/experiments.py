@@ -212,7 +212,7 @@ def write_results(path, rows: list) -> str:
     return path
 
 
-_KINDS = {int: "a whole number", float: "a number", str: "text", _checks.finite: "a finite number"}
+_KINDS = {int: "a whole number", float: "a number", str: "text", _checks.finite_text: "a finite number"}
 
 
 def read_results(path, columns: dict, command: str) -> list[dict]:

@@ -17,7 +17,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course._checks import integer
+from gan_course._checks import array as _array
+from gan_course._checks import fraction, integer, number
 from gan_course.data import check_images, class_indices
 from gan_course.losses import LOSSES, get_loss
 from gan_course.training import (
@@ -72,11 +73,9 @@ class GAN(keras.Model):
                 f"the GAN is built {needs}: use gan.build_gan (it picks scaled.ScaledGAN) or scaled.ScaledGAN, "
                 "which checks what these set-ups need (lesson 10)"
             )
-        if ema is not None and (isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 < ema < 1):
-            raise ValueError(
-                f"ema (the moving average's decay) must be a number in (0, 1) such as 0.999, or None; got {ema!r}"
-            )
-        self.ema = None if ema is None else float(ema)
+        if ema is not None:
+            ema = fraction(ema, "ema (the moving average's decay)", 0.0, 1.0, "()", ": e.g. 0.999, or None")
+        self.ema = ema
         self.generator = generator
         self.discriminator = discriminator
         self.generator_ema = None
@@ -136,8 +135,7 @@ class GAN(keras.Model):
         ``loss`` is a ``losses.GANLoss`` or its name. Other arguments go to Keras' ``compile``.
         """
         gan_loss = get_loss(loss)
-        d_optimizer = d_optimizer or default_optimizer()
-        g_optimizer = g_optimizer or default_optimizer()
+        d_optimizer, g_optimizer = _optimizer(d_optimizer, "d_optimizer"), _optimizer(g_optimizer, "g_optimizer")
         if d_optimizer is g_optimizer:
             raise ValueError(
                 "d_optimizer and g_optimizer are the same object: each network needs its own optimizer (its own "
@@ -229,6 +227,10 @@ class GAN(keras.Model):
             raise RuntimeError("call gan.compile(...) before gan.fit(...)")
         if kwargs.get("batch_size") is not None:
             kwargs["batch_size"] = integer(kwargs["batch_size"], "batch_size", 1)
+        if "epochs" in kwargs:
+            kwargs["epochs"] = integer(kwargs["epochs"], "epochs", 1)
+        if x is None:
+            raise ValueError("x (the training data) is missing: call fit(images) or fit(dataset)")
         if isinstance(x, tf.data.Dataset):
             if y is not None:
                 raise ValueError("a tf.data pipeline carries its own labels: pass fit(dataset), not fit(dataset, y)")
@@ -236,7 +238,10 @@ class GAN(keras.Model):
             self._check_spec(x.element_spec)
             x = x.map(self._checked_batch)
         elif x is not None:
-            x = self.check_data(np.asarray(x))
+            x = _array(x, "x (the training data)")
+            if x.ndim < 2:
+                raise ValueError(f"x (the training data) must be samples (N, H, W, C) or (N, d), got shape {x.shape}")
+            x = self.check_data(x)
             if (y is not None) != self.conditional:
                 raise ValueError(self._label_mismatch(y is not None))
             if y is not None:
@@ -401,6 +406,23 @@ def _scaling_needed(generator, discriminator, jit_compile=False) -> str:
     return ""
 
 
+def _optimizer(value, name: str):
+    """An optimizer for compile: None gives ``default_optimizer()``, a name a fresh ``make_optimizer(name)``."""
+    if value is None:
+        return default_optimizer()
+    if isinstance(value, str):
+        try:
+            return make_optimizer(value)
+        except ValueError as err:
+            raise ValueError(f"{name}: {err}") from None
+    if not isinstance(value, keras.optimizers.Optimizer):
+        raise TypeError(
+            f"{name} must be a Keras optimizer or a name such as 'adam', got {value!r}: "
+            "e.g. training.default_optimizer()"
+        )
+    return value
+
+
 def build_gan(
     generator,
     discriminator,
@@ -429,6 +451,9 @@ def build_gan(
     there, and with mixed-precision networks, it returns a ``scaled.ScaledGAN``.
     Introduced in lesson 03.
     """
+    for name, rate in (("lr", lr), ("d_lr", d_lr), ("g_lr", g_lr)):
+        if rate is not None and not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+            number(rate, f"{name} (a learning rate)", positive=True)
     settings = {"beta_1": beta_1, "beta_2": beta_2, "clipnorm": clipnorm}
     make_optimizer(optimizer, 1.0, **settings)  # every setting checked before anything is built
     cls = GAN

@@ -105,6 +105,7 @@ def class_rows(z_dim: int, n_classes: int, per_class: int = 8, seed: int = 0):
     """
     for name, value in (("z_dim", z_dim), ("n_classes", n_classes), ("per_class", per_class)):
         _integer(value, name, 1)
+    seed = _integer(seed, "seed", 0)
     z_row = np.random.default_rng(seed).normal(size=(int(per_class), int(z_dim))).astype(np.float32)
     z = np.tile(z_row, (int(n_classes), 1))
     labels = np.repeat(np.arange(int(n_classes), dtype=np.int32), int(per_class))

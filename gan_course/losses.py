@@ -24,7 +24,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import tensorflow as tf
+
+from gan_course._checks import model as _model
+from gan_course._checks import number as _number
 
 
 def discriminator_loss(real_logits, fake_logits):
@@ -33,9 +37,21 @@ def discriminator_loss(real_logits, fake_logits):
     The sum of the two terms, so a discriminator that cannot tell real from fake
     (D = 1/2 everywhere) scores ``2 log 2 = log 4 ≈ 1.386``. Introduced in lesson 02.
     """
+    real_logits, fake_logits = _logits(real_logits, "real_logits"), _logits(fake_logits, "fake_logits")
     real_term = tf.reduce_mean(tf.nn.softplus(-real_logits))
     fake_term = tf.reduce_mean(tf.nn.softplus(fake_logits))
     return real_term + fake_term
+
+
+def _logits(values, name: str):
+    """D's outputs as a float tensor (tensors pass through), or a TypeError naming ``name``."""
+    if tf.is_tensor(values):
+        if not values.dtype.is_floating:
+            raise TypeError(f"{name} must be D's float outputs, got a {values.dtype.name} tensor: cast it to float32")
+        return values
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be D's outputs (an array or tensor of logits), got {type(values).__name__}")
+    return tf.convert_to_tensor(values, dtype=tf.float32)
 
 
 def _generator_loss_minimax(fake_logits):
@@ -53,6 +69,7 @@ def generator_loss_non_saturating(fake_logits):
     Same fixed point as the minimax loss, but its logit gradient ``D(G(z)) - 1`` is
     close to -1 when D rejects the fakes, so the generator keeps learning. Introduced in lesson 01.
     """
+    fake_logits = _logits(fake_logits, "fake_logits")
     return tf.reduce_mean(tf.nn.softplus(-fake_logits))
 
 
@@ -98,6 +115,8 @@ class GANLoss:
     score_reference: float | None = None
 
     def __post_init__(self):
+        if not isinstance(self.name, str):
+            raise ValueError(f"GANLoss name must be a string such as 'my_loss', got {self.name!r}")
         if self.output not in _OUTPUTS:
             raise ValueError(f"GANLoss output must be one of {_OUTPUTS}, got {self.output!r}")
         for name in ("discriminator", "generator"):
@@ -153,6 +172,23 @@ def _interpolate(real, fake, alpha):
     return real + alpha * (tf.cast(fake, real.dtype) - real)
 
 
+def _penalty_args(discriminator, real, fake, weight, name: str) -> float:
+    """A penalty's checks, done in Python (once per trace): D is a model, real and fake match, the weight is >= 0."""
+    _model(discriminator, "discriminator")
+    first = lambda x: x[0] if isinstance(x, (list, tuple)) else x  # noqa: E731 - [x, y] of a conditional D
+    real_shape, fake_shape = getattr(first(real), "shape", None), getattr(first(fake), "shape", None)
+    if (
+        real_shape is not None
+        and fake_shape is not None
+        and not tf.TensorShape(real_shape).is_compatible_with(fake_shape)
+    ):
+        raise ValueError(
+            f"real and fake must have the same shape (one fake per real sample), got {tuple(real_shape)} and "
+            f"{tuple(fake_shape)}"
+        )
+    return _number(weight, name, minimum=0.0)
+
+
 def gradient_penalty(discriminator, real, fake, weight: float = 10.0):
     """WGAN-GP penalty, weight · mean (‖∇D(x̂)‖ - 1)² at random points x̂ between real and fake.
 
@@ -161,9 +197,11 @@ def gradient_penalty(discriminator, real, fake, weight: float = 10.0):
     same labels y: only the samples are mixed, and the gradient is taken with respect to them.
     Introduced in lesson 04.
     """
+    weight = _penalty_args(discriminator, real, fake, weight, "weight")
     labels = None
     if isinstance(real, (list, tuple)):
         (real, labels), (fake, _) = real, fake
+    real = tf.convert_to_tensor(real)
     shape = tf.concat([tf.shape(real)[:1], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
     mixed = _interpolate(real, fake, tf.random.uniform(shape, dtype=real.dtype))
     with tf.GradientTape() as tape:
@@ -179,8 +217,7 @@ def wgan_gp(weight: float = 10.0) -> GANLoss:
 
     Introduced in lesson 04.
     """
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
-        raise ValueError(f"the gradient-penalty weight must be a number >= 0 (the paper uses 10), got {weight!r}")
+    weight = _positive(weight, "the gradient-penalty weight", "the paper uses 10", allow_zero=True)
     return GANLoss(
         "wgan_gp",
         _critic_loss_wasserstein,
@@ -197,8 +234,8 @@ def wgan_gp(weight: float = 10.0) -> GANLoss:
 
 
 def _positive(value, what: str, example: str, allow_zero: bool = False) -> float:
-    ok = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
-    if not ok or value < 0 or (value == 0 and not allow_zero):
+    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
+    if not ok or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         least = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{what} must be a number {least} ({example}), got {value!r}")
     return float(value)
@@ -266,6 +303,7 @@ def _input_gradients(discriminator, inputs):
     labels = None
     if isinstance(inputs, (list, tuple)):
         inputs, labels = inputs
+    inputs = tf.convert_to_tensor(inputs)
     with tf.GradientTape() as tape:
         tape.watch(inputs)
         scores = discriminator(inputs if labels is None else [inputs, labels], training=True)
@@ -280,6 +318,7 @@ def r1_penalty(discriminator, real, fake=None, gamma: float = 10.0):
     is that of ``GANLoss.penalty``); a conditional D's ``[x, y]`` is differentiated with respect to x.
     Introduced in lesson 06.
     """
+    gamma = _penalty_args(discriminator, real, real if fake is None else fake, gamma, "gamma")
     grads = _input_gradients(discriminator, real)
     return 0.5 * gamma * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
@@ -309,8 +348,8 @@ def with_label_smoothing(loss, smoothing: float = 0.1) -> GANLoss:
     Introduced in lesson 06.
     """
     loss = get_loss(loss)
-    ok = not isinstance(smoothing, bool) and isinstance(smoothing, (int, float)) and 0 < smoothing < 0.5
-    if not ok:
+    ok = not isinstance(smoothing, (bool, np.bool_)) and isinstance(smoothing, (int, float, np.integer, np.floating))
+    if not ok or not 0 < smoothing < 0.5:
         raise ValueError(f"label smoothing must be a number in (0, 0.5), e.g. 0.1 (real target 0.9), got {smoothing!r}")
     if not loss.bce:
         raise ValueError(

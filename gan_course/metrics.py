@@ -76,21 +76,23 @@ def _finite_result(value: float, what: str, scale: float) -> float:
     return float(value)
 
 
-def _check_stats(mu, sigma, name: str):
-    mu, sigma = _array(mu, f"{name}: the mean"), _array(sigma, f"{name}: the covariance")
-    for what, arr in (("mean", mu), ("covariance", sigma)):
+def _check_stats(mu, sigma, n: str):
+    m, s = f"mu{n}", f"sigma{n}"
+    mu, sigma = _array(mu, f"{m} (the mean)"), _array(sigma, f"{s} (the covariance)")
+    for what, arr in ((m, mu), (s, sigma)):
         if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-            raise TypeError(f"{name}: the {what} must be real numbers, got dtype {arr.dtype}")
+            raise TypeError(f"{what} must be real numbers, got dtype {arr.dtype}")
     mu, sigma = mu.astype(np.float64), sigma.astype(np.float64)
     if mu.ndim != 1 or mu.size == 0:
-        raise ValueError(f"{name}: the mean must be a vector of shape (d,), got {mu.shape}")
+        raise ValueError(f"{m}: the mean must be a vector of shape (d,), got {mu.shape}")
     if sigma.shape != (mu.size, mu.size):
         raise ValueError(
-            f"{name}: the covariance must have shape ({mu.size}, {mu.size}) to match the mean, got {sigma.shape}"
+            f"{s}: the covariance must have shape ({mu.size}, {mu.size}) to match {m}, got {sigma.shape}"
             + (": for one dimension pass [[variance]]" if mu.size == 1 else "")
         )
-    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(sigma))):
-        raise ValueError(f"{name}: mean or covariance contain NaN or Inf")
+    for what, arr in ((m, mu), (s, sigma)):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{what} contains NaN or Inf: compute it from finite features")
     return mu, (sigma + sigma.T) / 2
 
 
@@ -119,11 +121,11 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps: float = 1e-6) -> float:
     sigma2 L has as many negative eigenvalues as sigma2, so that check costs nothing.)
     Introduced in lesson 05.
     """
-    mu1, sigma1 = _check_stats(mu1, sigma1, "first distribution")
-    mu2, sigma2 = _check_stats(mu2, sigma2, "second distribution")
+    mu1, sigma1 = _check_stats(mu1, sigma1, "1")
+    mu2, sigma2 = _check_stats(mu2, sigma2, "2")
     eps = _number(eps, "eps", minimum=0.0)
     if mu1.shape != mu2.shape:
-        raise ValueError(f"the two distributions have different dimensions: {mu1.size} and {mu2.size}")
+        raise ValueError(f"mu1 and mu2 have different dimensions: {mu1.size} and {mu2.size}: use one extractor")
     size1 = max(np.linalg.norm(sigma1), np.finfo(float).tiny)
     size2 = max(np.linalg.norm(sigma2), np.finfo(float).tiny)
     try:
@@ -165,10 +167,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps: float = 1e-6) -> float:
 def frechet_distance_sqrtm(mu1, sigma1, mu2, sigma2) -> float:
     """The textbook route through ``scipy.linalg.sqrtm``: the reference that the tests and
     benchmarks/fid_speed.py compare ``frechet_distance`` against. Introduced in lesson 05."""
-    mu1, sigma1 = _check_stats(mu1, sigma1, "first distribution")
-    mu2, sigma2 = _check_stats(mu2, sigma2, "second distribution")
+    mu1, sigma1 = _check_stats(mu1, sigma1, "1")
+    mu2, sigma2 = _check_stats(mu2, sigma2, "2")
     if mu1.shape != mu2.shape:
-        raise ValueError(f"the two distributions have different dimensions: {mu1.size} and {mu2.size}")
+        raise ValueError(f"mu1 and mu2 have different dimensions: {mu1.size} and {mu2.size}: use one extractor")
     for which, sigma in (("first", sigma1), ("second", sigma2)):
         eigenvalues, size = np.linalg.eigvalsh(sigma), max(np.linalg.norm(sigma), np.finfo(float).tiny)
         if eigenvalues[0] < -_PSD_TOLERANCE * size:
@@ -287,8 +289,8 @@ def feature_statistics(features) -> tuple[np.ndarray, np.ndarray]:
 
 def fid_from_features(real_features, fake_features) -> float:
     """Fréchet distance between the Gaussians fitted to two feature sets (N, d). Introduced in lesson 05."""
-    real = check_features(real_features, "real features")
-    fake = check_features(fake_features, "generated features")
+    real = check_features(real_features, "real_features")
+    fake = check_features(fake_features, "fake_features")
     _same_dimension(real, fake)
     return frechet_distance(*feature_statistics(real), *feature_statistics(fake))
 
@@ -313,8 +315,8 @@ def kid(real_features, fake_features, subsets: int = 100, subset_size: int = 100
     subsets = _integer(subsets, "subsets", minimum=1)
     subset_size = _integer(subset_size, "subset_size", minimum=2)
     seed = _integer(seed, "seed", minimum=0)
-    real = check_features(real_features, "real features").astype(np.float64)
-    fake = check_features(fake_features, "generated features").astype(np.float64)
+    real = check_features(real_features, "real_features").astype(np.float64)
+    fake = check_features(fake_features, "fake_features").astype(np.float64)
     _same_dimension(real, fake)
     for what, arr in (("real", real), ("generated", fake)):
         if len(arr) < subset_size:
@@ -390,8 +392,8 @@ def precision_recall(real_features, fake_features, k: int = 3) -> tuple[float, f
     Introduced in lesson 05.
     """
     k = _integer(k, "k", minimum=1)
-    real = check_features(real_features, "real features").astype(np.float64)
-    fake = check_features(fake_features, "generated features").astype(np.float64)
+    real = check_features(real_features, "real_features").astype(np.float64)
+    fake = check_features(fake_features, "fake_features").astype(np.float64)
     _same_dimension(real, fake)
     if k >= min(len(real), len(fake)):
         raise ValueError(

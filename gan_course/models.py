@@ -17,7 +17,10 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from gan_course._checks import integer, number
+from gan_course._checks import flag, integer, number
+from gan_course._checks import model as _model
+from gan_course._checks import shape as _shape
+from gan_course._checks import units as _units
 
 #: The dtype of every course discriminator's last layer: its logit stays float32 under a
 #: mixed-precision policy (Keras' advice for a model's output; lesson 10). Under the default
@@ -29,11 +32,8 @@ def _check_z_dim(z_dim) -> int:
     return integer(z_dim, "z_dim", 1)
 
 
-def _check_shape(shape, what: str) -> tuple:
-    shape = tuple(shape)
-    if not shape or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0 for s in shape):
-        raise ValueError(f"{what} must be a tuple of positive integers such as (28, 28, 1), got {shape!r}")
-    return tuple(int(s) for s in shape)
+def _check_shape(shape, what: str, rank: int | None = None) -> tuple:
+    return _shape(shape, what, rank)
 
 
 def mlp_generator(z_dim: int = 100, image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model:
@@ -44,6 +44,7 @@ def mlp_generator(z_dim: int = 100, image_shape=(28, 28, 1), hidden: int = 128) 
     """
     z_dim = _check_z_dim(z_dim)
     image_shape = _check_shape(image_shape, "image_shape")
+    hidden = integer(hidden, "hidden", 1)
     return keras.Sequential(
         [
             keras.Input((z_dim,)),
@@ -63,6 +64,7 @@ def mlp_discriminator(image_shape=(28, 28, 1), hidden: int = 128) -> keras.Model
     stable), so the output is the logit l with D(x) = sigmoid(l). Introduced in lesson 02.
     """
     image_shape = _check_shape(image_shape, "image_shape")
+    hidden = integer(hidden, "hidden", 1)
     return keras.Sequential(
         [
             keras.Input(image_shape),
@@ -83,7 +85,10 @@ def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32), *, n_classe
     Introduced in lesson 01.
     """
     z_dim = _check_z_dim(z_dim)
-    out_dim = _check_shape((out_dim,), "out_dim")[0]
+    out_dim = integer(out_dim, "out_dim", 1)
+    hidden = _units(hidden, "hidden")
+    if n_classes is not None:
+        n_classes = _n_classes(n_classes)
     if n_classes is None:
         stack = [keras.Input((z_dim,))]
         stack += [layers.Dense(h, activation="relu") for h in hidden]
@@ -96,9 +101,14 @@ def toy_generator(z_dim: int = 1, out_dim: int = 1, hidden=(32, 32), *, n_classe
     return keras.Model([z, y], layers.Dense(out_dim)(h), name="conditional_toy_generator")
 
 
-def _one_hot(y, n_classes):
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+def _n_classes(n_classes) -> int:
+    if isinstance(n_classes, (bool, np.bool_)) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2 (the number of labels), got {n_classes!r}")
+    return int(n_classes)
+
+
+def _one_hot(y, n_classes):
+    n_classes = _n_classes(n_classes)
     return layers.CategoryEncoding(num_tokens=int(n_classes), output_mode="one_hot")(y)
 
 
@@ -118,10 +128,12 @@ def toy_discriminator(
     appends the batch's feature spread (``MinibatchStdDev``). With ``n_classes``, a conditional
     discriminator: ``[x, y]``, the one-hot label concatenated after the remedies.
     """
-    if not isinstance(minibatch_std, bool):
-        raise ValueError(f"minibatch_std must be True or False, got {minibatch_std!r}")
+    minibatch_std = flag(minibatch_std, "minibatch_std")
     instance_noise = number(instance_noise, "instance_noise", minimum=0.0)
-    stack = [keras.Input(_check_shape((in_dim,), "in_dim"))]
+    hidden = _units(hidden, "hidden")
+    if n_classes is not None:
+        n_classes = _n_classes(n_classes)
+    stack = [keras.Input((integer(in_dim, "in_dim", 1),))]
     if instance_noise > 0:
         stack.append(layers.GaussianNoise(instance_noise))
     if minibatch_std:
@@ -141,10 +153,19 @@ def toy_discriminator(
 
 
 def _dcgan_start(image_shape) -> tuple[int, int, int]:
-    h, w, c = _check_shape(image_shape, "image_shape")
+    h, w, c = _check_shape(image_shape, "image_shape", rank=3)
     if h % 4 or w % 4:
-        raise ValueError(f"DCGAN builders need height and width divisible by 4 (28 or 32), got {image_shape}")
+        raise ValueError(
+            f"image_shape must have height and width divisible by 4 for DCGAN builders (28 or 32), got {image_shape}"
+        )
     return h // 4, w // 4, c
+
+
+def _width(width) -> int:
+    width = integer(width, "width", 1)
+    if width < 2:
+        raise ValueError(f"width must be an integer >= 2 (the first block has width // 2 channels), got {width}")
+    return width
 
 
 def dcgan_seed_generator(z_dim: int = 100, image_shape=(28, 28, 1)) -> keras.Model:
@@ -204,6 +225,7 @@ def dcgan_lean_generator(z_dim: int = 100, image_shape=(28, 28, 1), width: int =
     """
     z_dim = _check_z_dim(z_dim)
     h, w, c = _dcgan_start(image_shape)
+    width = _width(width)
     return keras.Sequential(
         [
             keras.Input((z_dim,)),
@@ -230,8 +252,8 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, *, spectr
     stretches its input by at most 1. Introduced in lesson 03.
     """
     _dcgan_start(image_shape)
-    if not isinstance(spectral_norm, bool):
-        raise ValueError(f"spectral_norm must be True or False, got {spectral_norm!r}")
+    width = _width(width)
+    spectral_norm = flag(spectral_norm, "spectral_norm")
 
     def sn(layer):  # the wrapper computes in its layer's dtype (it casts the output to its input's dtype)
         return layers.SpectralNormalization(layer, dtype=layer.dtype_policy) if spectral_norm else layer
@@ -248,6 +270,16 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, *, spectr
         ],
         name="dcgan_lean_discriminator_sn" if spectral_norm else "dcgan_lean_discriminator",
     )
+
+
+def _network(model, name: str) -> keras.Model:
+    """``model`` if it is a Keras model, else a TypeError naming ``name`` (a bare layer has no ``layers``)."""
+    if not isinstance(_model(model, name), keras.Model):
+        raise TypeError(
+            f"{name} must be a Keras model, got the layer {type(model).__name__}: "
+            "wrap it, e.g. keras.Sequential([keras.Input(shape), layer])"
+        )
+    return model
 
 
 def _layer_macs(layer) -> int:
@@ -276,6 +308,7 @@ def _layer_macs(layer) -> int:
 def forward_macs(model) -> int:
     """Multiply-adds of one forward pass for one input, summed over the model's layers
     (Dense and convolutions; the rest is negligible). Introduced in lesson 03."""
+    _network(model, "model")
     return sum(_layer_macs(layer) for layer in model.layers)
 
 
@@ -293,6 +326,9 @@ def step_macs(generator, discriminator) -> int:
     A model of cost, not a measurement: lesson 10 checks it against measured images per second.
     Introduced in lesson 10.
     """
+    from gan_course.training import check_gan_pair
+
+    check_gan_pair(_network(generator, "generator"), _network(discriminator, "discriminator"))
     return STEP_PASSES["generator"] * forward_macs(generator) + STEP_PASSES["discriminator"] * forward_macs(
         discriminator
     )
@@ -303,6 +339,7 @@ def describe(model) -> str:
 
     Shorter than ``model.summary()`` and stable across Keras versions. Introduced in lesson 03.
     """
+    _network(model, "model")
     rows = [f"{'layer':<22}{'output shape':<20}{'params':>10}{'MACs':>14}"]
     for layer in model.layers:
         shape = str(tuple(layer.output.shape[1:]))
@@ -317,6 +354,13 @@ class MinibatchStdDev(layers.Layer):
     which the discriminator can see. For flat inputs (batch, d) -> (batch, d + 1).
     Introduced in lesson 04.
     """
+
+    def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(
+                f"MinibatchStdDev needs a batch of feature vectors (batch, d), got shape {tuple(input_shape)}: "
+                "use x[None] for one sample"
+            )
 
     def call(self, x):
         from keras import ops
@@ -339,9 +383,7 @@ class Pack(layers.Layer):
 
     def __init__(self, m: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-            raise ValueError(f"pack size m must be a positive integer, got {m!r}")
-        self.m = int(m)
+        self.m = integer(m, "m (the pack size)", 1)
 
     def call(self, x):
         from keras import ops
@@ -362,7 +404,8 @@ class Pack(layers.Layer):
 
 def pac_discriminator(in_dim: int = 2, hidden=(128, 128), *, pack: int = 4) -> keras.Model:
     """A toy discriminator that judges packs: x (n, in_dim) -> logits (n / pack, 1). Introduced in lesson 04."""
-    stack = [keras.Input((in_dim,)), Pack(pack)]
+    in_dim, hidden = integer(in_dim, "in_dim", 1), _units(hidden, "hidden")
+    stack = [keras.Input((in_dim,)), Pack(integer(pack, "pack", 1))]
     stack += [layers.Dense(h, activation="relu") for h in hidden]
     stack.append(layers.Dense(1))
     return keras.Sequential(stack, name="pac_discriminator")

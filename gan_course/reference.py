@@ -32,7 +32,7 @@ import keras
 import numpy as np
 
 from gan_course import experiments
-from gan_course._checks import finite as _finite
+from gan_course._checks import finite_text as _finite
 from gan_course._checks import integer, number
 from gan_course.callbacks import FIDTracker
 

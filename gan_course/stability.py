@@ -24,6 +24,9 @@ import numpy as np
 
 from gan_course import experiments
 from gan_course import losses as gan_losses
+from gan_course._checks import integer as _integer
+from gan_course._checks import number as _finite_number
+from gan_course.arrays import check_images
 
 # What each setting of a ``Recipe`` does, for error messages and ``recipe``'s list of settings.
 _STABILISERS = {
@@ -83,6 +86,12 @@ class Recipe:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} ({_STABILISERS[name]}) must be an integer >= 1, got {value!r}")
+        smoothing = self.label_smoothing
+        if smoothing is not None and not (_is_num(smoothing) and 0 < smoothing < 0.5):
+            raise ValueError(
+                f"label_smoothing: label smoothing must be a number in (0, 0.5), e.g. 0.1 (real target 0.9), "
+                f"got {smoothing!r}"
+            )
         if self.ema is not None:
             _number(self.ema, "ema", "a decay such as 0.999", low=0.0, high=1.0, low_open=True)
         if self.clipnorm is not None:
@@ -138,7 +147,7 @@ class Recipe:
 
 
 def _is_num(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _number(value, name, example, low=None, high=None, low_open=False):
@@ -157,6 +166,10 @@ def recipe(base: Recipe | None = None, **settings) -> Recipe:
     Unknown names list the valid ones; the combination is checked before any training.
     Introduced in lesson 06.
     """
+    if base is not None and not isinstance(base, Recipe):
+        raise ValueError(
+            f"base must be a Recipe (e.g. stability.RECIPE) or None, got {base!r}: settings go as keywords"
+        )
     unknown = sorted(set(settings) - set(_STABILISERS))
     if unknown:
         raise ValueError(f"unknown setting(s) {unknown}: a recipe has {', '.join(_STABILISERS)}")
@@ -223,10 +236,20 @@ def compare_on_images(
 
     if not isinstance(recipes, dict) or not recipes:
         raise ValueError(f"recipes must be a non-empty dict label -> Recipe or dict of settings, got {recipes!r}")
+    for label, r in recipes.items():
+        if not isinstance(r, (Recipe, dict)):
+            raise ValueError(f"recipes[{label!r}] must be a Recipe or a dict of its settings, got {r!r}")
     checked = {label: r if isinstance(r, Recipe) else recipe(**r) for label, r in recipes.items()}
+    if not callable(extractor):
+        raise TypeError(f"extractor must map images to features, e.g. features.load_classifier(); got {extractor!r}")
     real_features = metrics.check_features(real_features, "real_features")
-    seeds = [int(s) for s in seeds]
-    shape = tuple(np.asarray(images).shape[1:])
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__") or not list(seeds):
+        raise ValueError(f"seeds must be a non-empty list of integer seeds, got {seeds!r}")
+    seeds = [_integer(s, "each seed", 0) for s in seeds]
+    seconds = _finite_number(seconds, "seconds", positive=True)
+    _finite_number(slice_seconds, "slice_seconds", positive=True)
+    n_eval, width = _integer(n_eval, "n_eval", 2), _integer(width, "width", 2)
+    shape = tuple(check_images(images, "images").shape[1:])
     gans = {
         f"{label} / seed {seed}": r.build(shape, width=width, seed=seed)
         for label, r in checked.items()
@@ -285,10 +308,10 @@ def benchmark_results(path=None) -> list[dict]:
     spread over seeds. The shipped file is checked against its SHA-256 first; a value that does not read is
     refused naming the file, line and column. Introduced in lesson 06.
     """
-    from gan_course._checks import finite
+    from gan_course._checks import finite_text
 
     path = _BENCHMARK_CSV if path is None else path
-    columns = {**_BENCHMARK_COLUMNS, "minutes": finite, "seconds": finite}
+    columns = {**_BENCHMARK_COLUMNS, "minutes": finite_text, "seconds": finite_text}
     command = "python benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1"
     rows = experiments.read_results(path, columns, command)
     return [

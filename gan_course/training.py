@@ -22,7 +22,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gan_course._checks import array as _array
 from gan_course._checks import integer, number
+from gan_course._checks import model as _model
 from gan_course.data import check_training_data, make_dataset
 from gan_course.losses import GANLoss, get_loss
 
@@ -89,6 +91,7 @@ def build_optimizers(generator, discriminator, g_optimizer, d_optimizer) -> None
     variables while tracing, which TensorFlow refuses. Introduced in lesson 02.
     """
     for name, opt, net in (("g_optimizer", g_optimizer, generator), ("d_optimizer", d_optimizer, discriminator)):
+        _model(net, "generator" if name == "g_optimizer" else "discriminator")
         if not isinstance(opt, keras.optimizers.Optimizer):
             raise ValueError(f"{name} must be a Keras optimizer such as training.default_optimizer(), got {opt!r}")
         if not opt.built:
@@ -207,6 +210,8 @@ def split_batch(batch):
     Keras ``fit`` hands ``train_step`` a tensor or a tuple; a conditional batch carries its labels
     second. Introduced in lesson 03.
     """
+    if batch is None or isinstance(batch, (str, bytes)):
+        raise TypeError(f"batch must be samples x, (x,) or (x, y), got {type(batch).__name__}")
     if isinstance(batch, (tuple, list)):
         if len(batch) == 1 or (len(batch) >= 2 and batch[1] is None):
             return batch[0], None
@@ -227,6 +232,8 @@ def generate(generator, z, labels=None, training: bool = False, batch_size: int 
     samples come back as one NumPy array: the way to draw the thousands of images a FID needs
     without holding every activation at once. Introduced in lesson 03.
     """
+    if not tf.is_tensor(z) or tf.executing_eagerly():  # arguments checked once, never inside a traced step
+        z, labels = _generate_args(generator, z, labels, training)
     if batch_size is None:
         return generator(_with_labels(z, labels), training=training)
     batch_size = integer(batch_size, "batch_size", 1)
@@ -236,6 +243,35 @@ def generate(generator, z, labels=None, training: bool = False, batch_size: int 
         y = None if labels is None else labels[part]
         parts.append(np.asarray(generator(_with_labels(z[part], y), training=training)))
     return np.concatenate(parts)
+
+
+def _generate_args(generator, z, labels, training):
+    """``generate``'s checks: a generator, noise (n, z_dim) of finite numbers, labels exactly when it takes them."""
+    z_dim, label_shape = generator_inputs(_model(generator, "generator"))
+    if not isinstance(training, (bool, np.bool_)) and not tf.is_tensor(training):
+        raise ValueError(f"training must be True or False, got {training!r}")
+    arr = _array(z, "z")
+    if arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] != z_dim:
+        raise ValueError(
+            f"z must be noise of shape (n, {z_dim}) (the generator's z_dim) as numbers, got {arr.shape} {arr.dtype}: "
+            "e.g. np.random.default_rng(0).normal(size=(n, z_dim))"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("z contains NaN or Inf: draw finite noise, e.g. rng.normal(size=(n, z_dim))")
+    if (labels is None) != (label_shape is None):
+        raise ValueError(
+            "labels: this generator is conditional, so give labels= (one class index per row of z)"
+            if labels is None
+            else "labels= were given but this generator takes no labels: leave labels out"
+        )
+    if labels is not None and (not tf.is_tensor(labels) or tf.executing_eagerly()):
+        y = _array(labels, "labels")
+        if len(y) != len(arr):
+            raise ValueError(f"labels: give one per row of z ({len(arr)}), got {len(y)}")
+        rows = _label_rows(generator)
+        if y.dtype.kind in "iuf" and rows and (np.any(y < 0) or np.any(y >= min(rows))):
+            raise ValueError(f"labels must be class indices in [0, {min(rows)}), got values in [{y.min()}, {y.max()}]")
+    return (z if tf.is_tensor(z) else arr.astype(np.float32)), labels
 
 
 def _labels_for(spec: PairSpec, labels, n):
@@ -273,6 +309,11 @@ def gan_step(generator, discriminator, d_optimizer, g_optimizer, rng, z_dim, bat
     float16; the plain optimizers leave it as it is), as Keras' own ``train_step`` does.
     Introduced in lesson 02.
     """
+    if not isinstance(loss, GANLoss):  # Python checks: they run once, when the step is traced
+        raise TypeError(f"loss must be a losses.GANLoss, got {loss!r}: use losses.get_loss(name)")
+    d_steps = integer(d_steps, "d_steps (D steps per G step)", 1)
+    if generator_inputs(generator)[0] != z_dim:
+        raise ValueError(f"z_dim must be the generator's noise width {generator_inputs(generator)[0]}, got {z_dim!r}")
     real, labels = split_batch(batch)
     n = tf.shape(real)[0]
     for _ in range(d_steps):
@@ -339,6 +380,8 @@ def scale_for_replicas(loss):
     a test needs tight tolerances to see it. Outside a strategy (R = 1) the loss is returned as it
     is. Introduced in lesson 10.
     """
+    if not tf.is_tensor(loss):
+        number(loss, "loss")
     replicas = _replicas_in_sync()
     if replicas == 1:
         return loss
@@ -362,6 +405,11 @@ def draw_noise(rng, n, z_dim):
     (``ReplicaContext.merge_call``, where the generator folds nothing in) and sliced.
     Introduced in lesson 10.
     """
+    if not isinstance(rng, tf.random.Generator):
+        raise TypeError(f"rng must be a tf.random.Generator, e.g. tf.random.Generator.from_seed(0), got {rng!r}")
+    if not tf.is_tensor(n):
+        n = integer(n, "n", 1)
+    z_dim = integer(z_dim, "z_dim", 1)
     context = tf.distribute.get_replica_context()
     if not tf.distribute.has_strategy() or context is None:
         return rng.normal((n, z_dim))
@@ -425,10 +473,15 @@ def train(
     """
     epochs = integer(epochs, "epochs", 1)
     d_steps = integer(d_steps, "d_steps (D steps per G step)", 1)
+    seed = integer(seed, "seed", 0)
     gan_loss = get_loss(loss)
+    if d_optimizer is None or g_optimizer is None:
+        default_optimizer(lr, beta_1)  # checks lr and beta_1 before anything is built
+    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, (list, tuple)):
+        raise ValueError(f"callbacks must be a list of functions (epoch, history), got {callbacks!r}")
     for cb in callbacks:
         if not callable(cb):
-            raise ValueError(f"each callback must be a function (epoch, history), got {cb!r}")
+            raise ValueError(f"each of callbacks must be a function (epoch, history), got {cb!r}")
     data = check_training_data(data)
     spec = check_gan_pair(generator, discriminator, data.shape[1:])
     if spec.conditional != (labels is not None):
@@ -441,7 +494,10 @@ def train(
     d_optimizer = d_optimizer or default_optimizer(lr, beta_1)
     g_optimizer = g_optimizer or default_optimizer(lr, beta_1)
     if d_optimizer is g_optimizer:
-        raise ValueError("give each network its own optimizer: one optimizer object cannot serve both")
+        raise ValueError(
+            "d_optimizer and g_optimizer are the same object: give each network its own optimizer "
+            "(its own moment estimates), e.g. training.default_optimizer() twice"
+        )
     build_optimizers(generator, discriminator, g_optimizer, d_optimizer)
     rng = tf.random.Generator.from_seed(seed)
 

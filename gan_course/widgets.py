@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gan_course import latent, viz
+from gan_course._checks import integer as _integer
 from gan_course.training import generate, generator_inputs
 
 
@@ -21,17 +22,32 @@ def latent_path_images(
     For a conditional generator give ``label`` (one class for the whole path). Introduced in lesson 03.
     """
     z_dim, label_shape = generator_inputs(generator)
+    seed_a, seed_b = _integer(seed_a, "seed_a", 0), _integer(seed_b, "seed_b", 0)
     if (label is None) != (label_shape is None):
         raise ValueError(
-            "this generator is conditional: give label="
+            "this generator is conditional: give label= (a class index)"
             if label is None
-            else "label= was given but this generator takes no labels"
+            else "label= was given but this generator takes no labels: leave label out"
         )
+    if label is not None:
+        label = _integer(label, "label (a class index)", 0)
+        n_classes = _classes_of(generator)
+        if n_classes is not None and label >= n_classes:
+            raise ValueError(f"label must be a class index in [0, {n_classes}), got {label}")
     z0 = np.random.default_rng(seed_a).normal(size=z_dim)
     z1 = np.random.default_rng(seed_b).normal(size=z_dim)
     path = latent.interpolate(z0, z1, steps, method)
     labels = None if label is None else np.repeat(np.reshape(label, (1, *label_shape)), len(path), axis=0)
     return generate(generator, path, labels).numpy()
+
+
+def _classes_of(generator) -> int | None:
+    """The number of classes a conditional generator's embedding or one-hot layer takes, if it says."""
+    for layer in getattr(generator, "layers", []):
+        for attr in ("input_dim", "num_tokens"):
+            if isinstance(getattr(layer, attr, None), int):
+                return getattr(layer, attr)
+    return None
 
 
 def latent_explorer(generator, steps: int = 8, n_classes: int | None = None):
@@ -44,8 +60,15 @@ def latent_explorer(generator, steps: int = 8, n_classes: int | None = None):
     import ipywidgets as w
 
     _, label_shape = generator_inputs(generator)
-    if label_shape is not None and not n_classes:
+    steps = _integer(steps, "steps", 2)
+    if steps > 16:
+        raise ValueError(f"steps must be at most 16 (the slider's range), got {steps}")
+    if label_shape is not None and n_classes is None:
         raise ValueError("this generator is conditional: give n_classes= so the panel can offer a class slider")
+    if label_shape is None and n_classes is not None:
+        raise ValueError("n_classes= was given but this generator takes no labels: leave n_classes out")
+    if n_classes is not None:
+        n_classes = _integer(n_classes, "n_classes", 2)
     seed_a = w.IntSlider(value=0, min=0, max=999, description="sample A")
     seed_b = w.IntSlider(value=1, min=0, max=999, description="sample B")
     method = w.Dropdown(options=["slerp", "linear"], value="slerp", description="path")
@@ -74,6 +97,10 @@ def ring_lab(steps: int = 2000):
     import ipywidgets as w
 
     from gan_course import collapse
+
+    steps = _integer(steps, "steps", 500)
+    if steps > 10_000:
+        raise ValueError(f"steps must be at most 10000 (the slider's range), got {steps}")
 
     remedy = w.Dropdown(options=list(collapse.REMEDIES), value="vanilla", description="remedy")
     modes = w.IntSlider(value=8, min=2, max=16, description="modes")

@@ -133,7 +133,7 @@ def test_read_results_keeps_a_nan_result_and_a_finite_column_refuses_one(tmp_pat
     rows = experiments.read_results(path, {"seed": int, "fid": float}, "make it")
     assert math.isnan(rows[0]["fid"]) and rows[1]["fid"] == math.inf  # the caller decides what they mean
     with pytest.raises(ValueError, match=r"r\.csv line 3, column 'seconds': 'nan' is not a finite number"):
-        experiments.read_results(path, {"seed": int, "seconds": _checks.finite}, "make it")
+        experiments.read_results(path, {"seed": int, "seconds": _checks.finite_text}, "make it")
 
 
 def test_summarize_leaves_out_a_nan_seed_says_so_and_counts_the_rest():

@@ -18,6 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from gan_course._checks import integer
+from gan_course._checks import model as _model
 from gan_course.losses import get_loss
 from gan_course.seeds._common import Failures, as_images, attempt, record
 from gan_course.training import History
@@ -120,6 +121,8 @@ def s0_train(
     seed = integer(seed, "seed", 0)
     if not isinstance(freeze, (bool, np.bool_)):
         raise ValueError(f"freeze must be True or False, got {freeze!r}")
+    for name, net in (("generator", generator), ("discriminator", discriminator), ("combined", combined)):
+        _model(net, name)
     images = as_images(images, shape=tuple(discriminator.inputs[0].shape[1:]))
     if len(images) % batch_size:
         raise ValueError(

@@ -17,6 +17,7 @@ import tensorflow as tf
 from keras import layers
 
 from gan_course._checks import integer
+from gan_course._checks import shape as _shape
 from gan_course.losses import GANLoss
 from gan_course.seeds import _programs as programs
 from gan_course.seeds._common import Failure, Failures, as_images, attempt, error_line, record
@@ -64,9 +65,7 @@ def s1_discriminator(image_shape=(16, 16, 1)) -> keras.Model:
     """Seed 001 §4's discriminator: three Conv2D 4×4 s2 (64, 128, 256), each with BN and ReLU -> Flatten ->
     Dense(1, sigmoid). Built for 16×16 by default, the size S1's generator makes. Introduced in lesson 09.
     """
-    shape = tuple(int(s) for s in image_shape)
-    if len(shape) != 3 or min(shape) < 1:
-        raise ValueError(f"image_shape must be (height, width, channels), got {image_shape!r}")
+    shape = _shape(image_shape, "image_shape (height, width, channels)", rank=3)
     x = keras.Input(shape)
     return keras.Model(x, _s1_discriminator_stack(x, logits=False), name="s1_discriminator")
 
@@ -240,9 +239,7 @@ def s1_fixed_discriminator(image_shape=(28, 28, 1)) -> keras.Model:
     course's losses (D is called on real and fake batches separately, so its BatchNorm sees one kind at a time).
     Introduced in lesson 09.
     """
-    shape = tuple(int(s) for s in image_shape)
-    if len(shape) != 3 or min(shape) < 1:
-        raise ValueError(f"image_shape must be (height, width, channels), got {image_shape!r}")
+    shape = _shape(image_shape, "image_shape (height, width, channels)", rank=3)
     x = keras.Input(shape)
     return keras.Model(x, _s1_discriminator_stack(x, logits=True), name="s1_fixed_discriminator")
 
@@ -255,11 +252,12 @@ def s1_fixed(z_dim: int = 100, image_shape=(28, 28, 1), channels=(128, 256), see
     """
     from gan_course.gan import build_gan
 
+    seed = integer(seed, "seed", 0)
     return build_gan(
         s1_fixed_generator(z_dim, image_shape, channels),
         s1_fixed_discriminator(image_shape),
         loss="non_saturating",
         lr=2e-4,
         beta_1=0.5,
-        seed=integer(seed, "seed", 0),
+        seed=seed,
     )
