@@ -266,25 +266,27 @@ def check_images(images, name: str = "images", shape: tuple | None = None) -> np
     return arr.astype(np.float32, copy=False)
 
 
-def check_training_data(data) -> np.ndarray:
+def check_training_data(data, name: str = "data") -> np.ndarray:
     """Check training data: images (N, H, W, C) in [-1, 1] (see ``check_images``) or points (N, d).
 
-    Returns a float32 array. Introduced in lesson 02. Lesson 04 trains on 2-D points.
+    ``name`` is the argument's name in errors. Returns a float32 array. Introduced in lesson 02. Lesson 04
+    trains on 2-D points.
     """
-    arr = _array(data, "training data")
+    arr = _array(data, name)
     if arr.size == 0:
-        raise ValueError(f"training data are empty (shape {arr.shape}): pass at least one image or point")
+        raise ValueError(f"{name} (the training data) are empty (shape {arr.shape}): pass at least one image or point")
     if arr.ndim in (3, 4) or arr.dtype == np.uint8:
-        return check_images(arr, "training images")
+        return check_images(arr, f"{name} (training images)")
     if arr.ndim == 1 and np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
-            f"training data have shape {arr.shape}; points must be (N, d): use x.reshape(-1, 1) for 1-D points"
+            f"{name} (the training data) have shape {arr.shape}; points must be (N, d): "
+            "use x.reshape(-1, 1) for 1-D points"
         )
     if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
-            "training data must be images (N, H, W, C) in [-1, 1] or points (N, d) as floats; "
+            f"{name} (the training data) must be images (N, H, W, C) in [-1, 1] or points (N, d) as floats; "
             f"got shape {arr.shape}, dtype {arr.dtype}"
         )
     if not np.all(np.isfinite(arr)):
-        raise ValueError("training data contain NaN or Inf values: drop or fix those rows")
+        raise ValueError(f"{name} (the training data) contain NaN or Inf values: drop or fix those rows")
     return arr.astype(np.float32, copy=False)

@@ -257,7 +257,9 @@ def load_checkpoint(gan, path) -> int:
     leave the GAN as it was.
     Introduced in lesson 03.
     """
-    path = Path(path)
+    path = Path(_path(path, "path"))
+    if not isinstance(gan, keras.Model) or not hasattr(gan, "generator"):
+        raise TypeError(f"gan must be the gan.GAN to load into, got {type(gan).__name__}")
     if not hasattr(gan, "g_optimizer"):
         raise RuntimeError("compile the GAN before loading a checkpoint (the optimizers' state is restored too)")
     meta = _read_meta(path)
@@ -307,8 +309,11 @@ _CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{4,})\.index$")
 
 
 def list_checkpoints(directory) -> list[tuple[int, Path]]:
-    """Checkpoints in ``directory`` as (epoch, path prefix), oldest first. Introduced in lesson 03."""
-    directory = Path(directory)
+    """Checkpoints in ``directory`` as (epoch, path prefix), oldest first ([] for a folder not made yet).
+
+    Introduced in lesson 03.
+    """
+    directory = Path(_path(directory, "directory"))
     if not directory.is_dir():
         return []
     matches = (_CHECKPOINT_PATTERN.match(p.name) for p in directory.iterdir())
@@ -329,7 +334,8 @@ class Checkpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, keep: int = 3, verbose: bool = False):
         super().__init__()
-        self.directory, self.keep, self.verbose = Path(directory), integer(keep, "keep", 1), verbose
+        self.directory, self.keep = Path(_path(directory, "directory")), integer(keep, "keep", 1)
+        self.verbose = flag(verbose, "verbose")
         if self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory {self.directory} is a file: give a folder for the checkpoints")
         self.last_saved: Path | None = None

@@ -24,7 +24,6 @@ Used in lessons 04 and 06.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -73,6 +72,10 @@ class ToyConfig:
     loss: str | None = None
     r1: float | None = None
     optimizer: str = "adam"
+
+    def __post_init__(self):  # checked when made, kept as plain Python numbers (NumPy widths crash Dense)
+        for name, value in _checked_fields(self).items():
+            object.__setattr__(self, name, value)
 
 
 def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = None):
@@ -125,6 +128,9 @@ class ToyRun:
     generator: keras.Model | None = None
     losses: dict = field(default_factory=lambda: {k: [] for k in METRICS})
     loss: object = None
+
+    def __post_init__(self):
+        _check_config(self.config)
 
     @property
     def final(self) -> metrics.ModeCoverage:
@@ -264,9 +270,14 @@ def _diverged(config, start, end, means, points) -> str:
 
 
 def _check_config(config) -> ToyConfig:
-    """``config`` with every field checked, as plain Python numbers (a NaN learning rate trained silently to NaN)."""
+    """``config`` if it is a ToyConfig (whose fields were checked when it was made)."""
     if not isinstance(config, ToyConfig):
-        raise ValueError(f"config must be a ToyConfig, got {type(config).__name__}")
+        raise ValueError(f"config must be a ToyConfig, got {type(config).__name__}: pass settings as keywords")
+    return config
+
+
+def _checked_fields(config) -> dict:
+    """Every field of ``config`` checked, as plain Python numbers (a NaN learning rate trained silently to NaN)."""
     if config.remedy not in REMEDIES:
         raise ValueError(f"unknown remedy {config.remedy!r}: choose one of {', '.join(map(repr, REMEDIES))}")
     fields = {name: _integer(getattr(config, name), name, minimum=1) for name in ("steps", "batch_size", "z_dim")}
@@ -289,7 +300,7 @@ def _check_config(config) -> ToyConfig:
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (tuple, list)) or not hidden:
         raise ValueError(f"hidden must be a tuple of layer widths such as (128, 128), got {hidden!r}")
     fields["hidden"] = tuple(_integer(width, "each width in hidden", minimum=1) for width in hidden)
-    return dataclasses.replace(config, **fields)
+    return fields
 
 
 def _check_mixture(mixture) -> np.ndarray:

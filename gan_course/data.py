@@ -120,6 +120,10 @@ class ImageData:
     location: str
     class_names: tuple = field(default=())
 
+    def __post_init__(self):  # what loaders return; refuse a hand-made one that is not numbers
+        if np.asarray(self.images).dtype.kind not in "iuf":
+            raise TypeError(f"images must be an array of numbers, got {type(self.images).__name__}")
+
     def __len__(self) -> int:
         return len(self.images)
 
@@ -541,7 +545,7 @@ def make_dataset(
 
     if isinstance(images, tf.data.Dataset):
         raise TypeError("images is already a tf.data.Dataset: use it directly; make_dataset takes an array (N, ...)")
-    images = check_training_data(images)
+    images = check_training_data(images, "images")
     if drop_remainder and batch_size > len(images):
         raise ValueError(
             f"batch_size {batch_size} is larger than the data ({len(images)} images), so no full batch exists: "

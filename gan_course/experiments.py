@@ -165,8 +165,14 @@ def format_table(summary: list, columns: dict) -> str:
     ``{"modes": "{modes:.1f} ± {modes_std:.1f}", "HQ %": "{hq:.1%}"}``. With several settings each
     title is prefixed by the setting's label. Introduced in lesson 04.
     """
+    if (
+        isinstance(summary, dict)
+        or not isinstance(summary, (list, tuple))
+        or not all(isinstance(r, dict) for r in summary)
+    ):
+        raise ValueError(f"summary must be the list experiments.summarize(rows) returns, got {type(summary).__name__}")
     if not summary:
-        raise ValueError("the summary is empty: pass experiments.summarize(rows)")
+        raise ValueError("summary is empty: pass experiments.summarize(rows)")
     if not isinstance(columns, dict) or not columns or not all(isinstance(v, str) for v in columns.values()):
         raise ValueError(
             f"columns must be a non-empty dict {{title: format string}}, e.g. {{'FID': '{{fid:.1f}}'}}, got {columns!r}"

@@ -12,6 +12,7 @@ Used in lessons 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import keras
@@ -172,8 +173,10 @@ class InceptionFeatures:
     """
 
     def __init__(self, weights: str | None = "imagenet"):
-        if weights is not None and not isinstance(weights, str):
-            raise ValueError(f"weights must be 'imagenet', None or a path to weights, got {weights!r}")
+        if weights is not None and (
+            not isinstance(weights, str) or (weights != "imagenet" and not os.path.isfile(weights))
+        ):
+            raise ValueError(f"weights must be 'imagenet', None or a path to a weights file that exists, got {weights!r}")
         try:
             self.model = keras.applications.InceptionV3(
                 include_top=False, pooling="avg", weights=weights, input_shape=(299, 299, 3)

@@ -132,7 +132,7 @@ def _generator_of(model):
     """The network to sample from: a GAN's ``sampler`` (its moving average of G, if any) or a generator."""
     network = getattr(model, "sampler", model)
     if not isinstance(network, keras.Model):
-        raise ValueError(f"score needs a GAN (gan_course.gan.GAN) or a Keras generator, got {type(model).__name__}")
+        raise ValueError(f"model must be a GAN (gan_course.gan.GAN) or a Keras generator, got {type(model).__name__}")
     return network
 
 
@@ -282,6 +282,8 @@ def per_epoch(history, steps_per_epoch: int) -> dict:
     Only whole epochs are kept. Introduced in lesson 02.
     """
     steps_per_epoch = integer(steps_per_epoch, "steps_per_epoch", 1)
+    if not isinstance(getattr(history, "steps", history), dict):
+        raise TypeError(f"history must be a training.History or a dict of per-step lists, got {type(history).__name__}")
     out = {}
     for name, values in dict(getattr(history, "steps", history)).items():  # training.History keeps them in .steps
         values = np.asarray(values, dtype=float)

@@ -30,6 +30,11 @@ class Mixture:
     std: float
     labels: np.ndarray | None = None
 
+    def __post_init__(self):  # a container, but one that train_toy reads: refuse what is not numbers
+        for name in ("samples", "centers"):
+            if np.asarray(getattr(self, name)).dtype.kind not in "iuf":
+                raise TypeError(f"{name} must be an array of numbers, got {type(getattr(self, name)).__name__}")
+
 
 def _sample_mixture(centers: np.ndarray, std: float, n: int, seed: int) -> Mixture:
     """n samples from equal-weight isotropic Gaussians N(centre, std² I), one centre per row of ``centers`` (k, d)."""

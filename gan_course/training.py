@@ -482,7 +482,7 @@ def train(
     for cb in callbacks:
         if not callable(cb):
             raise ValueError(f"each of callbacks must be a function (epoch, history), got {cb!r}")
-    data = check_training_data(data)
+    data = check_training_data(data, "data")
     spec = check_gan_pair(generator, discriminator, data.shape[1:])
     if spec.conditional != (labels is not None):
         raise ValueError(
@@ -525,7 +525,7 @@ def train(
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         epoch_start = time.perf_counter()
-        values = run_epoch(iter(dataset), tf.constant(history.steps_per_epoch))
+        values = run_epoch(iter(dataset), tf.constant(int(history.steps_per_epoch), tf.int32))
         for key in METRICS:
             history.steps[key].extend(values[key].numpy().tolist())
         history.seconds = time.perf_counter() - start

@@ -175,7 +175,7 @@ def _row(seed=0, **extra):
         (lambda: experiments.summarize([{"x": 1}]), ValueError, "rows[0] must be a dict with 'method'"),
         (lambda: experiments.summarize([_row(0), _row(0)]), ValueError, "has seed(s) [0] in more than one row"),
         (lambda: experiments.summarize([_row(0), _row(1, x="big")]), ValueError, "x of method 'a', setting 's' is a"),
-        (lambda: experiments.format_table([], {"x": "{x}"}), ValueError, "the summary is empty"),
+        (lambda: experiments.format_table([], {"x": "{x}"}), ValueError, "summary is empty"),
         (lambda: experiments.format_table([_row()], {"x": 3}), ValueError, "columns must be a non-empty dict"),
         (lambda: experiments.write_results(3, [{"a": 1}]), ValueError, "path must be a file path"),
         (lambda: experiments.read_results(None, {"a": str}, "make it"), ValueError, "path must be a file path"),

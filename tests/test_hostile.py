@@ -6,8 +6,7 @@ given type, whose message holds the words: at least the argument's name, often t
 scalars where Python numbers are expected must be accepted and give the same result). A classifier names
 each outcome: clear, handled, vague (a reasonable exception whose message misses the words), silent (no
 error where one was due, or a NaN/wrong result) or crash (any other exception, or a refusal of a fine
-argument). Every case must end clear or handled, except those in ``VAGUE`` (under 5 % of the table) and
-those in ``WAITING`` (modules other branches are fixing; marked xfail, not strict).
+argument). Every case must end clear or handled, except those in ``VAGUE`` (under 5 % of the table).
 
 ``python tests/test_hostile.py`` prints the counts table and every case that does not pass.
 """
@@ -18,6 +17,7 @@ import functools
 import importlib
 import inspect
 import math
+import os
 import pkgutil
 import sys
 import tempfile
@@ -252,13 +252,13 @@ def not_model(prefix, fn, base, name, words=None):
         add(f"{prefix}:{name}={tag}", at(value), clear(*(words or (name,))))
 
 
-def paths(prefix, fn, base, name, words=None, exc=(FileNotFoundError, ValueError, TypeError)):
-    """A path that does not exist, and a number -> clear."""
+def paths(prefix, fn, base, name, words=None, exc=(FileNotFoundError, ValueError, TypeError), missing=None):
+    """A path that does not exist (-> clear, or ``missing`` when that is a correct answer), and a number -> clear."""
     at = _caller(fn, base, name)
     add(
         f"{prefix}:{name}=missing",
         at(Path(tempfile.gettempdir()) / "gan-course-hostile-no-such-file"),
-        clear(*(words or ("no-such-file",)), exc=exc),
+        clear(*(words or ("no-such-file",)), exc=exc) if missing is None else missing,
     )
     add(f"{prefix}:{name}=int", at(3), clear(name, exc=exc))
 
@@ -1331,6 +1331,32 @@ add(
 add("config.smoke_mode:bool", config.smoke_mode, correct(lambda r: isinstance(r, bool)))
 add("config.in_colab:bool", config.in_colab, correct(lambda r: r is False))
 
+
+def _with_env(name, value, fn):
+    def call():
+        saved = os.environ.get(name)
+        os.environ[name] = value
+        try:
+            return fn()
+        finally:
+            os.environ.pop(name) if saved is None else os.environ.__setitem__(name, saved)
+
+    return call
+
+
+add("config.profile:env=tpu", _with_env("GAN_COURSE_PROFILE", "tpu", config.profile), clear("GAN_COURSE_PROFILE"))
+add("config.profile:env= GPU ", _with_env("GAN_COURSE_PROFILE", " GPU ", config.profile), correct(lambda r: r == "gpu"))
+
+# claims ---------------------------------------------------------------------------------------------------
+from gan_course import claims  # noqa: E402
+
+for tag, value in (("None", None), ("empty", "  "), ("int", 3)):
+    add(f"claims.expect:statement={tag}", lambda v=value: claims.expect(v, True), clear("statement"))
+for tag, value in (("None", None), ("float", 0.5), ("str", "yes"), ("array", np.array([True, False]))):
+    add(f"claims.expect:holds={tag}", lambda v=value: claims.expect("x", v), clear("holds"))
+add("claims.expect:look=int", lambda: claims.expect("x", True, None, 3), clear("look"))
+add("claims.expect:holds=np.bool_", lambda: claims.expect("x", np.bool_(True), {"a": np.float32(1)}), correct())
+
 # callbacks (SampleGrid, FIDTracker here; Checkpoint, NaNGuard, load_checkpoint, list_checkpoints elsewhere) -----
 
 _sg = lambda: dict(z=np.zeros((4, 4), np.float32), show=False)  # noqa: E731
@@ -1381,7 +1407,14 @@ add("callbacks.NaNGuard:checkpoint=str", lambda: callbacks.NaNGuard("ckpt"), cle
 add("callbacks.NaNGuard:checkpoint=None", lambda: callbacks.NaNGuard(), correct())
 paths("callbacks.load_checkpoint", callbacks.load_checkpoint, lambda: {"gan": _gan()}, "path")
 add("callbacks.load_checkpoint:gan=None", lambda: callbacks.load_checkpoint(None, O().tmp), clear("gan"))
-paths("callbacks.list_checkpoints", callbacks.list_checkpoints, lambda: {}, "directory")
+# a folder not made yet holds no checkpoints: Checkpoint.restore asks before the first run
+paths(
+    "callbacks.list_checkpoints",
+    callbacks.list_checkpoints,
+    lambda: {},
+    "directory",
+    missing=correct(lambda r: r == []),
+)
 
 # training ---------------------------------------------------------------------------------------------------
 
@@ -1730,8 +1763,8 @@ add(
 # augment (another branch) -----------------------------------------------------------------------------------
 
 choices("augment.DiffAugment", augment.DiffAugment, lambda: {}, "policy", words=("policy",), none_ok=True)
-nums("augment.DiffAugment", augment.DiffAugment, lambda: {}, "translation", good=0.125, minimum=0.0, maximum=0.0)
-nums("augment.DiffAugment", augment.DiffAugment, lambda: {}, "cutout", good=0.5, minimum=0.0, maximum=0.0)
+nums("augment.DiffAugment", augment.DiffAugment, lambda: {}, "translation", good=0.125, minimum=0.0, maximum=0.5)
+nums("augment.DiffAugment", augment.DiffAugment, lambda: {}, "cutout", good=0.5, minimum=0.0, maximum=1.0)
 add("augment.DiffAugment:seed=str", lambda: augment.DiffAugment(seed="0"), clear("seed"))
 not_model("augment.with_diff_augment", augment.with_diff_augment, lambda: {}, "discriminator")
 choices(
@@ -1842,7 +1875,8 @@ add("data.fetch:name=unknown", lambda: data.fetch("no_such_thing"), clear("no_su
 add("data.fetch:name=int", lambda: data.fetch(3), clear("name"))
 _md = lambda: dict(images=O().images, batch_size=4)  # noqa: E731
 ints("data.make_dataset", data.make_dataset, _md, "batch_size", good=4, same=lambda ds: str(ds.element_spec))
-ints("data.make_dataset", data.make_dataset, _md, "seed", minimum=0, good=1)
+ints("data.make_dataset", data.make_dataset, _md, "seed", minimum=0, good=1, allow_none=True)
+add("data.make_dataset:seed=None", _caller(data.make_dataset, _md, "seed")(None), correct())  # documented: unseeded
 add("data.make_dataset:labels=length", _caller(data.make_dataset, _md, "labels")(np.zeros(3, int)), clear("labels"))
 add("data.make_dataset:batch_size=too_big", _caller(data.make_dataset, _md, "batch_size")(100), clear("batch_size"))
 images("data.make_dataset", data.make_dataset, _md, "images", skip=("rank2", "channels"))
@@ -1867,7 +1901,7 @@ add(
     lambda: distributed.tf_config([1234, 1235], np.int64(1)),
     correct(lambda r: '"index": 1' in r),
 )
-add("distributed.run_workers:workers=0", lambda: distributed.run_workers([], workers=0), clear("workers"))
+add("distributed.run_workers:workers=0", lambda: distributed.run_workers(["-c", "pass"], workers=0), clear("workers"))
 for arg, value in (("n", 0), ("n", "8"), ("shape", (0, 8, 1)), ("shape", "8"), ("seed", "0")):
     add(
         f"distributed.reference_images:{arg}={_short(value)}",
@@ -1917,7 +1951,11 @@ add(
 )
 for tag, value in (("None", None), ("str", "rows"), ("not_dicts", [1, 2])):
     add(f"experiments.summarize:rows={tag}", lambda v=value: experiments.summarize(v), clear("rows"))
-add("experiments.format_table:columns=None", lambda: experiments.format_table([], None), clear("columns"))
+add(
+    "experiments.format_table:columns=None",
+    lambda: experiments.format_table([{"method": "m", "setting": "s", "x": 1.0}], None),
+    clear("columns"),
+)
 add("experiments.format_table:summary=str", lambda: experiments.format_table("x", {"a": "A"}), clear("summary"))
 add("experiments.write_results:rows=empty", lambda: experiments.write_results(O().tmp / "r.csv", []), clear("rows"))
 add("experiments.write_results:path=None", lambda: experiments.write_results(None, [{"a": 1}]), clear("path"))
@@ -2027,60 +2065,6 @@ images(
 VAGUE: dict[str, str] = {}
 
 #: Cases in modules other branches are fixing (id -> "module: what is wrong"); xfail until they merge.
-WAITING: dict[str, str] = {
-    "callbacks.Checkpoint:directory=None": "callbacks: vague, message misses the argument: TypeError: expected str,...",
-    "callbacks.Checkpoint:directory=int": "callbacks: vague, message misses the argument: TypeError: expected str, ...",
-    "callbacks.NaNGuard:checkpoint=str": "callbacks: silent, accepted checkpoint=str without error",
-    "callbacks.load_checkpoint:gan=None": "callbacks: crash, RuntimeError: compile the GAN before loading a checkpo...",
-    "callbacks.list_checkpoints:directory=missing": "callbacks: silent, accepted directory=missing without error",
-    "callbacks.list_checkpoints:directory=int": "callbacks: vague, message misses the argument: TypeError: expected...",
-    "training.train:data=0..255": "arrays: vague, message misses the argument: ValueError: expected training images...",
-    "arrays.class_indices:n_classes=None": "arrays: vague, message misses the argument: TypeError: '>=' not support...",
-    "arrays.class_indices:n_classes=str": "arrays: vague, message misses the argument: UFuncTypeError: ufunc 'great...",
-    "arrays.class_indices:n_classes=float": "arrays: silent, accepted n_classes=float without error",
-    "arrays.check_training_data:data=0..255": "arrays: vague, message misses the argument: ValueError: expected tra...",
-    "augment.DiffAugment:translation=np.float32": "augment: crash, refused a fine value: translation must be a frac...",
-    "augment.DiffAugment:cutout=above": "augment: silent, accepted cutout=above without error",
-    "augment.DiffAugment:cutout=np.float32": "augment: crash, refused a fine value: cutout must be a fraction of th...",
-    "collapse.train_toy:n_eval=0": "collapse: vague, message misses the argument: ValueError: samples must have sha...",
-    "collapse.train_toy:lr_d=-1.0": "collapse: silent, accepted lr_d=-1.0 without error",
-    "collapse.train_toy:config=str": "collapse: crash, AttributeError: 'str' object has no attribute 'steps'",
-    "collapse.train_ring:lr_d=-1.0": "collapse: silent, accepted lr_d=-1.0 without error",
-    "collapse.build_toy_gan:config=str": "collapse: crash, AttributeError: 'str' object has no attribute 'remedy'",
-    "collapse.ToyConfig:remedy=unknown": "collapse: silent, accepted remedy=unknown without error",
-    "collapse.ToyConfig:steps=0": "collapse: silent, accepted steps=0 without error",
-    "collapse.ToyRun:config=str": "collapse: silent, accepted config=str without error",
-    "data.make_dataset:seed=None": "data: silent, accepted seed=None without error",
-    "data.make_dataset:images=None": "data: vague, message misses the argument: TypeError: training data could not ...",
-    "data.make_dataset:images=empty": "data: vague, message misses the argument: ValueError: training data are empt...",
-    "data.ImageData:images=str": "data: silent, accepted images=str without error",
-    "distributed.free_ports:n=zero": "distributed: silent, accepted n=zero without error",
-    "distributed.free_ports:n=bool": "distributed: silent, accepted n=bool without error",
-    "distributed.tf_config:ports=empty": "distributed: vague, message misses the argument: ValueError: index must b...",
-    "distributed.tf_config:ports=str": "distributed: silent, accepted ports=str without error",
-    "distributed.run_workers:workers=0": "distributed: silent, accepted workers=0 without error",
-    "distributed.reference_images:n=0": "distributed: silent, accepted n=0 without error",
-    "distributed.reference_images:shape=(0, 8, 1)": "distributed: silent, accepted shape=(0, 8, 1) without error",
-    "distributed.reference_images:shape=8": "distributed: vague, message misses the argument: TypeError: 'str' obje...",
-    "distributed.reference_run:strategy=mirrored": "distributed: crash, AttributeError: 'str' object has no attribu...",
-    "experiments.summarize:rows=str": "experiments: vague, message misses the argument: TypeError: string indices m...",
-    "experiments.summarize:rows=not_dicts": "experiments: vague, message misses the argument: TypeError: 'int' obje...",
-    "experiments.format_table:columns=None": "experiments: vague, message misses the argument: ValueError: the summ...",
-    "experiments.format_table:summary=str": "experiments: vague, message misses the argument: TypeError: string ind...",
-    "features.load_classifier:train_if_missing=str": "features: silent, accepted train_if_missing=str without error",
-    "features.InceptionFeatures:weights=unknown": "features: crash, RuntimeError: InceptionV3's ImageNet weights co...",
-    "features.InceptionFeatures:weights=int": "features: crash, RuntimeError: InceptionV3's ImageNet weights could ...",
-    "reference.score:model=None": "reference: vague, message misses the argument: ValueError: score needs a GAN (ga...",
-    "reference.per_epoch:history=None": "reference: vague, message misses the argument: TypeError: 'NoneType' objec...",
-    "toy.Mixture:samples=str": "toy: silent, accepted samples=str without error",
-    "transfer.class_subset:classes=[]": "transfer: vague, message misses the argument: ValueError: no image has a l...",
-    "transfer.class_subset:classes=0": "transfer: silent, accepted classes=0 without error",
-    "transfer.class_subset:images=None": "transfer: vague, message misses the argument: TypeError: object of type '...",
-    "transfer.freeze_lower_blocks:discriminator=None": "transfer: crash, AttributeError: 'NoneType' object has no a...",
-    "transfer.freeze_lower_blocks:discriminator=str": "transfer: crash, AttributeError: 'str' object has no attribu...",
-    "transfer.freeze_lower_blocks:discriminator=function": "transfer: crash, AttributeError: 'builtin_function_or_m...",
-}
-
 #: Cases that train or load for over a second on a 2-core CPU: marked slow (`make test-fast` leaves them out).
 SLOW = frozenset(
     {
@@ -2132,8 +2116,7 @@ _BY_ID = {case.id: case for case in CASES}
 
 def _params():
     for case in CASES:
-        marks = [pytest.mark.xfail(strict=False, reason=WAITING[case.id])] if case.id in WAITING else []
-        marks += [pytest.mark.slow] if case.id in SLOW else []
+        marks = [pytest.mark.slow] if case.id in SLOW else []
         yield pytest.param(case, id=case.id, marks=marks)
 
 
@@ -2149,9 +2132,8 @@ def test_the_table_is_large_and_its_ids_unique():
     assert len(_BY_ID) == len(CASES), [c.id for c in CASES if sum(d.id == c.id for d in CASES) > 1]
 
 
-def test_vague_and_waiting_name_real_cases_and_vague_stays_under_5_percent():
-    assert set(VAGUE) <= set(_BY_ID) and set(WAITING) <= set(_BY_ID) and SLOW <= set(_BY_ID)
-    assert not set(VAGUE) & set(WAITING)
+def test_vague_and_slow_name_real_cases_and_vague_stays_under_5_percent():
+    assert set(VAGUE) <= set(_BY_ID) and SLOW <= set(_BY_ID)
     assert len(VAGUE) < 0.05 * len(CASES), f"{len(VAGUE)} vague of {len(CASES)}"
 
 
@@ -2165,15 +2147,12 @@ def test_every_public_function_and_class_is_hunted():
 if __name__ == "__main__":
     results = {case.id: classify(case) for case in CASES}
     table = counts(results)
-    waiting = {k: v for k, v in results.items() if k in WAITING}
     print("| " + " | ".join(table) + " |")
     print("|" + "---|" * len(table))
     print("| " + " | ".join(str(v) for v in table.values()) + " |")
-    rest = counts({k: v for k, v in results.items() if k not in WAITING})
-    print("| " + " | ".join(str(v) for v in rest.values()) + " | (without the WAITING cases)")
-    print(f"WAITING on other branches: {len(waiting)} cases, outcomes {counts(waiting)}; VAGUE allowed: {len(VAGUE)}")
+    print(f"VAGUE allowed: {len(VAGUE)}")
     bad = [(k, o, d) for k, (o, d) in results.items() if o not in ("clear", "handled")]
     for case_id, outcome, detail in bad:
-        tag = " [VAGUE ok]" if case_id in VAGUE else " [WAITING]" if case_id in WAITING else ""
+        tag = " [VAGUE ok]" if case_id in VAGUE else ""
         print(f"{outcome:7} {case_id}{tag}: {detail}")
     sys.exit(0)

@@ -323,7 +323,7 @@ def test_score_of_a_conditional_generator_asks_for_every_class_and_reports_fidel
     g = conditional.conditional_lean_generator(100, 10)
     result = reference.score(g, "07", classifier)
     assert set(result) == {"fid", "fidelity"} and 0 <= result["fidelity"] <= 1
-    with pytest.raises(ValueError, match="score needs a GAN"):
+    with pytest.raises(ValueError, match="model must be a GAN"):
         reference.score("generator", "07", classifier)
 
 
@@ -363,7 +363,7 @@ def test_record_trains_the_lessons_run_and_scores_every_point(classifier, lesson
         assert all(r[m] == "" for m in set(COLUMNS[5:]) - set(run.metrics)), r
     path = experiments.write_results(tmp_path / "curves.csv", rows)
     assert reference._band(lesson, "fid", path)["seeds"] == [0]
-    with pytest.raises(ValueError, match="scale must be in"):
+    with pytest.raises(ValueError, match="scale must be a positive number, got 0"):
         reference.record(lesson, 0, classifier, train.images[:n], scale=0)
     if lesson in ("07", "08"):
         with pytest.raises(ValueError, match="needs labels="):

@@ -190,7 +190,7 @@ def test_images_in_zero_one_warn_with_lesson_02_fix():
         data.check_images(GOOD)  # [-1, 1]: no warning
         data.check_images(np.zeros_like(GOOD))  # all zero: no pixel > 0, nothing to say
         data.check_images(-zero_one)  # [-1, 0]: odd but not the [0, 1] bug
-    with pytest.warns(UserWarning, match="training images all lie in"):
+    with pytest.warns(UserWarning, match=r"data \(training images\) all lie in"):
         data.check_training_data(zero_one)  # the path training.train takes
 
 
@@ -252,7 +252,7 @@ def test_make_dataset_accepts_numpy_integers_and_says_empty():
     assert [b.shape[0] for b in batches] == [1, 1]
     with pytest.raises(ValueError, match="seed must be a non-negative integer, got -1"):
         data.make_dataset(GOOD, 1, seed=-1)
-    with pytest.raises(ValueError, match="training data are empty") as err:
+    with pytest.raises(ValueError, match=r"images \(the training data\) are empty") as err:
         data.make_dataset(GOOD[:0], 4)
     assert "<= 0" not in str(err.value)
     with pytest.raises(ValueError, match="drop_remainder=False"):
