@@ -4,7 +4,7 @@
 # is fetched at build or view time); `make book-check` opens every page in headless Chromium and fails
 # on console errors, images that did not load, unrendered maths and broken internal links.
 # `make lab-check` runs lessons 03, 04 and 07 in JupyterLab (smoke mode) in headless Chromium, moves a slider
-# or clicks "Train" on each widget panel and fails unless a new figure appears without an error (~6 min).
+# or clicks "Train" on each widget panel and fails unless a new figure appears without an error (4-6 min).
 # `make colab-links REPO=owner/name REF=tag` points every Colab badge, Setup cell and pyproject.toml's
 # URL at that repository and git tag (the values live in gan_course/config.py; tools/colab_links.py).
 PYTHON ?= python3

@@ -91,6 +91,8 @@ def test_text_problems_name_the_line_and_pass_tensorflows_startup_noise():
         "E0000 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error: UNKNOWN ERROR (303)\n"
     )
     assert lab_check.text_problems([log], "log") == []
+    restart = "[W 2026-12-07 08:17:00 ServerApp] AsyncIOLoopKernelRestarter: restarting kernel (1/5)\n"
+    assert lab_check.text_problems([log + restart], "log") == [f"log: {restart.strip()}"]
     assert lab_check.text_problems(["ok\nError displaying widget: model not found\n"], "panel") == [
         "panel: Error displaying widget: model not found"
     ]

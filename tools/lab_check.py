@@ -53,8 +53,12 @@ PANELS = [
     Panel("07_conditional_gan.ipynb", "widgets.latent_explorer(", "slider:class", "class panel"),
 ]
 
-# A traceback, an exception's name or ipywidgets' own failure message; warnings do not match.
-ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception)\b|Error displaying widget")
+# A traceback, an exception's name, ipywidgets' own failure message or the server restarting a dead
+# kernel; warnings do not match.
+ERROR_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception)\b|Error displaying widget"
+    r"|KernelRestarter: restarting kernel"
+)
 
 # JupyterLab settings for the scratch user: no windowing (every cell stays in the DOM, so outputs can
 # be read), no news or update checks (they would go to the internet).
@@ -314,16 +318,17 @@ def check_panel(
         page.wait_for_timeout(500)  # let the slider and figure settle before the screenshot
         cell.screenshot(path=str(shots / f"{stem}-before.png"))
         if kind == "slider":
-            handle = cell.locator(".widget-slider", has=page.locator(f"label:text-is('{what}')")).locator(
-                ".noUi-handle"
-            )
-            handle.first.focus()
-            handle.first.press("ArrowRight")
+            slider = cell.locator(".widget-slider", has=page.locator(f"label:text-is('{what}')")).first
+            value = slider.locator(".widget-readout").inner_text()
+            slider.locator(".noUi-handle").first.focus()
+            slider.locator(".noUi-handle").first.press("ArrowRight")
         else:
             cell.locator("button", has_text=what).first.click()
         after = _wait_for_img(page, before, 300)
         if after is None or after == before:
             problems.append(f"no new figure after {'moving' if kind == 'slider' else 'clicking'} {what!r}")
+        if kind == "slider" and slider.locator(".widget-readout").inner_text() == value:
+            problems.append(f"the slider {what!r} did not move from {value}")
         page.wait_for_timeout(500)
         cell.screenshot(path=str(shots / f"{stem}-after.png"))
         problems += text_problems(page.evaluate(PANEL_JS)["errors"], "panel output")
@@ -371,6 +376,8 @@ def check(panels: list[Panel], shots: Path, timeout: float) -> dict[str, list[st
         print("lab-check: no Chromium found; install Debian's: apt-get install -y chromium", file=sys.stderr)
         sys.exit(2)
     shots.mkdir(parents=True, exist_ok=True)
+    for stale in shots.glob("[0-9][0-9]_*.png"):  # a failed run's screenshots would mislead
+        stale.unlink()
     results: dict[str, list[str]] = {}
     offsite: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="lab-check-") as tmp:
@@ -378,7 +385,10 @@ def check(panels: list[Panel], shots: Path, timeout: float) -> dict[str, list[st
         scratch_copy(ROOT / "notebooks", sorted({p.lesson for p in panels}), scratch)
         log_path = shots / "jupyterlab.log"
         with open(log_path, "w") as log:
-            server, base, token = start_lab(scratch, log)
+            try:
+                server, base, token = start_lab(scratch, log)
+            except RuntimeError as exc:
+                return {"JupyterLab": [str(exc)]}
             try:
                 with sync_playwright() as pw:
                     browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
