@@ -3,6 +3,8 @@
 # `make book` renders the executed lessons into a static site, _build/book/ (nothing is re-run, nothing
 # is fetched at build or view time); `make book-check` opens every page in headless Chromium and fails
 # on console errors, images that did not load, unrendered maths and broken internal links.
+# `make lab-check` runs lessons 03, 04 and 07 in JupyterLab (smoke mode) in headless Chromium, moves a slider
+# or clicks "Train" on each widget panel and fails unless a new figure appears without an error (4-6 min).
 # `make colab-links REPO=owner/name REF=tag` points every Colab badge, Setup cell and pyproject.toml's
 # URL at that repository and git tag (the values live in gan_course/config.py; tools/colab_links.py).
 PYTHON ?= python3
@@ -10,8 +12,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK_STAMP := $(VENV)/.installed-book
+LAB_CHECK_STAMP := $(VENV)/.installed-lab-check
 
-.PHONY: lab test test-fast doctor lint clean book book-check colab-links
+.PHONY: lab test test-fast doctor lint clean book book-check lab-check colab-links
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "gan-course needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -44,6 +47,13 @@ book: $(BOOK_STAMP)
 
 book-check: book
 	$(PY) tools/book_check.py
+
+$(LAB_CHECK_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[lab-check]"
+	@touch $@
+
+lab-check: $(LAB_CHECK_STAMP)
+	$(PY) tools/lab_check.py
 
 colab-links:
 	$(PYTHON) tools/colab_links.py -- '$(REPO)' '$(REF)'
