@@ -176,7 +176,9 @@ class InceptionFeatures:
         if weights is not None and (
             not isinstance(weights, str) or (weights != "imagenet" and not os.path.isfile(weights))
         ):
-            raise ValueError(f"weights must be 'imagenet', None or a path to a weights file that exists, got {weights!r}")
+            raise ValueError(
+                f"weights must be 'imagenet', None or a path to a weights file that exists, got {weights!r}"
+            )
         try:
             self.model = keras.applications.InceptionV3(
                 include_top=False, pooling="avg", weights=weights, input_shape=(299, 299, 3)
