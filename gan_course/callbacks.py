@@ -359,10 +359,13 @@ class Checkpoint(keras.callbacks.Callback):
         for epoch, path in reversed(list_checkpoints(self.directory)):
             try:
                 restored = load_checkpoint(gan, path)
-            except tf.errors.OpError:
+            except tf.errors.OpError as err:
                 # listed a moment ago, gone now (NotFoundError, or UNKNOWN from the reader): another process is
-                # rewriting it (_save_checkpoint removes the old index first); the previous one is used
-                if path.with_name(path.name + ".index").exists():
+                # rewriting it (_save_checkpoint removes the old index first); the previous one is used. Its
+                # files were all read a moment before (_read_meta), so NotFoundError means a rewrite, even if
+                # the new index is already back in place
+                vanished = isinstance(err, tf.errors.NotFoundError)
+                if not vanished and path.with_name(path.name + ".index").exists():
                     raise
                 print(f"skipping {path.name}: another process is rewriting it")
                 continue

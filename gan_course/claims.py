@@ -5,8 +5,8 @@ about the run ("the moving-average generator scores a lower FID than the raw one
 ``expect(statement, holds, evidence)`` right after the cell that measures it, and the run prints
 its own verdict with the numbers behind it::
 
-    ✓ the moving average lowers FID (raw 41.2, EMA 37.9)
-    ✗ in this run: the moving average lowers FID did not hold (raw 37.1, EMA 38.0).
+    ✓ the moving average lowers FID — raw 41.2, EMA 37.9
+    ✗ in this run: the moving average lowers FID did not hold — raw 37.1, EMA 38.
       Compare with the course's runs (reference.compare) or try another SEED.
 
 A claim that does not hold is reported, never raised: a learner's run may differ from the course's.
@@ -14,7 +14,7 @@ In smoke mode nothing was trained long enough to judge, so the claim is printed 
 (the same line on every run, which lets nbval compare it). ``tools/verify_lessons.py`` collects
 these lines from a lesson executed with another seed.
 
-No lesson imports it yet: it is in the README's "Use it in your own project" list.
+Used in lesson 01.
 """
 
 from __future__ import annotations
@@ -77,11 +77,11 @@ def expect(statement: str, holds, evidence=None, look: str | None = None) -> Non
 
     ``statement`` says what is expected, in words a learner can check ("the EMA generator's FID is
     lower"); ``holds`` is the comparison that decides it (True or False, NumPy booleans too);
-    ``evidence`` is what was measured: a dict printed as "name value, ..." (floats to 3 significant
+    ``evidence`` is what was measured, printed after a dash: a dict as "name value, ..." (floats to 3 significant
     figures), a number, or text. ``look`` replaces the default advice printed when the claim fails.
     In smoke mode the claim is printed as not checked. A claim whose evidence holds NaN is reported
     as not holding, whatever ``holds`` says: a diverged run supports no comparison. It prints and
-    returns nothing, so it can end a cell. Introduced in the README.
+    returns nothing, so it can end a cell. Introduced in lesson 01.
     """
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError(f"statement must be a sentence saying what is expected, got {statement!r}")
@@ -96,11 +96,11 @@ def expect(statement: str, holds, evidence=None, look: str | None = None) -> Non
     if any(isinstance(v, (float, np.floating)) and math.isnan(v) for v in values):
         held = False
     if held:
-        print(f"{HELD} {statement}" + (f" ({text})" if text else ""))
+        print(f"{HELD} {statement}" + (f" — {text}" if text else ""))
     else:
         print(
             f"{FAILED} in this run: {statement} did not hold"
-            + (f" ({text})" if text else "")
+            + (f" — {text}" if text else "")
             + ".\n  "
             + (look or _LOOK)
         )

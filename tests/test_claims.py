@@ -21,20 +21,20 @@ def full(monkeypatch):
 
 def test_a_claim_that_holds_prints_a_tick_and_its_evidence(full, capsys):
     expect("EMA lowers FID", 37.94 < 41.23, {"raw": 41.23, "EMA": np.float32(37.94), "steps": np.int64(300)})
-    assert capsys.readouterr().out == "✓ EMA lowers FID (raw 41.2, EMA 37.9, steps 300)\n"
+    assert capsys.readouterr().out == "✓ EMA lowers FID — raw 41.2, EMA 37.9, steps 300\n"
 
 
 def test_a_claim_that_fails_is_reported_not_raised(full, capsys):
     assert expect("EMA lowers FID", np.float64(38.0) < np.float64(37.1), {"raw": 37.1, "EMA": 38.0}) is None
     out = capsys.readouterr().out
-    assert out.startswith("✗ in this run: EMA lowers FID did not hold (raw 37.1, EMA 38)")
+    assert out.startswith("✗ in this run: EMA lowers FID did not hold — raw 37.1, EMA 38")
     assert "reference.compare" in out  # the default advice says where to look next
 
 
 def test_nan_evidence_never_supports_a_claim(full, capsys):
     # a diverged run: NaN < 40 is False anyway, but `not (nan > 40)` is True; neither may print a tick
     expect("FID stays under 40", not (float("nan") > 40), {"FID": float("nan")})
-    assert capsys.readouterr().out.startswith("✗ in this run: FID stays under 40 did not hold (FID nan)")
+    assert capsys.readouterr().out.startswith("✗ in this run: FID stays under 40 did not hold — FID nan")
 
 
 def test_smoke_mode_prints_the_same_line_on_every_run(monkeypatch, capsys):
@@ -47,7 +47,7 @@ def test_smoke_mode_prints_the_same_line_on_every_run(monkeypatch, capsys):
 def test_own_advice_and_plain_evidence(full, capsys):
     expect("most modes are covered", False, "3/8 modes", look="Train longer: see the ring lab.")
     assert capsys.readouterr().out == (
-        "✗ in this run: most modes are covered did not hold (3/8 modes).\n  Train longer: see the ring lab.\n"
+        "✗ in this run: most modes are covered did not hold — 3/8 modes.\n  Train longer: see the ring lab.\n"
     )
 
 

@@ -64,7 +64,7 @@ def claims(nb) -> dict[int, list[tuple[str, str]]]:
     """Cell index -> [(verdict mark, statement)] from the claim lines a notebook printed."""
     found: dict[int, list[tuple[str, str]]] = {}
     pattern = re.compile(
-        rf"^(?:({HELD}) (.+?)(?: \(.*\))?$|({FAILED}) in this run: (.+?) did not hold|({UNCHECKED}) not checked"
+        rf"^(?:({HELD}) (.+?)(?: — .*)?$|({FAILED}) in this run: (.+?) did not hold|({UNCHECKED}) not checked"
         rf" in smoke mode: (.+)$)"
     )
     for index, cell in enumerate(nb.cells):
