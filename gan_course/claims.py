@@ -7,7 +7,7 @@ its own verdict with the numbers behind it::
 
     ✓ the moving average lowers FID — raw 41.2, EMA 37.9
     ✗ in this run: the moving average lowers FID did not hold — raw 37.1, EMA 38.
-      Compare with the course's runs (reference.compare) or try another SEED.
+      Runs differ by seed and machine: try another SEED, or compare with the course's runs (reference.compare).
 
 A claim that does not hold is reported, never raised: a learner's run may differ from the course's.
 In smoke mode nothing was trained long enough to judge, so the claim is printed as not checked
@@ -29,7 +29,7 @@ from gan_course.config import smoke_mode
 #: The first character of each verdict line; tools/verify_lessons.py reads these.
 HELD, FAILED, UNCHECKED = "✓", "✗", "–"
 
-_LOOK = "Compare with the course's runs (reference.compare) or try another SEED."
+_LOOK = "Runs differ by seed and machine: try another SEED, or compare with the course's runs (reference.compare)."
 
 
 def _format(value) -> str:

@@ -93,6 +93,8 @@ class GAN(keras.Model):
         self.trackers = {name: keras.metrics.Mean(name=name) for name in METRICS}
         self.built = True  # both networks are built; Keras would otherwise build the GAN by calling it on data
 
+    # Keras' format (gan.save("x.keras"), keras.models.load_model): the two networks and the settings, and
+    # the optimizers and the loss by name; Keras saves every weight, the average's warm-up count included.
     def get_config(self):
         nets = {"generator": self.generator, "discriminator": self.discriminator}
         settings = {"seed": self.seed, "d_steps": self.d_steps, "ema": self.ema}
@@ -104,6 +106,7 @@ class GAN(keras.Model):
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
         nets = {k: keras.saving.deserialize_keras_object(config.pop(k)) for k in ("generator", "discriminator")}
         return cls(**nets, **config)
 
