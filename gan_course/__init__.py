@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from gan_course.config import REPOSITORY, SMOKE, in_colab, setup  # noqa: E402
+from gan_course.config import REPOSITORY, SMOKE, in_colab, profile, setup  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["REPOSITORY", "SMOKE", "__version__", "in_colab", "setup"]
+__all__ = ["REPOSITORY", "SMOKE", "__version__", "in_colab", "profile", "setup"]
