@@ -6,7 +6,7 @@ standard deviation, minimum, maximum and sum over seeds; ``format_table`` writes
 a Markdown table with settings side by side; ``write_results`` writes a benchmark's rows as CSV and
 ``read_results`` reads them back with their columns' types checked.
 
-Used in lessons 04, 06, 07, 08 and 09.
+Used in lessons 03, 04, 06, 07, 08 and 09.
 """
 
 from __future__ import annotations

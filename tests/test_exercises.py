@@ -84,6 +84,10 @@ def test_check_conv_macs(capsys):
     _verdict(capsys, False, ex.check_conv_macs(14 * 14 * 25 * 64 * 128), "output* pixels")
     _verdict(capsys, False, ex.check_conv_macs(7 * 7 * 25 * 128), "both 64 and 128")
     _verdict(capsys, False, ex.check_conv_macs(7 * 7 * 64 * 128), "5 × 5")
+    # lesson 03's exercise: padding='valid' gives 7×7 outputs where 'same' gives 8×8
+    exercise = {"size": 16, "c_in": 32, "c_out": 48, "kernel": 3, "stride": 2}
+    _verdict(capsys, False, ex.check_conv_macs(7 * 7 * 9 * 32 * 48, **exercise), "padding='valid'")
+    _verdict(capsys, True, ex.check_conv_macs(8 * 8 * 9 * 32 * 48, **exercise), "884,736")
 
 
 def test_check_slerp(capsys):
@@ -93,6 +97,12 @@ def test_check_slerp(capsys):
     _verdict(capsys, False, ex.check_slerp(lerp), "straight line")
     _verdict(capsys, False, ex.check_slerp(lambda a, b, t: slerp(a, b, 1 - t)), "swapped")
     _verdict(capsys, False, ex.check_slerp(lambda a, b, t: a), "arccos")
+
+    def undivided(a, b, t):  # the weighted sum, not divided by sin Ω
+        omega = np.arccos(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+        return np.sin((1 - t) * omega) * a + np.sin(t * omega) * b
+
+    _verdict(capsys, False, ex.check_slerp(undivided), "divide")
 
 
 def _coverage_pair(threshold=3.0, percent=False, any_sample=False):
