@@ -52,6 +52,11 @@ def test_check_scaling(capsys):
     _verdict(capsys, False, ex.check_scaling(lambda x: x), "unchanged")
     _verdict(capsys, False, ex.check_scaling(lambda x: x / 127.5 - 1), "dtype is float64")
     _verdict(capsys, False, ex.check_scaling(lambda x: x / 255.0 - 0.5), "0 must map to -1")
+    stretch = lambda x: ((x - x.min()) / (x.max() - x.min()) * 2 - 1).astype(np.float32)
+    _verdict(capsys, False, ex.check_scaling(stretch), "its own darkest to its brightest")
+    _verdict(capsys, False, ex.check_scaling(lambda x: (x * 2 / 255 - 1).astype(np.float32)), "wraps around")
+    fixed_by_image = lambda x: (x.astype(np.float32) / max(float(x.max()), 1) * 2 - 1).astype(np.float32)
+    _verdict(capsys, False, ex.check_scaling(fixed_by_image), "not by the image")
 
 
 def test_check_discriminator_loss(capsys):

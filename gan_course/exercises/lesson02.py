@@ -29,7 +29,26 @@ def check_scaling(fn) -> bool:
     if np.allclose(got, pixels):
         return no("the pixels are unchanged: convert to float and rescale to [-1, 1]")
     if not np.allclose(got, want, atol=1e-6):
+        as_numbers = run(fn, pixels.astype(np.float64)).reshape(-1)
+        if as_numbers.size == want.size and np.allclose(as_numbers, want.reshape(-1), atol=1e-6):
+            return no(
+                "right on float pixels, wrong on uint8 ones: arithmetic on uint8 wraps around (255 + 1 is 0), "
+                "so convert to float32 before you compute"
+            )
         return no(f"0 must map to -1 and 255 to 1; you gave {got.min():.3g} and {got.max():.3g}")
+    dim = np.array([[[10, 60], [200, 250]]], dtype=np.uint8)  # an image with no pure black or white pixel
+    got_dim = run(fn, dim.copy()).reshape(dim.shape)
+    if not np.allclose(got_dim, dim / 127.5 - 1, atol=1e-6):
+        stretched = (dim - dim.min()) / (dim.max() - dim.min()) * 2 - 1
+        if np.allclose(got_dim, stretched, atol=1e-6):
+            return no(
+                "you stretched each image from its own darkest to its brightest pixel: a dim image would come "
+                "out as bright as any other. Use the fixed range of the pixel format, 0 to 255"
+            )
+        return no(
+            "right on an image with pixels 0 and 255, wrong on one without: the scaling must be the same "
+            "for every image, fixed by the pixel format (0 to 255), not by the image"
+        )
     dtype = np.asarray(result_of(fn, pixels.copy())).dtype
     if dtype != np.float32:
         return no(f"the values are right but the dtype is {dtype}; TensorFlow layers want float32")
@@ -161,8 +180,8 @@ def _exercise_4(history, viz, generator, z_fixed, models, Z_DIM):
 
     What to look at, and how to read it:
 
-    Loss curves. Section 3 read the seed's curves as D ahead to the end: D(x) near 0.7 and D(G(z))
-    near 0.3. Look at the same two lines in the right-hand panel. If the wider generator is a
+    Loss curves. Section 3's check found D ahead at the end of the seed's run: D(x) above 1/2 and
+    D(G(z)) below it. Look at the same two lines in the right-hand panel. If the wider generator is a
     better match for D, the two move closer together and D's loss moves up towards log 4. If they
     look the same, the generator's width was not what limited the game.
 
