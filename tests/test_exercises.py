@@ -157,6 +157,12 @@ def test_check_frechet_1d(capsys):
     _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: abs(m1 - m2) + (s1 - s2) ** 2), "squared diff")
     _verdict(capsys, False, ex.check_frechet_1d(lambda *a: [1.0, 2.0]), "one number")
     _verdict(capsys, False, ex.check_frechet_1d(lambda *a: 0.0), "Tr(Σ1)")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 + s2) ** 2), "subtracted")
+    variances = lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1**2 - s2**2) ** 2
+    _verdict(capsys, False, ex.check_frechet_1d(variances), "compares the variances")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 - s2)), "as a square")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: (m1 - m2) ** 2 + abs(s1 - s2)), "as a square")
+    _verdict(capsys, False, ex.check_frechet_1d(lambda m1, s1, m2, s2: (m1 - m2) ** 2), "only the mean part")
 
 
 def test_check_fid_at_n(capsys):
@@ -168,12 +174,22 @@ def test_check_fid_at_n(capsys):
     _verdict(capsys, False, ex.check_fid_at_n(5000.0, *args), "slope k")
     _verdict(capsys, False, ex.check_fid_at_n(13.0, *args), "two equations")
     _verdict(capsys, False, ex.check_fid_at_n(None, *args), "`my_fid` is still None")
+    lesson = (1000, 30.0, 4000, 24.0, 2000)  # the lesson's numbers: the answer is 26
+    _verdict(capsys, True, ex.check_fid_at_n(26.0, *lesson), "FID_∞ = 22.00")
+    _verdict(capsys, False, ex.check_fid_at_n(27.0, *lesson), "mean of the two")
+    _verdict(capsys, False, ex.check_fid_at_n(15.0, *lesson), "as if FID_∞ were 0")
+    _verdict(capsys, False, ex.check_fid_at_n(48.0, *lesson), "as if FID_∞ were 0")
+    _verdict(capsys, False, ex.check_fid_at_n(28.0, *lesson), "like 1/N")
 
 
 def test_check_low_metric(capsys):
     _verdict(capsys, True, ex.check_low_metric(" Recall"), "recall is low")
     _verdict(capsys, False, ex.check_low_metric("precision"), "*generated*")
     _verdict(capsys, False, ex.check_low_metric("fid"), "answer")
+    _verdict(capsys, True, ex.check_low_metric("Recall."), "recall is low")
+    _verdict(capsys, False, ex.check_low_metric("both"), "pick one")
+    _verdict(capsys, False, ex.check_low_metric("precision and recall"), "pick one")
+    _verdict(capsys, False, ex.check_low_metric("neither"), "one of them is low")
     _verdict(capsys, False, ex.check_low_metric(None), "still None")
 
 

@@ -5,6 +5,8 @@ Used in lesson 05.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from gan_course.exercises._core import NotYet, check, no, number, run, solved, yes
@@ -39,6 +41,16 @@ def check_frechet_1d(fn) -> bool:
         return no("sigma1 and sigma2 are standard deviations; the formula needs the variances sigma²")
     if np.allclose(got, np.sqrt(mu_diff) + (s1 - s2) ** 2, rtol=1e-6):
         return no("the covariance part is right; the mean part is |mu1 - mu2|², the squared difference")
+    if np.allclose(got, mu_diff + (s1 + s2) ** 2, rtol=1e-6):
+        return no("the cross term is subtracted: -2 Tr((Σ1 Σ2)^½), which in 1-D is -2·sigma1·sigma2")
+    if np.allclose(got, mu_diff + (s1**2 - s2**2) ** 2, rtol=1e-6):
+        return no(
+            "(sigma1² - sigma2²)² compares the variances; expand Tr(Σ1 + Σ2 - 2(Σ1 Σ2)^½) with Σ = sigma² instead"
+        )
+    if np.allclose(got, mu_diff + (s1 - s2), rtol=1e-6) or np.allclose(got, mu_diff + np.abs(s1 - s2), rtol=1e-6):
+        return no("the covariance part comes out as a square: sigma1² + sigma2² - 2·sigma1·sigma2")
+    if np.allclose(got, mu_diff, rtol=1e-6):
+        return no("that is only the mean part; FID adds Tr(Σ1 + Σ2 - 2(Σ1 Σ2)^½), which compares the spreads")
     return no("write |mu1 - mu2|² + Tr(Σ1) + Tr(Σ2) - 2 Tr((Σ1 Σ2)^½) with Σ = sigma² (1×1 matrices)")
 
 
@@ -64,6 +76,10 @@ def check_fid_at_n(answer, n1: int, fid1: float, n2: int, fid2: float, n: int) -
         return no(f"that is FID_∞ (N → ∞); add the bias k/N for N = {n}")
     if np.isclose(got, slope, rtol=1e-3):
         return no("that is the slope k; FID_N = FID_∞ + k/N")
+    if np.isclose(got, (fid1 + fid2) / 2, rtol=1e-3):
+        return no(f"the mean of the two FIDs ignores where N = {n:g} lies; fit FID_N = FID_∞ + k/N through both points")
+    if np.isclose(got, fid1 * n1 / n, rtol=1e-3) or np.isclose(got, fid2 * n2 / n, rtol=1e-3):
+        return no("that scales one FID by 1/N as if FID_∞ were 0; only the bias k/N shrinks with N, FID_∞ stays")
     return no(
         "two equations FID_1 = FID_∞ + k/N_1 and FID_2 = FID_∞ + k/N_2 give k and FID_∞; then evaluate FID_∞ + k/N"
     )
@@ -77,13 +93,20 @@ def check_low_metric(answer) -> bool:
     """
     if answer is None:
         return no('`my_answer` is still None: write "precision" or "recall"')
-    text = str(answer).strip().lower()
-    if text == "recall":
+    words = set(re.findall(r"[a-z]+", str(answer).lower()))
+    if "both" in words or {"precision", "recall"} <= words:
+        return no(
+            "pick one: precision asks whether each *generated* image looks real, and a perfect sneaker does; "
+            "recall asks whether each real image has a generated one near it"
+        )
+    if words & {"neither", "none", "nothing"}:
+        return no("one of them is low: is every *real* image, shirts and bags too, near some generated sneaker?")
+    if "recall" in words:
         return yes(
             "every sample lies on the real manifold (precision ≈ 1), but the samples "
             "cover one class of ten, so most real images have no generated neighbour: recall is low"
         )
-    if text == "precision":
+    if "precision" in words:
         return no(
             "precision asks whether each *generated* image looks real; a perfect "
             "sneaker does. What about the real shirts and bags: is any generated image near them?"
@@ -161,10 +184,10 @@ def _exercise_4(build_gan, callbacks, Z_DIM, SEED, models, dcgan, N_EVAL, DCGAN_
     repeats the last point of section 4's FID curve.
 
     "Better" needs a margin: the difference between the two models should be clearly larger than
-    the change between the two noise draws of the same model. Lesson 03 trained 20 epochs with the
-    same settings, section 4 here 8 (in smoke mode both are shorter; the printed epoch says
-    which checkpoint you loaded). If the longer run is not clearly better, look at section 4's FID
-    curve: has it flattened by epoch 8? That is exercise 5's question.
+    the change between the two noise draws of the same model. Lesson 03 and section 4 train with the
+    same settings for different numbers of epochs (DCGAN_EPOCHS here; the printed epoch says which
+    checkpoint you loaded). If the longer run is not clearly better, look at section 4's FID curve:
+    has it flattened by its last epoch? That is exercise 5's question.
     """
     from pathlib import Path
 
@@ -196,8 +219,8 @@ def _exercise_5(SMOKE, build_gan, ref_features, classifier, gan_course, SEED, Z_
     between neighbouring points: the noise is fixed, so those wobbles are the generator moving,
     not a new sample. Say whether it stops or keeps creeping down to the end.
 
-    Then look at the losses over the same epochs. Section 4 found the DCGAN's losses ending about
-    where they started while FID fell by a large factor. Look for any bend in the loss curves where
+    Then look at the losses over the same epochs. Section 4 checked that the DCGAN's FID fell far
+    more than its losses moved. Look for any bend in the loss curves where
     FID flattens. If there is none, the losses do not tell you, and FID is what to track
     (Keras' EarlyStopping(monitor="fid", mode="min", restore_best_weights=True) can then keep the
     best epoch, with every=1).
