@@ -14,7 +14,7 @@ S0_BUGS = (
         "pass generator, discriminator and the combined model separately", crash=True),
     Bug("000 §3.2.2",
         "data scaled by `X_train / 255.0` to [0, 1] (§2.1.1 even says G ends in a sigmoid), G ends in tanh",
-        "D tells fakes by their negative pixels; G spends its steps lifting them", "scale to [-1, 1]: x / 127.5 - 1",
+        "G's samples reach values no real pixel has (the seed shows them as black), and half of tanh's range is wasted", "scale to [-1, 1]: x / 127.5 - 1",
         check="data_range"),
     Bug("000 §3.2.2", "D is not frozen inside the combined model `gan`",
         "each G step also moves D towards calling fakes real",
