@@ -378,7 +378,7 @@ def test_check_freezed_parameters_agrees_with_the_lean_discriminator(capsys):
 # ------------------------------------------------------------------- exercise 1: a broken setup
 
 
-def _setup(scale="right", d_activation=None, shared=False, beta_1=0.5, hidden=256, loss="non_saturating"):
+def _setup(scale="right", d_activation=None, shared=False, beta_1=0.5, hidden=256, loss="non_saturating", leaky=True):
     def fn(pixels):
         generator = keras.Sequential(
             [
@@ -394,7 +394,7 @@ def _setup(scale="right", d_activation=None, shared=False, beta_1=0.5, hidden=25
                 keras.Input((28, 28, 1)),
                 layers.Flatten(),
                 layers.Dense(256),
-                layers.LeakyReLU(negative_slope=0.2),
+                *([layers.LeakyReLU(negative_slope=0.2)] if leaky else []),
                 layers.Dense(1, activation=d_activation),
             ]
         )
@@ -420,6 +420,13 @@ def test_check_clinic_setup_accepts_the_repair(capsys):
         ({"beta_1": 0.9}, "beta_1 = 0.9"),
         ({"hidden": 128}, "keep the networks' sizes"),
         ({"d_activation": "sigmoid", "loss": "binary_crossentropy"}, "works, but"),  # an info is still a finding
+        # wrong answers that diagnose alone would let pass, or that change more than diagnose reports
+        ({"d_activation": "relu"}, "D ends in a relu"),
+        ({"d_activation": "softplus"}, "D ends in a softplus"),
+        ({"loss": "minimax"}, "keep the loss 'non_saturating'"),
+        ({"loss": "least_squares"}, "keep the loss 'non_saturating'"),
+        ({"loss": "hinge"}, "keep the loss 'non_saturating'"),
+        ({"leaky": False}, "lost its LeakyReLU"),
     ],
 )
 def test_check_clinic_setup_names_what_is_left(capsys, kwargs, hint):

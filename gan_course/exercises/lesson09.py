@@ -15,6 +15,81 @@ from gan_course.exercises._core import NotYet, check, first, function, no, numbe
 _SETUP_SIZES = {"z": 64, "generator": 64 * 256 + 256 + 256 * 784 + 784, "discriminator": 784 * 256 + 256 + 256 + 1}
 
 
+#: Exercise 1's layers, in order, as the broken setup builds them (the repair changes none of them but D's last
+#: activation): (layer class, activation or LeakyReLU slope). Keras' functional models list an InputLayer too.
+_SETUP_LAYERS = {
+    "generator": (("Dense", "linear"), ("LeakyReLU", 0.2), ("Dense", "tanh"), ("Reshape", None)),
+    "discriminator": (("Flatten", None), ("Dense", "linear"), ("LeakyReLU", 0.2), ("Dense", "linear")),
+}
+_SETUP_SAY = {
+    "generator": "Dense(256), LeakyReLU(0.2), Dense(784, activation='tanh'), Reshape((28, 28, 1))",
+    "discriminator": "Flatten(), Dense(256), LeakyReLU(0.2), Dense(1) with no activation (a logit)",
+}
+
+
+def _layer_key(layer) -> tuple:
+    """(class name, activation name or LeakyReLU slope) of a layer, as ``_SETUP_LAYERS`` writes it."""
+    kind = type(layer).__name__
+    if kind == "LeakyReLU":
+        return kind, round(float(getattr(layer, "negative_slope", np.nan)), 6)
+    activation = getattr(layer, "activation", None)
+    return kind, getattr(activation, "__name__", None) if activation is not None else None
+
+
+def _setup_layers(name: str, model, logit_only: bool = True) -> None:
+    """NotYet unless ``model`` has exercise 1's layers for ``name`` (LeakyReLU kept; D's last one a logit, unless
+    ``logit_only`` is False, before diagnose has spoken)."""
+    got = tuple(_layer_key(layer) for layer in model.layers if type(layer).__name__ != "InputLayer")
+    want = _SETUP_LAYERS[name]
+    if got == want:
+        return
+    if name == "discriminator" and got[:-1] == want[:-1] and got[-1][0] == "Dense":
+        if not logit_only:  # D's last activation is what diagnose reports on: its finding comes first
+            return
+        raise NotYet(
+            f"D's last layer ends in {got[-1][1]}: the loss 'non_saturating' applies the sigmoid itself, so D must "
+            "return a logit, any real number: Dense(1) with no activation (a ReLU or softplus there leaves D "
+            "unable to call anything fake)"
+        )
+    kinds = [kind for kind, _ in got]
+    if "LeakyReLU" not in kinds:
+        raise NotYet(
+            f"the {name} lost its LeakyReLU: diagnose did not report it, and without it the {name} is one linear "
+            f"map (two Dense layers in a row). Keep {_SETUP_SAY[name]}"
+        )
+    raise NotYet(f"change only what diagnose reports: keep the {name}'s layers, {_SETUP_SAY[name]}")
+
+
+def _gan_loss_name(loss) -> str | None:
+    """The key in ``losses.LOSSES`` that ``loss`` names or is, else None."""
+    from gan_course.losses import LOSSES
+
+    if isinstance(loss, str):
+        key = loss.strip().lower().replace("-", "_")
+        return key if key in LOSSES else None
+    return next((key for key, value in LOSSES.items() if value is loss), None)
+
+
+def _setup_loss(loss) -> None:
+    """NotYet unless ``loss`` is the non-saturating loss on logits that the broken setup already uses."""
+    import keras
+
+    from gan_course.losses import LOSSES
+
+    if isinstance(loss, str) and loss.strip().lower().replace("-", "_") == "non_saturating":
+        return
+    if loss is LOSSES["non_saturating"]:
+        return
+    if isinstance(loss, keras.losses.BinaryCrossentropy) and loss.get_config().get("from_logits"):
+        return
+    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    raise NotYet(
+        f"keep the loss 'non_saturating': diagnose did not report it, and {name!r} is another game (minimax "
+        "saturates when D rejects the fakes, hinge and the Wasserstein losses need other settings). The repair is "
+        "D's output, not the loss"
+    )
+
+
 def _setup_images(images, pixels: np.ndarray) -> np.ndarray:
     """The returned images as floats, or NotYet saying how they differ from pixels / 127.5 - 1."""
     try:
@@ -47,8 +122,9 @@ def check_clinic_setup(fn) -> bool:
     ``pixels`` are uint8 images (N, 28, 28, 1) in [0, 255]; ``fn`` must return
     ``(generator, discriminator, images, loss, d_optimizer, g_optimizer)`` for the exercise's MLP GAN
     (z of 64 numbers, one hidden layer of 256 units in each network), with the same layer sizes, the
-    images as the networks will be trained on them, and ``clinic.diagnose`` finding nothing.
-    Introduced in lesson 09.
+    images as the networks will be trained on them, and ``clinic.diagnose`` finding nothing. Only what diagnose
+    reports may change: the layers (LeakyReLU included), D ending in a logit, and the loss 'non_saturating' are
+    checked too. Introduced in lesson 09.
     """
     import keras
 
@@ -75,6 +151,10 @@ def check_clinic_setup(fn) -> bool:
             "keep the networks' sizes (z of 64 numbers, one hidden layer of 256 units each) and change only what "
             "diagnose reports: an output activation is not a layer with weights"
         )
+    for name, model in (("generator", generator), ("discriminator", discriminator)):
+        _setup_layers(name, model, logit_only=False)
+    if _gan_loss_name(loss) not in (None, "non_saturating"):  # another of the course's losses: not a repair
+        _setup_loss(loss)
     try:
         found = diagnose(
             generator, discriminator, images.astype(np.float32), loss, d_optimizer=d_optimizer, g_optimizer=g_optimizer
@@ -85,6 +165,9 @@ def check_clinic_setup(fn) -> bool:
         worst = sorted(found.findings, key=lambda f: ("error", "warning", "info").index(f.severity))[0]
         more = f" (and {len(found.findings) - 1} more)" if len(found.findings) > 1 else ""
         return no(f"diagnose still finds {worst.check}{more}: {worst.found}. Fix: {worst.fix}")
+    # what diagnose lets pass but the exercise does not ask for: another loss, another last activation
+    _setup_layers("discriminator", discriminator)
+    _setup_loss(loss)
     return yes(
         "diagnose finds nothing: the images fill G's [-1, 1], D hands a logit to a loss on logits, and each "
         "network has its own optimizer with settings known to work"
