@@ -216,7 +216,7 @@ def dcgan_seed_discriminator(image_shape=(28, 28, 1)) -> keras.Model:
 
 
 def dcgan_lean_generator(z_dim: int = 100, image_shape=(28, 28, 1), width: int = 64) -> keras.Model:
-    """A DCGAN generator sized for CPUs: about a tenth of the seed's multiply-adds per image.
+    """A DCGAN generator sized for CPUs: about 1/25 of the seed generator's multiply-adds per image.
 
     Dense(H/4·W/4·width) -> BN -> LeakyReLU(0.2) -> reshape -> Conv2DTranspose width/2 4×4 s2 ->
     BN -> LeakyReLU(0.2) -> C 4×4 s2, tanh. The seed spends most of its compute in a 5×5

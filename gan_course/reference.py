@@ -410,6 +410,9 @@ def _is_run(value) -> bool:
     return hasattr(value, "history") or hasattr(value, "epoch_means") or isinstance(value, dict)
 
 
+_AXIS_LABELS = {"fid": "FID (log scale)", "fidelity": "class fidelity", "d_loss": "D's loss", "g_loss": "G's loss"}
+
+
 def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "your run"):
     """Draw the reference band of each metric (lowest to highest over the seeds, and their mean), with your run.
 
@@ -441,6 +444,7 @@ def plot(lesson, yours=None, path=None, metrics=None, axes=None, label: str = "y
             if metric in values:
                 ax.plot(x, values[metric], color=color, marker=".", lw=1.2, label=name)
         ax.set_xlabel(run.x)
+        ax.set_ylabel(_AXIS_LABELS.get(metric, metric))
         ax.set_title(metric)
         if metric == "fid":
             ax.set_yscale("log")

@@ -240,6 +240,7 @@ def test_per_epoch_averages_whole_epochs():
 def test_plot_draws_the_band_and_your_run(small_csv):
     axes = reference.plot("03", {"fid": [130.0, 50.0], "d_loss": [1.0, 1.1], "g_loss": [0.7, 0.8]}, small_csv)
     assert [ax.get_title() for ax in axes] == ["fid", "d_loss", "g_loss"]
+    assert [ax.get_ylabel() for ax in axes] == ["FID (log scale)", "D's loss", "G's loss"]
     assert len(axes[0].collections) == 1  # the band
     yours = [line for line in axes[0].lines if line.get_label() == "your run"]
     assert yours and yours[0].get_ydata().tolist() == [130.0, 50.0]
