@@ -1,5 +1,7 @@
 """tools/lesson_times.py: lessons timed under a profile, the times written into the README's table."""
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -47,3 +49,42 @@ def test_a_lesson_runs_under_the_profile_asked_for_and_write_needs_a_full_run(tm
     with pytest.raises(SystemExit):
         lesson_times.main([str(path), "--profile", "gpu", "--smoke", "--write"])
     assert nbformat.read(path, as_version=4).cells[0].get("outputs") == []  # the committed file is never written
+    for wrong in (
+        [str(path), "--profile", "cpu", "--measured", "60"],  # without --write
+        [str(path), "--profile", "cpu", "--measured", "0", "--write"],  # not a time
+        ["--profile", "cpu", "--measured", "60", "--write"],  # no lesson named
+    ):
+        with pytest.raises(SystemExit):
+            lesson_times.main(wrong)
+
+
+def test_a_time_measured_elsewhere_goes_into_the_readme_and_the_overview_without_a_run(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Overview\n\n**Run time:** about 1 min (measured: 58 s) on a CPU."),
+        nbformat.v4.new_code_cell("raise SystemExit('never run')"),
+    ]
+    path = tmp_path / "01_profile.ipynb"
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("| # | lesson | run time, CPU (2 cores) |\n|---|---|---|\n| 01 | x | 1 min (measured 58 s) |\n")
+    assert (
+        lesson_times.main([str(path), "--profile", "cpu", "--write", "--measured", "548.2", "--readme", str(readme)])
+        == 0
+    )
+    assert "| 01 | x | 9 min (measured 9 min 8 s) |" in readme.read_text()
+    assert "**Run time:** about 9 min (measured: 9 min 8 s) on a CPU." in path.read_text()
+
+
+def test_the_overview_time_is_set_and_nothing_else_changes():
+    text = (ROOT / "notebooks" / "01_gan_theory.ipynb").read_text()
+    about_, spoken_ = re.search(r"\*\*Run time:\*\* about ([^(\n]+?) \(measured: ([^)\n]+)\)", text).groups()
+    out = lesson_times.set_overview_time(text, "9 min", "9 min 8 s")
+    assert "**Run time:** about 9 min (measured: 9 min 8 s)" in out
+    before, after = nbformat.reads(text, as_version=4), nbformat.reads(out, as_version=4)
+    changed = [i for i, (a, b) in enumerate(zip(before.cells, after.cells)) if a != b]
+    assert len(changed) == 1 and before.cells[changed[0]].cell_type == "markdown"
+    assert lesson_times.set_overview_time(out, about_, spoken_) == text  # back again, byte for byte
+    no_line = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["## Overview"]}]})
+    with pytest.raises(SystemExit, match="found 0"):
+        lesson_times.set_overview_time(no_line, "1 min", "58 s")
