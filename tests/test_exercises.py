@@ -136,6 +136,8 @@ def test_check_pack(capsys):
     _verdict(capsys, False, ex.check_pack(interleaved), "*consecutive*")
     _verdict(capsys, False, ex.check_pack(lambda x, m: x.reshape(-1, m * x.shape[1]) + 1), "no value should change")
     _verdict(capsys, False, ex.check_pack(lambda x, m: 1 / 0), "ZeroDivisionError")
+    _verdict(capsys, False, ex.check_pack(lambda x, m: x.reshape(-1, 2 * m)), "not every sample has 2 numbers")
+    _verdict(capsys, False, ex.check_pack(lambda x, m: x.reshape(4, 6)), "shape (2, 12)")
 
 
 def test_check_collapse_kl(capsys):
@@ -145,6 +147,8 @@ def test_check_collapse_kl(capsys):
     _verdict(capsys, False, ex.check_collapse_kl(math.log(8), math.log(8)), "two modes")
     _verdict(capsys, False, ex.check_collapse_kl(1.0, 1.0), "Σ p_i log")
     _verdict(capsys, False, ex.check_collapse_kl(None, 1.0), "still None")
+    _verdict(capsys, False, ex.check_collapse_kl(math.log(8), math.log(4), k=25), "the ring's 8 modes")
+    _verdict(capsys, True, ex.check_collapse_kl(math.log(25), math.log(12.5), k=25), "log 25")
 
 
 def test_check_frechet_1d(capsys):
