@@ -76,6 +76,10 @@ def _setup_values(source):
     return ast.literal_eval(assign.value)
 
 
+#: other people's repositories the course cites as sources (a paper's own code): not the course's address
+CITED = {"igul222/improved_wgan_training"}
+
+
 def places(root):
     """(place, repository, ref or None) for every place that names the repository, read without the tool."""
     found = []
@@ -105,7 +109,7 @@ def places(root):
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]  # not .git, .venv
         for path in [Path(folder, f) for f in files if Path(f).suffix in TEXT_FILES or f == "Makefile"]:
-            for slug in set(pattern.findall(path.read_text(encoding="utf-8", errors="replace"))):
+            for slug in set(pattern.findall(path.read_text(encoding="utf-8", errors="replace"))) - CITED:
                 found.append((f"{path.relative_to(root)} mentions", GITHUB + slug.removesuffix(".git"), None))
     return found
 
