@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	GAN_COURSE_SMOKE=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
-		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600 -n 2 --dist loadfile
+		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600 -n 2 --dist loadfile --durations=20
 
 # day-to-day: the unit tests without those marked slow (no linter, no lessons); `make test` runs everything
 test-fast: $(STAMP)
