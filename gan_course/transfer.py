@@ -215,8 +215,9 @@ def freeze_lower_blocks(discriminator, k: int) -> list[str]:
 class DiscriminatorOverfitting(keras.callbacks.Callback):
     """Log D's overfitting signals at the end of every ``every``-th epoch (into the logs, so History keeps them).
 
-    ``d_rt``: ADA's r_t = E[sign D(x)] over ``train_images`` (D's logit; 0 when D cannot tell, 1 when it
-    is sure every training image is real; ADA adapts its augmentation to keep it near 0.6);
+    ``d_rt``: ADA's r_t = E[sign D(x)] over ``train_images`` (the sign of D's logit, a vote: 0 when the votes
+    split evenly, 1 when D calls every training image real, however narrowly; ADA averages it over a few
+    minibatches and adapts its augmentation to keep it near 0.6);
     ``d_train`` and ``d_heldout``: D's mean output (a probability for BCE losses, the raw score
     otherwise) on ``train_images`` and on ``heldout_images``, real images of the same classes that
     D never trains on; ``d_gap`` = ``d_train - d_heldout``: near 0 while D judges images by what they

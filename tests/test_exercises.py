@@ -209,7 +209,7 @@ def test_check_low_metric(capsys):
         ex.check_frechet_1d,
         ex.check_hinge_optimum,
         ex.check_projection_logit,
-        ex.check_overfitting_signals,
+        ex.check_ada_rv,
         ex.check_clinic_setup,
         ex.check_gan_step,
     ],
@@ -331,32 +331,38 @@ def test_check_ignored_label_fidelity(capsys):
 # ----------------------------------------------------------------- lesson 08
 
 
-def _signals(train, heldout):
-    sig = lambda v: 1 / (1 + np.exp(-v))
-    return np.mean(np.sign(train)), np.mean(sig(train)) - np.mean(sig(heldout))
+def _rv(train, heldout, fake):
+    t, h, g = np.mean(train), np.mean(heldout), np.mean(fake)
+    return (t - h) / (t - g)
 
 
-def test_check_overfitting_signals(capsys):
+def test_check_ada_rv(capsys):
     sig = lambda v: 1 / (1 + np.exp(-v))
-    _verdict(capsys, True, ex.check_overfitting_signals(_signals), "counts D's votes")
-    as_list = lambda t, h: list(_signals(t, h))
-    _verdict(capsys, True, ex.check_overfitting_signals(as_list), "counts D's votes")
-    share = lambda t, h: (np.mean(t > 0), _signals(t, h)[1])
-    _verdict(capsys, False, ex.check_overfitting_signals(share), "share of positive logits")
-    probs = lambda t, h: (np.mean(sig(t)), _signals(t, h)[1])
-    _verdict(capsys, False, ex.check_overfitting_signals(probs), "not the probability")
-    raw = lambda t, h: (np.mean(t), _signals(t, h)[1])
-    _verdict(capsys, False, ex.check_overfitting_signals(raw), "not the logit itself")
-    both = lambda t, h: (np.mean(np.sign(np.concatenate([t, h]))), _signals(t, h)[1])
-    _verdict(capsys, False, ex.check_overfitting_signals(both), "training images only")
-    flipped = lambda t, h: (_signals(t, h)[0], -_signals(t, h)[1])
-    _verdict(capsys, False, ex.check_overfitting_signals(flipped), "train minus held-out")
-    logit_gap = lambda t, h: (_signals(t, h)[0], np.mean(t) - np.mean(h))
-    _verdict(capsys, False, ex.check_overfitting_signals(logit_gap), "as probabilities first")
-    sig_of_mean = lambda t, h: (_signals(t, h)[0], sig(np.mean(t)) - sig(np.mean(h)))
-    _verdict(capsys, False, ex.check_overfitting_signals(sig_of_mean), "not sigmoid(mean(l))")
-    _verdict(capsys, False, ex.check_overfitting_signals(lambda t, h: 0.5), "two numbers")
-    _verdict(capsys, False, ex.check_overfitting_signals(None), "you passed None")
+    mean = np.mean
+    _verdict(capsys, True, ex.check_ada_rv(_rv), "of the way from D's score")
+    _verdict(capsys, True, ex.check_ada_rv(lambda t, h, g: [_rv(t, h, g)]), "of the way from D's score")
+    # the typical wrong answers, each with its own hint
+    unscaled = lambda t, h, g: mean(t) - mean(h)
+    _verdict(capsys, False, ex.check_ada_rv(unscaled), "divides it by the distance that sets the scale")
+    probabilities = lambda t, h, g: _rv(sig(t), sig(h), sig(g))
+    _verdict(capsys, False, ex.check_ada_rv(probabilities), "not the probabilities")
+    lesson_gap = lambda t, h, g: mean(sig(t)) - mean(sig(h))
+    _verdict(capsys, False, ex.check_ada_rv(lesson_gap), "this lesson's gap, in probabilities")
+    flipped = lambda t, h, g: (mean(h) - mean(t)) / (mean(t) - mean(g))
+    _verdict(capsys, False, ex.check_ada_rv(flipped), "mind the signs")
+    flipped_scale = lambda t, h, g: (mean(t) - mean(h)) / (mean(g) - mean(t))
+    _verdict(capsys, False, ex.check_ada_rv(flipped_scale), "mind the signs")
+    heldout_scale = lambda t, h, g: (mean(t) - mean(h)) / (mean(h) - mean(g))
+    _verdict(capsys, False, ex.check_ada_rv(heldout_scale), "not from the held-out ones")
+    upside_down = lambda t, h, g: (mean(t) - mean(g)) / (mean(t) - mean(h))
+    _verdict(capsys, False, ex.check_ada_rv(upside_down), "upside down")
+    r_t = lambda t, h, g: mean(np.sign(t))
+    _verdict(capsys, False, ex.check_ada_rv(r_t), "that is r_t")
+    complement = lambda t, h, g: (mean(h) - mean(g)) / (mean(t) - mean(g))
+    _verdict(capsys, False, ex.check_ada_rv(complement), "1 - r_v")
+    _verdict(capsys, False, ex.check_ada_rv(lambda t, h, g: 0.3), "scale the train / held-out difference")
+    _verdict(capsys, False, ex.check_ada_rv(lambda t, h, g: (0.5, 0.1)), "one number")
+    _verdict(capsys, False, ex.check_ada_rv(None), "you passed None")
 
 
 def test_check_freezed_parameters_agrees_with_the_lean_discriminator(capsys):

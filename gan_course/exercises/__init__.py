@@ -22,11 +22,12 @@ from gan_course.exercises.lesson07 import (
     check_label_parameters,
     check_projection_logit,
 )
-from gan_course.exercises.lesson08 import check_freezed_parameters, check_overfitting_signals
+from gan_course.exercises.lesson08 import check_ada_rv, check_freezed_parameters
 from gan_course.exercises.lesson09 import check_clinic_setup, check_gan_step, check_generator_start
 from gan_course.exercises.lesson10 import check_cost_prediction, check_replica_loss
 
 __all__ = [
+    "check_ada_rv",
     "check_clinic_setup",
     "check_collapse_kl",
     "check_conv_macs",
@@ -46,7 +47,6 @@ __all__ = [
     "check_label_parameters",
     "check_low_metric",
     "check_optimal_discriminator",
-    "check_overfitting_signals",
     "check_pack",
     "check_parameter_count",
     "check_projection_logit",

@@ -11,46 +11,60 @@ from gan_course.exercises._core import check, no, number, run, solved, yes
 
 
 @check
-def check_overfitting_signals(fn) -> bool:
-    """Lesson 08: ``fn(train_logits, heldout_logits)`` must return ADA's r_t and D's train / held-out gap.
+def check_ada_rv(fn) -> bool:
+    """Lesson 08: ``fn(train_logits, heldout_logits, fake_logits)`` must return ADA's r_v (Karras et al. 2020).
 
-    r_t = mean(sign(train_logits)); gap = mean(sigmoid(train_logits)) - mean(sigmoid(heldout_logits)),
-    as ``transfer.DiscriminatorOverfitting`` logs them for a BCE loss. Introduced in lesson 08.
+    r_v = (E[D_train] - E[D_heldout]) / (E[D_train] - E[D_generated]), on D's raw outputs (logits), each
+    averaged over its set: 0 when D scores held-out real images like its training images, 1 when it scores them
+    like generated ones. Introduced in lesson 08.
     """
     train = np.array([2.0, 1.0, -0.5, 3.0, 0.1, -2.0, 4.0, 0.0, 1.5, 2.5])
     heldout = np.array([0.5, -1.0, -0.2, 1.0, -3.0, 0.3, 0.0, -0.7])
-    got = run(fn, train.copy(), heldout.copy())
-    if got.size != 2:
-        return no(f"return two numbers, r_t and the gap; got {got.size} value(s)")
-    rt, gap = (float(v) for v in got.reshape(-1))
+    fake = np.array([-2.5, -1.0, -3.0, 0.5, -1.5, -2.0])
+    got = run(fn, train.copy(), heldout.copy(), fake.copy())
+    if got.size != 1:
+        return no(f"return one number, r_v; got {got.size} values")
+    rv = float(got.reshape(-1)[0])
+    t, h, g = train.mean(), heldout.mean(), fake.mean()
+    want = (t - h) / (t - g)
     sigmoid = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
-    want_rt = float(np.mean(np.sign(train)))
-    want_gap = float(np.mean(sigmoid(train)) - np.mean(sigmoid(heldout)))
-    close = lambda a, b: np.isclose(a, b, rtol=1e-6, atol=1e-9)  # noqa: E731
-    rt_ok, gap_ok = close(rt, want_rt), close(gap, want_gap)
-    if rt_ok and gap_ok:
+    pt, ph, pg = sigmoid(train).mean(), sigmoid(heldout).mean(), sigmoid(fake).mean()
+    close = lambda a, b: bool(np.isclose(a, b, rtol=1e-6, atol=1e-9))  # noqa: E731
+    if close(rv, want):
         return yes(
-            f"r_t = {want_rt:.2f}, gap = {want_gap:.3f}. r_t counts D's votes, not its confidence: one logit of +4 "
-            "weighs no more than +0.1. The gap compares D's outputs on real images only, so it grows when D "
-            "has learned *which* real images it trained on, not what real images look like"
+            f"r_v = {want:.3f}: held-out real images sit {want:.0%} of the way from D's score of its training images "
+            "to its score of generated ones. Dividing by the train / generated distance makes r_v comparable "
+            "between Ds whose outputs have different ranges; ADA keeps such a value near a target by adding "
+            "augmentation"
         )
-    if not rt_ok:
-        if close(rt, np.mean(train > 0)) or close(rt, np.mean(train >= 0)):
-            return no("that is the share of positive logits; sign() also counts each negative one as -1")
-        if close(rt, np.mean(sigmoid(train))):
-            return no("r_t takes the sign of each logit, not the probability sigmoid(logit)")
-        if close(rt, np.mean(train)):
-            return no("r_t averages the *sign* of each logit (+1, 0 or -1), not the logit itself")
-        if close(rt, np.mean(np.sign(np.concatenate([train, heldout])))):
-            return no("r_t uses D's outputs on its training images only")
-        return no("r_t = the mean of np.sign(train_logits)")
-    if close(gap, -want_gap):
-        return no("the gap is train minus held-out: positive when D favours its own training images")
-    if close(gap, np.mean(train) - np.mean(heldout)):
-        return no("read the logits as probabilities first: sigmoid(logit), then average")
-    if close(gap, sigmoid(np.mean(train)) - sigmoid(np.mean(heldout))):
-        return no("average the probabilities, not the logits: mean(sigmoid(l)), not sigmoid(mean(l))")
-    return no("gap = mean(sigmoid(train_logits)) - mean(sigmoid(heldout_logits))")
+    wrong = [
+        (
+            t - h,
+            "that is the gap on D's raw scale; r_v divides it by the distance that sets the scale: between "
+            "D's score of its training images and of generated ones",
+        ),
+        ((pt - ph) / (pt - pg), "ADA reads D's raw outputs (logits), not the probabilities sigmoid(logit)"),
+        (pt - ph, "that is this lesson's gap, in probabilities; r_v uses the logits and divides by a scale"),
+        (
+            -want,
+            "mind the signs: r_v is positive when D scores its training images above held-out ones, and the "
+            "scale (training images minus generated ones) is positive too",
+        ),
+        (
+            (t - h) / (h - g),
+            "the scale is the distance from D's training images to the generated ones, not from the "
+            "held-out ones: with it, held-out images scored like fakes give 1",
+        ),
+        ((t - g) / (t - h), "that is upside down: the held-out gap goes on top, the scale below"),
+        (np.mean(np.sign(train)), "that is r_t, ADA's first heuristic; r_v compares three sets of D's outputs"),
+        ((h - g) / (t - g), "that is 1 - r_v: 0 should mean held-out images are scored like training images"),
+    ]
+    hint = next((text for value, text in wrong if close(rv, value)), None)
+    return no(
+        hint
+        or "r_v is 0 when held-out real images score like D's training images and 1 when they score "
+        "like generated ones: scale the train / held-out difference of the mean logits accordingly"
+    )
 
 
 @check
@@ -94,30 +108,27 @@ def check_freezed_parameters(frozen, training, channels: int = 1, widths=(32, 64
 # fmt: off
 
 
-@solved(8, 1, 'exercises.check_overfitting_signals(my_overfitting_signals)', answer='my_overfitting_signals')
+@solved(8, 1, 'exercises.check_ada_rv(my_ada_rv)', answer='my_ada_rv')
 def _exercise_1():
-    """r_t = E[sign D(x)] over D's training images. Each logit votes +1 (real), -1 (fake) or 0, and
-    r_t is the mean vote: it counts votes, not confidence, so a logit of +4 weighs no more than
-    +0.1.
+    """Average D's logits over each set: t on its training images, h on held-out real images, g on
+    generated images. r_v must be 0 when h = t and 1 when h = g, and change linearly in between: so it
+    is the distance from t to h, measured in units of the distance from t to g,
 
-    The gap reads each logit as a probability, sigmoid(l), averages over each set, and subtracts
-    held-out from train. It is positive when D rates the real images it trained on as more real
-    than new real images of the same classes: D has memorised which images it saw. Average the
-    probabilities, not the logits: the sigmoid of a mean is not the mean of the sigmoids.
+        r_v = (t - h) / (t - g).
+
+    Both differences are positive for a D that favours its training images and rejects fakes. This is
+    ADA's r_v (Karras et al. 2020; they average over a few consecutive minibatches). This lesson's gap
+    is its numerator, read in probabilities instead of logits, and without the scale: its size depends
+    on how sure D is of everything, which the division removes.
     """
     import numpy as np
 
 
-    def my_overfitting_signals(train_logits, heldout_logits):
-        train_logits = np.asarray(train_logits, dtype=np.float64)
-        heldout_logits = np.asarray(heldout_logits, dtype=np.float64)
-
-        def sigmoid(v):
-            return 1 / (1 + np.exp(-v))
-
-        r_t = np.mean(np.sign(train_logits))
-        gap = np.mean(sigmoid(train_logits)) - np.mean(sigmoid(heldout_logits))
-        return r_t, gap
+    def my_ada_rv(train_logits, heldout_logits, fake_logits):
+        t = np.mean(train_logits)
+        h = np.mean(heldout_logits)
+        g = np.mean(fake_logits)
+        return (t - h) / (t - g)
 
     return locals()
 
@@ -144,12 +155,12 @@ def _exercise_2():
 
 
 @solved(8, 3)
-def _exercise_3(new_train, build_gan, trained, augment, order, gan_course, Z_DIM, STEPS, viz, plt, models, R, sample,
-        grid_z, domain_fid, data):
+def _exercise_3(new_train, build_gan, trained_by, augment, pool, gan_course, Z_DIM, STEPS, viz, plt, models, R,
+        sample, grid_z, domain_fid, data, SEED):
     """Augment the real images in the data pipeline, before they reach fit, and leave D unchanged, so
     that generated images are never augmented. Train from scratch on 500 images for STEPS steps
     with section 4's settings, and show the samples beside section 5's run that augments both
-    (from scratch + DiffAugment, 500 images, seed 0). Run it after section 6.
+    (from scratch + DiffAugment, 500 images, seed SEED). Run it after section 5.
 
     What to look at, and how to read it:
 
@@ -163,20 +174,20 @@ def _exercise_3(new_train, build_gan, trained, augment, order, gan_course, Z_DIM
     raise it; the grids show why.
     """
     n = 500
-    real_augment = augment.DiffAugment(seed=0)
+    real_augment = augment.DiffAugment(seed=SEED)
 
 
     def augment_real(batch):
         return real_augment(batch, training=True)
 
 
-    images_n = new_train[order[:n]]
-    only_real = data.make_dataset(images_n, R.batch_size, seed=0).repeat().map(augment_real)
-    gan_course.setup(0, verbose=False)
+    images_n = new_train[pool[:n]]
+    only_real = data.make_dataset(images_n, R.batch_size, seed=SEED).repeat().map(augment_real)
+    gan_course.setup(SEED, verbose=False)
     real_only = build_gan(models.dcgan_lean_generator(Z_DIM), models.dcgan_lean_discriminator(), loss=R.gan_loss(),
-                          g_lr=R.g_lr, d_lr=R.d_lr, beta_1=R.beta_1, beta_2=R.beta_2, ema=R.ema, seed=0)
+                          g_lr=R.g_lr, d_lr=R.d_lr, beta_1=R.beta_1, beta_2=R.beta_2, ema=R.ema, seed=SEED)
     real_only.fit(only_real, steps_per_epoch=STEPS, epochs=1, verbose=0)
-    both = trained[("scratch", 0, True, n, 0)]  # section 5: DiffAugment on real and generated images
+    both = trained_by("from scratch + DiffAugment", SEED)  # section 5: real and generated images augmented
     viz.show_grids({"real images": images_n[:16],
                     "only the real images augmented": sample(real_only.sampler, grid_z),
                     "both augmented (section 5)": sample(both.sampler, grid_z)}, ncols=4, size=3.2)
@@ -185,71 +196,59 @@ def _exercise_3(new_train, build_gan, trained, augment, order, gan_course, Z_DIM
 
 
 @solved(8, 4)
-def _exercise_4(new_train, build_gan, heldout_real, EPOCHS, gan_course, order, Z_DIM, transfer, np, rows, R, models,
-        STEPS, domain_fid, data, augment):
-    """Train from scratch on 100 images without augmentation, with DiscriminatorOverfitting logging
-    r_t every epoch and a second callback that stops the first fit once r_t exceeds 0.6. Then
-    build a new GAN from the same G and D with DiffAugment in front of D and train the remaining
-    epochs. The new GAN starts with fresh optimizer state and a fresh moving average of G, which
-    is a cost of switching this way. Run it after section 6.
+def _exercise_4(new_train, pool, heldout_real, gan_course, build_gan, models, R, data, transfer, STEPS, EVERY, Z_DIM,
+        SEED, np, plt):
+    """Train from scratch on 100 and on 500 images with DiscriminatorOverfitting measuring after every
+    epoch of EVERY // 10 steps (15 at full settings), so that r_t is logged ten times as often as in
+    section 4. Average each log over a sliding window of 10 measurements (EVERY steps), plot the raw
+    log and its average, and print where the average first passes 0.6. Run it after section 4; it
+    costs about two of the lesson's runs.
 
     What to look at, and how to read it:
 
-    First read when it switched. Section 4's r_t curve jumps from one check to the next as D and
-    G take turns to win, so a single check above 0.6 can be chance;
-    the printed r_t values show whether the switch came early or late, and whether it came at
-    all (then no augmentation was used). ADA itself moves a probability up and down in small
-    steps instead of switching once.
-
-    Then compare the two FIDs. They are one seed each; section 6's table shows how far apart two
-    seeds of the same method land, and a smaller difference says nothing. "Beats" needs
-    more seeds.
+    First the raw log: if it still jumps between strongly negative and strongly positive from one
+    measurement to the next, the swings of section 4 were not a matter of too few points but of D
+    and G taking turns to win, and any single measurement is a coin toss. Then the averages: the
+    averaged r_t separates the two sizes if the 100-image curve stays above the 500-image one for
+    most of the run, and the printed means of the second half say by how much. ADA's own average
+    is longer still: it nudges its augmentation probability a little after every four minibatches,
+    so the probability integrates thousands of measurements, and one bad stretch moves it little.
+    Where the average passes 0.6 is where ADA would start to augment. Two runs are one seed each:
+    rerun with another seed before trusting a difference between the two sizes.
     """
-    import keras
+    every, window = max(1, EVERY // 10), 10
+    logs = {}
+    for n in (100, 500):
+        gan_course.setup(SEED, verbose=False)
+        gan = build_gan(models.dcgan_lean_generator(Z_DIM), models.dcgan_lean_discriminator(), loss=R.gan_loss(),
+                        g_lr=R.g_lr, d_lr=R.d_lr, beta_1=R.beta_1, beta_2=R.beta_2, ema=R.ema, seed=SEED)
+        images = new_train[pool[:n]]
+        monitor = transfer.DiscriminatorOverfitting(images, heldout_real, n=500)
+        dataset = data.make_dataset(images, min(R.batch_size, n), seed=SEED).repeat()
+        gan.fit(dataset, steps_per_epoch=every, epochs=STEPS // every, verbose=0, callbacks=[monitor])
+        logs[n] = np.array([m["d_rt"] for m in monitor.history])
 
-
-    class StopWhenSure(keras.callbacks.Callback):
-        """Stop fit once D's r_t, which DiscriminatorOverfitting (earlier in the list) logs, exceeds threshold."""
-
-        def __init__(self, threshold=0.6):
-            super().__init__()
-            self.threshold = threshold
-
-        def on_epoch_end(self, epoch, logs=None):
-            if logs["d_rt"] > self.threshold:
-                self.model.stop_training = True
-
-
-    def switched_on(n, seed=0, threshold=0.6):
-        gan_course.setup(seed, verbose=False)
-        settings = dict(loss=R.gan_loss(), g_lr=R.g_lr, d_lr=R.d_lr, beta_1=R.beta_1, beta_2=R.beta_2, ema=R.ema,
-                        seed=seed)
-        images_n = new_train[order[:n]]
-        dataset = data.make_dataset(images_n, min(R.batch_size, n), seed=seed).repeat()
-        gan = build_gan(models.dcgan_lean_generator(Z_DIM), models.dcgan_lean_discriminator(), **settings)
-        monitor = transfer.DiscriminatorOverfitting(images_n, heldout_real, n=500)
-        first = gan.fit(dataset, steps_per_epoch=STEPS // EPOCHS, epochs=EPOCHS, verbose=0,
-                        callbacks=[monitor, StopWhenSure(threshold)])
-        plain = len(first.history["d_rt"])
-        if plain < EPOCHS:  # r_t passed the threshold: DiffAugment for the remaining epochs
-            gan = build_gan(gan.generator, augment.with_diff_augment(gan.discriminator, seed=seed), **settings)
-            gan.fit(dataset, steps_per_epoch=STEPS // EPOCHS, epochs=EPOCHS - plain, verbose=0)
-        return gan, first.history["d_rt"]
-
-
-    switched, rt_log = switched_on(100)
-    print("r_t at each epoch before the switch:", np.round(rt_log, 2))
-    print(f"FID, DiffAugment once r_t > 0.6: {domain_fid(switched.sampler):.1f}")
-    from_start = next(r["fid"] for r in rows
-                      if r["method"] == "from scratch + DiffAugment" and r["setting"] == "100")
-    print(f"FID, DiffAugment from the start (section 5): {from_start:.1f}")
+    steps = (np.arange(STEPS // every) + 1) * every
+    for n, rt in logs.items():
+        average = np.convolve(rt, np.ones(window) / window, mode="valid")
+        plt.plot(steps, rt, lw=0.6, alpha=0.5, label=f"{n} images, every {every} steps")
+        plt.plot(steps[window - 1 :], average, lw=2, label=f"{n} images, mean of the last {window}")
+        above = np.flatnonzero(average > 0.6)
+        first = f"at step {steps[window - 1 + above[0]]}" if above.size else "never"
+        second_half = rt[len(rt) // 2 :].mean()
+        print(f"{n} images: averaged r_t first above 0.6 {first}; mean over the second half {second_half:.2f}")
+    plt.axhline(0.6, color="gray", ls=":", lw=1, label="ADA's target, 0.6")
+    plt.xlabel("generator steps")
+    plt.ylabel("r_t = E[sign D(x_train)]")
+    plt.legend(fontsize=7)
+    plt.show()
 
 
 @solved(8, 5)
 def _exercise_5(data, classifier, build_gan, sample, viz, plt, gan_course, STEPS, Z_EVAL, FREEZE_BLOCKS, Z_DIM,
         transfer, R, metrics, models, np):
     """Load your folder at 28×28 in grayscale, the pretrained GAN's format, keep 100 images aside as
-    the FID reference, and train the lesson's winner (fine-tune + FreezeD) and a GAN from scratch
+    the FID reference, and train fine-tune + FreezeD and a GAN from scratch
     on the rest, for STEPS steps each. Run it after section 4 (it needs `sample`, `classifier`
     and the settings R of section 4).
 
