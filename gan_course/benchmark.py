@@ -1,4 +1,5 @@
-"""Speed measurements: training throughput of a compiled ``GAN``, and models trained in alternating slices.
+"""Speed measurements: training throughput of a compiled ``GAN``, models trained in alternating slices, and
+what this machine offers (its CPU's bfloat16 instructions, its GPUs, the mixed precision that suits them).
 
 Lesson 06 runs ``race`` through ``stability``.
 
@@ -7,12 +8,15 @@ Used in lessons 03, 07, 09 and 10.
 
 from __future__ import annotations
 
+import platform
+import re
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
 
-from gan_course._checks import integer
+from gan_course._checks import integer, path
 from gan_course.arrays import check_images
 from gan_course.data import make_dataset
 
@@ -135,6 +139,54 @@ def race(
             if after_slice is not None:  # outside the clock
                 after_slice(name, gan, dict(s))
     return state
+
+
+#: CPU feature flags (Linux /proc/cpuinfo) of bfloat16 dot-product instructions: x86's AVX512-BF16 and AMX-BF16,
+#: Arm's BF16.
+_BF16_FLAGS = {"avx512_bf16", "amx_bf16", "bf16"}
+
+
+def machine(cpuinfo: str | Path = "/proc/cpuinfo") -> dict:
+    """This computer, as far as a step's speed goes: ``{"cpu": name, "bfloat16": ..., "gpus": [names]}``.
+
+    ``"bfloat16"`` says whether the CPU has bfloat16 dot-product instructions (AVX512-BF16 or AMX-BF16 on
+    x86, BF16 on Arm), read from ``cpuinfo`` (Linux); None where the system does not say. Without them a
+    CPU converts bfloat16 to float32 for every product, and ``mixed_bfloat16`` can be slower than float32.
+    ``"gpus"`` names the GPUs TensorFlow sees, with their compute capability. Introduced in lesson 10.
+    """
+    import tensorflow as tf
+
+    cpu, bf16 = platform.processor() or platform.machine() or "unknown", None
+    info = Path(path(cpuinfo, "cpuinfo"))
+    if info.is_file():
+        text = info.read_text(errors="replace")
+        names = re.findall(r"^model name\s*:\s*(.+)$", text, re.M)
+        cpu = names[0].strip() if names else cpu
+        flags = set(" ".join(re.findall(r"^(?:flags|Features)\s*:\s*(.+)$", text, re.M)).split())
+        bf16 = bool(flags & _BF16_FLAGS) if flags else None
+    gpus = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(gpu)
+        capability = details.get("compute_capability")
+        name = details.get("device_name", gpu.name)
+        gpus.append(f"{name} (compute capability {capability[0]}.{capability[1]})" if capability else name)
+    return {"cpu": cpu, "bfloat16": bf16, "gpus": gpus}
+
+
+def mixed_policy() -> str:
+    """The Keras mixed-precision policy for this machine's first device: ``"mixed_float16"`` on an NVIDIA GPU
+    older than compute capability 8.0 (T4, V100: float16 arithmetic, no bfloat16; Keras' ``compile`` adds loss
+    scaling), ``"mixed_bfloat16"`` on Ampere and newer GPUs (A100, L4, H100: bfloat16 has float32's range, so
+    no loss scaling) and on a CPU (the only 16-bit float a CPU computes in; fast only with the instructions
+    ``machine`` reports). Introduced in lesson 10.
+    """
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "mixed_bfloat16"
+    capability = tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
+    return "mixed_bfloat16" if capability and capability >= (8, 0) else "mixed_float16"
 
 
 def _labels_of(name, gan, labels, n):

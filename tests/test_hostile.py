@@ -1317,6 +1317,11 @@ for arg, value, word in (
 ):
     add(f"benchmark.race:{arg}={word}-{_short(value, 10)}", _caller(benchmark.race, _race, arg)(value), clear(word))
 
+add("benchmark.machine:cpuinfo=None", lambda: benchmark.machine(None), clear("cpuinfo"))
+add("benchmark.machine:cpuinfo=3", lambda: benchmark.machine(3), clear("cpuinfo"))
+add("benchmark.machine:no-file", lambda: benchmark.machine("/no/cpuinfo"), correct(lambda r: r["bfloat16"] is None))
+add("benchmark.mixed_policy:cpu", benchmark.mixed_policy, correct(lambda r: r in ("mixed_bfloat16", "mixed_float16")))
+
 # config -----------------------------------------------------------------------------------------------------
 
 for tag, value in (("str", "42"), ("bool", True), ("float", 4.2), ("negative", -1), ("None", None)):

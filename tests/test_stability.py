@@ -371,3 +371,46 @@ def test_a_diverged_runs_nan_fid_is_kept_and_the_summary_says_so(tmp_path):
     with pytest.warns(UserWarning, match=r"fid of method 'lean', setting '0.5 min' is nan for seed\(s\) \[1\]"):
         (summary,) = experiments.summarize(rows)
     assert (summary["fid"], summary["fid_n"], summary["n"]) == (300.5, 1, 2)
+
+
+CPUINFO = """processor\t: 0
+model name\t: {name}
+flags\t\t: fpu sse2 avx2 fma {extra}
+
+processor\t: 1
+model name\t: {name}
+flags\t\t: fpu sse2 avx2 fma {extra}
+"""
+
+
+@pytest.mark.parametrize(
+    "extra, bf16",
+    [("", False), ("avx512f avx512_bf16", True), ("amx_tile amx_bf16", True), ("avx512f avx512_vnni", False)],
+)
+def test_machine_reads_the_cpu_and_its_bfloat16_instructions(tmp_path, extra, bf16):
+    info = tmp_path / "cpuinfo"
+    info.write_text(CPUINFO.format(name="Example CPU 9000", extra=extra))
+    found = benchmark.machine(info)
+    assert found["cpu"] == "Example CPU 9000" and found["bfloat16"] is bf16
+    assert len(found["gpus"]) == len(tf.config.list_physical_devices("GPU"))
+
+
+def test_machine_says_unknown_where_the_system_does_not_say(tmp_path):
+    found = benchmark.machine(tmp_path / "no-such-file")
+    assert found["bfloat16"] is None and found["cpu"]  # platform's answer, or "unknown"
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\n")  # no flags line (some virtual machines)
+    assert benchmark.machine(info)["bfloat16"] is None
+
+
+def test_mixed_policy_follows_the_gpu_generation(monkeypatch):
+    if not tf.config.list_physical_devices("GPU"):
+        assert benchmark.mixed_policy() == "mixed_bfloat16"  # a CPU computes in no other 16-bit float
+    fake = tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [fake] if kind == "GPU" else [])
+    for capability, policy in (((7, 5), "mixed_float16"), ((8, 0), "mixed_bfloat16"), ((9, 0), "mixed_bfloat16")):
+        details = {"compute_capability": capability}
+        monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d, c=details: c)
+        assert benchmark.mixed_policy() == policy, capability
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: {})  # capability not reported
+    assert benchmark.mixed_policy() == "mixed_float16"
