@@ -140,7 +140,7 @@ def _exercise_1():
 
 
 def _follow_up_2(ROUNDS, build_gan, Z_DIM, statistics, keras, models, BATCH, rate, predicted_rate, benchmark, sized,
-        steps):
+        TIMED_STEPS):
     # Measure both widths in alternating rounds, as section 2 does: this machine's speed wanders.
     def lean(width):
         keras.utils.set_random_seed(0)
@@ -152,7 +152,7 @@ def _follow_up_2(ROUNDS, build_gan, Z_DIM, statistics, keras, models, BATCH, rat
     measured = {64: [], 128: []}
     for _ in range(ROUNDS):
         for width, gan in widths.items():
-            measured[width].append(benchmark.measure_throughput(gan, sized[28], BATCH, steps[28]))
+            measured[width].append(benchmark.measure_throughput(gan, sized[28], BATCH, TIMED_STEPS))
     now_64, now_128 = statistics.median(measured[64]), statistics.median(measured[128])
     print(f"width 64 now {now_64:.0f} images/s (section 2: {rate[28]:.0f}); width 128 measured {now_128:.0f}, "
           f"predicted from the width-64 rate measured now {predicted_rate(now_64):.0f}")
