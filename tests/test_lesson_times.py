@@ -1,4 +1,4 @@
-"""tools/lesson_times.py: lessons timed under a profile, the times written into the README's table."""
+"""tools/lesson_times.py: lessons timed under a profile, the times written into the README's table and the guide."""
 
 import json
 import re
@@ -68,12 +68,23 @@ def test_a_time_measured_elsewhere_goes_into_the_readme_and_the_overview_without
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     readme = tmp_path / "README.md"
     readme.write_text("| # | lesson | run time, CPU (2 cores) |\n|---|---|---|\n| 01 | x | 1 min (measured 58 s) |\n")
+    (tmp_path / "docs").mkdir()
+    guide = tmp_path / "docs" / "teaching.md"  # beside the README, as in the repository
+    sessions = "\n\n| session | lessons | measured CPU time |\n|---|---|---|\n| 1 | 01 | "
+    guide.write_text(
+        "| # | CPU, 2 cores (README) |\n|---|---|\n| 01 | 1 min (measured 58 s) |\n\nLesson 01 (1 min): 58 s for the "
+        f"whole course.{sessions}58 s |\n"
+    )
     assert (
         lesson_times.main([str(path), "--profile", "cpu", "--write", "--measured", "548.2", "--readme", str(readme)])
         == 0
     )
     assert "| 01 | x | 9 min (measured 9 min 8 s) |" in readme.read_text()
     assert "**Run time:** about 9 min (measured: 9 min 8 s) on a CPU." in path.read_text()
+    assert guide.read_text() == (
+        "| # | CPU, 2 cores (README) |\n|---|---|\n| 01 | 9 min (measured 9 min 8 s) |\n\nLesson 01 (9 min): 9 min 8 s "
+        f"for the whole course.{sessions}9 min 8 s |\n"
+    )
 
 
 def test_the_overview_time_is_set_and_nothing_else_changes():
@@ -88,3 +99,52 @@ def test_the_overview_time_is_set_and_nothing_else_changes():
     no_line = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["## Overview"]}]})
     with pytest.raises(SystemExit, match="found 0"):
         lesson_times.set_overview_time(no_line, "1 min", "58 s")
+
+
+GUIDE = """| # | lesson | CPU, 2 cores (README) | what runs |
+|---|---|---|---|
+| 01 | a | 30 s (measured 26 s) | steps |
+| 02 | b | 2½ min (measured 2 min 23 s) | steps |
+| 03 | c | 9 min (measured 9 min 8 s) | time |
+
+Sums: 1 min 1 s for the whole course, 2 min 2 s for lessons 01–02 and 3 min
+3 s for
+lessons 03–03.
+
+1. Lesson 01, live (30 s). Then lesson 03
+   (9 min), but not lesson 02 (see the table) nor "02 (2½ min" without its bracket.
+
+| session | lessons | measured CPU time | live in class |
+|---|---|---|---|
+| 1 | 01, 02 | 0 s | 01 (30 s), 02 (2½ min) |
+| 2 | 03 | 0 s | 03 (9 min), started at the beginning |
+"""
+
+
+def test_the_guide_gets_the_readme_s_times_and_their_sums():
+    times = {"01": "40 s (measured 38 s)", "02": "4 min (measured 4 min 4 s)", "03": "11 min (measured 10 min 43 s)"}
+    assert (
+        lesson_times.set_teaching_times(GUIDE, times)
+        == """| # | lesson | CPU, 2 cores (README) | what runs |
+|---|---|---|---|
+| 01 | a | 40 s (measured 38 s) | steps |
+| 02 | b | 4 min (measured 4 min 4 s) | steps |
+| 03 | c | 11 min (measured 10 min 43 s) | time |
+
+Sums: 15 min 25 s for the whole course, 4 min 42 s for lessons 01–02 and 10 min 43 s for
+lessons 03–03.
+
+1. Lesson 01, live (40 s). Then lesson 03
+   (11 min), but not lesson 02 (see the table) nor "02 (2½ min" without its bracket.
+
+| session | lessons | measured CPU time | live in class |
+|---|---|---|---|
+| 1 | 01, 02 | 4 min 42 s | 01 (40 s), 02 (4 min) |
+| 2 | 03 | 10 min 43 s | 03 (11 min), started at the beginning |
+"""
+    )  # a time broken over two lines is written on one
+    assert ["2½ min" in t for t in lesson_times.unkept_times(GUIDE)] == [True]  # the one without its bracket
+    assert lesson_times.unkept_times("Lesson 03 takes\n9 min. Lesson 02 (4 min) does not.") == ["Lesson 03 takes 9 min"]
+    for without_03 in ({**times, "03": "not measured yet"}, {k: v for k, v in times.items() if k != "03"}):
+        with pytest.raises(SystemExit, match=r"lessons \['03'\], for which the README gives no measured"):
+            lesson_times.set_teaching_times(GUIDE, without_03)

@@ -9,8 +9,10 @@ written) with GAN_COURSE_PROFILE set, so its Parameters cell picks that profile'
 into the table's "run time, CPU (2 cores)" or "run time, Colab GPU" column as "9 min (measured 9 min
 8 s)", with the GPU's name for a GPU; a CPU time also goes into the lesson's Overview ("**Run time:** about 9 min
 (measured: 9 min 8 s) ..."), the only cell of the committed notebook this tool changes, which tests/test_project.py
-keeps equal to the README. ``--smoke`` runs in smoke mode, to test the profile's code paths on any machine (it never
-writes). Exit status 0 when every lesson ran, 1 when one failed.
+keeps equal to the README. Every write also sets the run times of the instructor's guide, docs/teaching.md, from the
+README's CPU column (``set_teaching_times``), which tests/test_lesson_times.py keeps equal too. ``--smoke`` runs in
+smoke mode, to test the profile's code paths on any machine (it never writes). Exit status 0 when every lesson ran, 1
+when one failed.
 """
 
 from __future__ import annotations
@@ -44,27 +46,108 @@ def about(seconds: float) -> str:
     return f"{round(minutes)} min"
 
 
+def _cells(line: str) -> list[str]:
+    return line.rstrip("\n").strip().strip("|").split("|")
+
+
+def _column(lines: list[str], column: str, first: str = "#") -> tuple[list[str], list[int]]:
+    """The column names of the first table whose header starts with ``first`` and names ``column``, and its rows."""
+    header = next((i for i, line in enumerate(lines) if line.startswith(f"| {first} |") and column in line), None)
+    if header is None:
+        raise SystemExit(f"no column {column!r} in a table whose header starts '| {first} |'")
+    end = next((i for i in range(header + 2, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return [c.strip() for c in _cells(lines[header])], list(range(header + 2, end))
+
+
+def get_times(readme: str, column: str) -> dict[str, str]:
+    """The cells of ``column`` in the README's lesson table, by lesson number ("01", ...)."""
+    lines = readme.splitlines()
+    names, rows = _column(lines, column)
+    cells = [_cells(lines[i]) for i in rows]
+    return {c[0].strip(): c[names.index(column)].strip() for c in cells}
+
+
 def set_times(readme: str, column: str, times: dict[str, str]) -> str:
     """``readme`` with the cells of ``column`` in the "## Lessons" table set for each lesson in ``times``."""
     lines = readme.splitlines(keepends=True)
-    header = next((i for i, line in enumerate(lines) if line.startswith("| #") and column in line), None)
-    if header is None:
-        raise SystemExit(f"the README's lesson table has no column {column!r}")
-    index = [c.strip() for c in lines[header].strip().strip("|").split("|")].index(column)
+    names, rows = _column(lines, column)
     seen = set()
-    for i in range(header + 2, len(lines)):
-        if not lines[i].startswith("|"):
-            break
-        cells = lines[i].rstrip("\n").strip().strip("|").split("|")
+    for i in rows:
+        cells = _cells(lines[i])
         lesson = cells[0].strip()
         if lesson in times:
-            cells[index] = f" {times[lesson]} "
+            cells[names.index(column)] = f" {times[lesson]} "
             lines[i] = "|" + "|".join(cells) + "|\n"
             seen.add(lesson)
     missing = sorted(set(times) - seen)
     if missing:
-        raise SystemExit(f"lessons {missing} have no row in the README's lesson table")
+        raise SystemExit(f"lessons {missing} have no row in the lesson table")
     return "".join(lines)
+
+
+GUIDE_COLUMN = "CPU, 2 cores (README)"  # the column of docs/teaching.md's table that copies the README's CPU times
+# what about() and spoken() write; \s+ where a space is, as the guide's lines may break there
+_ABOUT, _SPOKEN = r"\d+½?\s+min|\d+\s+s", r"\d+\s+min\s+\d+\s+s|\d+\s+s"
+_ROUNDED = re.compile(rf"\b(\d\d)((?:,\s+live)?\s+)\(({_ABOUT})\)")  # "lesson 04 (11 min)", "01, live (40 s)"
+# "3 min 5 s for lessons 01–05", "9 min 2 s for the whole course"
+_SUM = re.compile(rf"\b({_SPOKEN})(\s+for\s+)(the\s+whole\s+course|lessons\s+(\d\d)–(\d\d))")
+
+
+def set_teaching_times(guide: str, readme_times: dict[str, str]) -> str:
+    """``guide`` (docs/teaching.md) with its run times set from ``readme_times``, the README's CPU cells by lesson.
+
+    The cells of the table's column GUIDE_COLUMN are copied; "Lesson 04 (11 min)" and "04 (11 min)" get the README's
+    rounded time; "X for the whole course", "X for lessons 01–05" and the "measured CPU time" of each session (the
+    sum over its row's lessons) get the sum of the measured times. ``unkept_times`` finds times in any other form.
+    """
+    measured = {}
+    for lesson, cell in readme_times.items():
+        found = re.search(rf"\(measured ({_SPOKEN})\)", cell)
+        if found:
+            numbers = [int(n) for n in re.findall(r"\d+", found[1])]
+            measured[lesson] = 60 * numbers[0] + numbers[1] if len(numbers) == 2 else numbers[0]
+
+    def total(lessons: list[str]) -> str:
+        missing = [n for n in lessons if n not in measured]
+        if missing:
+            raise SystemExit(
+                f"docs/teaching.md states a time of lessons {missing}, for which the README gives no measured CPU time"
+            )
+        return spoken(sum(measured[n] for n in lessons))
+
+    def rounded(m: re.Match) -> str:
+        total([m[1]])  # the same check
+        return f"{m[1]}{m[2]}({readme_times[m[1]].split(' (')[0]})"
+
+    def summed(m: re.Match) -> str:
+        span = sorted(readme_times) if m[4] is None else [f"{n:02d}" for n in range(int(m[4]), int(m[5]) + 1)]
+        return f"{total(span)}{m[2]}{m[3]}"
+
+    text = _SUM.sub(summed, _ROUNDED.sub(rounded, set_times(guide, GUIDE_COLUMN, readme_times)))
+    lines = text.splitlines(keepends=True)
+    names, rows = _column(lines, "measured CPU time", first="session")
+    for i in rows:
+        cells = _cells(lines[i])
+        cells[names.index("measured CPU time")] = " " + total(re.findall(r"\d\d", cells[names.index("lessons")])) + " "
+        lines[i] = "|" + "|".join(cells) + "|\n"
+    return "".join(lines)
+
+
+def unkept_times(guide: str) -> list[str]:
+    """Run times in the guide's prose that ``set_teaching_times`` does not set, and so could go stale unseen.
+
+    Tables are left out: the lesson table's last column says what runs ("eight runs of 30 s"), not how long a lesson
+    takes, and the session table's times are all set.
+    """
+    prose = "".join(line for line in guide.splitlines(keepends=True) if not line.startswith("|"))
+    prose = _SUM.sub("", _ROUNDED.sub("", prose))
+    return [" ".join(m.split()) for m in re.findall(rf"[^.]{{0,30}}\b(?:{_SPOKEN}|{_ABOUT})\b[^.]{{0,30}}", prose)]
+
+
+def write_guide(readme: Path, guide: Path) -> None:
+    """Set ``guide``'s run times from the CPU column of ``readme`` (both files as they are on disk)."""
+    times = get_times(readme.read_text(), COLUMNS["cpu"])
+    guide.write_text(set_teaching_times(guide.read_text(), times))
 
 
 _RUN_TIME = re.compile(r"(\*\*Run time:\*\* about )[^(\n]+?( \(measured: )[^)\n]+(\))")
@@ -133,8 +216,15 @@ def main(argv=None) -> int:
             f"lesson {path.name[:2]}: {spoken(seconds)} ({args.profile} profile{', smoke' if args.smoke else ''}, {on})"
         )
     if args.write and times:
-        args.readme.write_text(set_times(args.readme.read_text(), COLUMNS[args.profile], times))
+        readme = set_times(args.readme.read_text(), COLUMNS[args.profile], times)
+        guide = args.readme.parent / "docs" / "teaching.md"  # the instructor's guide repeats the CPU times
+        if guide.exists():  # set before anything is written, so that a guide it cannot set stops both
+            guide_text = set_teaching_times(guide.read_text(), get_times(readme, COLUMNS["cpu"]))
+        args.readme.write_text(readme)
         print(f"wrote {len(times)} times into {args.readme}")
+        if guide.exists():
+            guide.write_text(guide_text)
+            print(f"and the CPU times into {guide}")
         if args.profile == "cpu":  # the Overview states the CPU time
             for path, (about_, spoken_) in overview.items():
                 path.write_text(set_overview_time(path.read_text(), about_, spoken_))
