@@ -148,3 +148,21 @@ lessons 03–03.
     for without_03 in ({**times, "03": "not measured yet"}, {k: v for k, v in times.items() if k != "03"}):
         with pytest.raises(SystemExit, match=r"lessons \['03'\], for which the README gives no measured"):
             lesson_times.set_teaching_times(GUIDE, without_03)
+
+
+def test_the_guide_states_the_readme_s_run_times():
+    """docs/teaching.md repeats the README's CPU times: each lesson's, its rounded time in the plans, and sums."""
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    times = lesson_times.get_times((ROOT / "README.md").read_text(), lesson_times.COLUMNS["cpu"])
+    stale = [
+        (a, b) for a, b in zip(guide.splitlines(), lesson_times.set_teaching_times(guide, times).splitlines()) if a != b
+    ]
+    fix = (
+        "fix: python -c \"import sys; sys.path[:0] = ['tools']; import lesson_times as t; from pathlib import Path; "
+        "t.write_guide(Path('README.md'), Path('docs/teaching.md'))\""
+    )
+    assert not stale, f"docs/teaching.md disagrees with the README's run times, first {stale[0]}; {fix}"
+    assert not lesson_times.unkept_times(guide), (
+        "docs/teaching.md states these run times in a form tools/lesson_times.py does not keep in step: say them as "
+        f"'Lesson 04 (11 min)' or drop them: {lesson_times.unkept_times(guide)}"
+    )
