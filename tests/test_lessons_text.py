@@ -212,3 +212,17 @@ def test_the_parameters_cell_reads_the_profile_and_smoke_mode_ignores_it(path, m
     if lesson in NOT_REWRITTEN or lesson in NO_PROFILE:
         pytest.skip(f"lesson {lesson}: {NO_PROFILE.get(lesson, 'not rewritten to issue 29 and 28 yet')}")
     check_parameters(_parameters(nbformat.read(path, as_version=4)), monkeypatch)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS.values(), ids=lambda p: p.name[:2])
+def test_exercise_check_cells_are_not_compared(path):
+    """nbval runs each cell without storing it in IPython's history, so a trailing ';' does not hide the True or
+    False that an ``exercises.check_*`` call returns: compared, such a cell differs from the committed run (executed
+    with history, where the ';' hides it)."""
+    nb = nbformat.read(path, as_version=4)
+    compared = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and "exercises.check_" in cell.source and cell.source.startswith(COMPARED)
+    ]
+    assert not compared, f"lesson {path.name[:2]}: cells {compared} compare an exercise check: drop '{COMPARED}' there"
