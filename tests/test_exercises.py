@@ -208,7 +208,7 @@ def test_check_low_metric(capsys):
         ex.check_pack,
         ex.check_frechet_1d,
         ex.check_hinge_optimum,
-        ex.check_projection_logit,
+        ex.check_class_log_ratio,
         ex.check_ada_rv,
         ex.check_clinic_setup,
         ex.check_gan_step,
@@ -252,43 +252,73 @@ def test_check_ema_weight(capsys):
 # ----------------------------------------------------------------- lesson 07
 
 
-def _right(phi, w, b, embedding, y):
-    return phi @ w + b + np.sum(embedding[y] * phi, axis=1)
+def _log_softmax(logits):
+    top = logits.max(axis=1, keepdims=True)
+    return logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
 
 
-def test_check_projection_logit(capsys):
-    _verdict(capsys, True, ex.check_projection_logit(_right), "looks like class y")
-    column = lambda phi, w, b, e, y: _right(phi, w, b, e, y)[:, None]
-    _verdict(capsys, True, ex.check_projection_logit(column), "looks like class y")  # (N, 1) is fine too
-    no_bias = lambda phi, w, b, e, y: phi @ w + np.sum(e[y] * phi, axis=1)
-    _verdict(capsys, False, ex.check_projection_logit(no_bias), "add the bias b")
-    only_label = lambda phi, w, b, e, y: np.sum(e[y] * phi, axis=1)
-    _verdict(capsys, False, ex.check_projection_logit(only_label), "keep the unconditional term")
-    no_label = lambda phi, w, b, e, y: phi @ w + b
-    _verdict(capsys, False, ex.check_projection_logit(no_label), "the label is missing")
-    every_class = lambda phi, w, b, e, y: phi @ w + b + (phi @ e.T).sum(axis=1)
-    _verdict(capsys, False, ex.check_projection_logit(every_class), "every class's term")
-    minus = lambda phi, w, b, e, y: phi @ w + b - np.sum(e[y] * phi, axis=1)
-    _verdict(capsys, False, ex.check_projection_logit(minus), "sign")
-    all_pairs = lambda phi, w, b, e, y: e[y] @ phi.T
-    _verdict(capsys, False, ex.check_projection_logit(all_pairs), "every image with every label")
-    all_scores = lambda phi, w, b, e, y: phi @ e.T
-    _verdict(capsys, False, ex.check_projection_logit(all_scores), "every class's score for every image")
-    _verdict(capsys, False, ex.check_projection_logit(lambda phi, w, b, e, y: np.zeros(3)), "one logit per image")
-    _verdict(capsys, False, ex.check_projection_logit(lambda phi, w, b, e, y: 1 / 0), "ZeroDivisionError")
-    _verdict(capsys, False, ex.check_projection_logit(None), "you passed None")
-
-    def forgot_return(phi, w, b, e, y):
-        _right(phi, w, b, e, y)
-
-    _verdict(capsys, False, ex.check_projection_logit(forgot_return), "did you forget `return`?")
+def _right(phi, v_data, v_g, y):
+    rows = np.arange(len(phi))
+    return _log_softmax(phi @ v_data.T)[rows, y] - _log_softmax(phi @ v_g.T)[rows, y]
 
 
-def test_check_projection_logit_takes_tensorflow_results(capsys):
+def _naive(phi, v_data, v_g, y):  # right formula, but exp overflows for large logits
+    rows = np.arange(len(phi))
+    p_data = np.exp(phi @ v_data.T) / np.exp(phi @ v_data.T).sum(axis=1, keepdims=True)
+    p_g = np.exp(phi @ v_g.T) / np.exp(phi @ v_g.T).sum(axis=1, keepdims=True)
+    return np.log(p_data[rows, y]) - np.log(p_g[rows, y])
+
+
+def test_check_class_log_ratio(capsys):
+    _verdict(capsys, True, ex.check_class_log_ratio(_right), "e_y = v_data_y - v_g_y")
+    column = lambda phi, vd, vg, y: _right(phi, vd, vg, y)[:, None]
+    _verdict(capsys, True, ex.check_class_log_ratio(column), "depends on x alone")  # (N, 1) is fine too
+    scipy_special = pytest.importorskip("scipy.special")
+    with_scipy = lambda phi, vd, vg, y: (
+        scipy_special.log_softmax(phi @ vd.T, axis=1) - scipy_special.log_softmax(phi @ vg.T, axis=1)
+    )[np.arange(len(phi)), y]
+    _verdict(capsys, True, ex.check_class_log_ratio(with_scipy), "projection term")
+    with np.errstate(all="ignore"):
+        _verdict(capsys, False, ex.check_class_log_ratio(_naive), "exp overflows")
+    # the formula copied from the lesson's text: only the part that depends on y
+    copied = lambda phi, vd, vg, y: np.sum((vd[y] - vg[y]) * phi, axis=1)
+    _verdict(capsys, False, ex.check_class_log_ratio(copied), "only the part that depends on y")
+    swapped = lambda phi, vd, vg, y: -_right(phi, vd, vg, y)
+    _verdict(capsys, False, ex.check_class_log_ratio(swapped), "the sign")
+    ratio = lambda phi, vd, vg, y: np.exp(_right(phi, vd, vg, y))
+    _verdict(capsys, False, ex.check_class_log_ratio(ratio), "its logarithm")
+    data_only = lambda phi, vd, vg, y: _log_softmax(phi @ vd.T)[np.arange(len(phi)), y]
+    _verdict(capsys, False, ex.check_class_log_ratio(data_only), "log p_data(y|x) alone")
+
+    def over_images(phi, vd, vg, y):
+        rows = np.arange(len(phi))
+        return (_log_softmax((phi @ vd.T).T).T - _log_softmax((phi @ vg.T).T).T)[rows, y]
+
+    _verdict(capsys, False, ex.check_class_log_ratio(over_images), "normalised over the images")
+    one_normaliser = lambda phi, vd, vg, y: (
+        (phi @ vd.T)[np.arange(len(phi)), y] - _log_softmax(phi @ vg.T)[np.arange(len(phi)), y]
+    )
+    _verdict(capsys, False, ex.check_class_log_ratio(one_normaliser), "lost its normaliser")
+    every_class = lambda phi, vd, vg, y: _log_softmax(phi @ vd.T) - _log_softmax(phi @ vg.T)
+    _verdict(capsys, False, ex.check_class_log_ratio(every_class), "keep only the class asked for")
+    _verdict(capsys, False, ex.check_class_log_ratio(lambda phi, vd, vg, y: np.zeros(3)), "one number per image")
+    _verdict(capsys, False, ex.check_class_log_ratio(lambda phi, vd, vg, y: np.zeros(6)), "write log p(y|x)")
+    _verdict(capsys, False, ex.check_class_log_ratio(lambda phi, vd, vg, y: 1 / 0), "ZeroDivisionError")
+    _verdict(capsys, False, ex.check_class_log_ratio(None), "you passed None")
+
+    def forgot_return(phi, vd, vg, y):
+        _right(phi, vd, vg, y)
+
+    _verdict(capsys, False, ex.check_class_log_ratio(forgot_return), "did you forget `return`?")
+
+
+def test_check_class_log_ratio_takes_tensorflow_results(capsys):
     import tensorflow as tf
 
-    as_tensor = lambda phi, w, b, e, y: tf.constant(_right(phi, w, b, e, y))
-    _verdict(capsys, True, ex.check_projection_logit(as_tensor), "looks like class y")
+    with_tf = lambda phi, vd, vg, y: tf.gather(
+        tf.nn.log_softmax(phi @ vd.T) - tf.nn.log_softmax(phi @ vg.T), y, axis=1, batch_dims=1
+    )
+    _verdict(capsys, True, ex.check_class_log_ratio(with_tf), "projection term")
 
 
 def test_check_label_parameters(capsys):
@@ -317,6 +347,11 @@ def test_check_label_parameters_for_other_sizes(capsys):
 def test_check_ignored_label_fidelity(capsys):
     _verdict(capsys, True, ex.check_ignored_label_fidelity(0.1, 0.1), "whatever G draws")
     _verdict(capsys, True, ex.check_ignored_label_fidelity(1 / 10, 0.1), "FID")
+    # FID tells the two apart: a sneakers-only G scores badly, only the right mix can score well
+    _verdict(capsys, True, ex.check_ignored_label_fidelity(0.1, 0.1), "(b) draws one class and scores badly")
+    capsys.readouterr()
+    ex.check_ignored_label_fidelity(0.1, 0.1)
+    assert "as good as any" not in capsys.readouterr().out
     _verdict(capsys, True, ex.check_ignored_label_fidelity(0.25, 0.25, n_classes=4), "25%")
     _verdict(capsys, False, ex.check_ignored_label_fidelity(10, 10), "not a percentage")
     _verdict(capsys, False, ex.check_ignored_label_fidelity(0.1, 0.913), "classifier's accuracy")

@@ -17,17 +17,14 @@ from gan_course.exercises.lesson03 import check_conv_macs, check_slerp, check_tr
 from gan_course.exercises.lesson04 import check_collapse_kl, check_high_quality_share, check_pack
 from gan_course.exercises.lesson05 import check_fid_at_n, check_frechet_1d, check_low_metric
 from gan_course.exercises.lesson06 import check_ema_weight, check_hinge_optimum
-from gan_course.exercises.lesson07 import (
-    check_ignored_label_fidelity,
-    check_label_parameters,
-    check_projection_logit,
-)
+from gan_course.exercises.lesson07 import check_class_log_ratio, check_ignored_label_fidelity, check_label_parameters
 from gan_course.exercises.lesson08 import check_ada_rv, check_freezed_parameters
 from gan_course.exercises.lesson09 import check_clinic_setup, check_gan_step, check_generator_start
 from gan_course.exercises.lesson10 import check_cost_prediction, check_replica_loss
 
 __all__ = [
     "check_ada_rv",
+    "check_class_log_ratio",
     "check_clinic_setup",
     "check_collapse_kl",
     "check_conv_macs",
@@ -49,7 +46,6 @@ __all__ = [
     "check_optimal_discriminator",
     "check_pack",
     "check_parameter_count",
-    "check_projection_logit",
     "check_replica_loss",
     "check_scaling",
     "check_slerp",

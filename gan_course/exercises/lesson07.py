@@ -11,55 +11,79 @@ from gan_course.exercises._core import check, no, number, run, solved, yes
 
 
 @check
-def check_projection_logit(fn) -> bool:
-    """Lesson 07: ``fn(phi, w, b, embedding, y)`` must return the projection discriminator's logits.
+def check_class_log_ratio(fn) -> bool:
+    """Lesson 07: ``fn(phi, v_data, v_g, y)`` must return log p_data(y | x) - log p_g(y | x) for every image.
 
-    phi (N, d) are D's features of N images, w (d,) and b the unconditional head, embedding
-    (n_classes, d) one row per class, y (N,) the class indices: D(x, y) = w·phi + b + e_y·phi,
-    shape (N,) or (N, 1). Introduced in lesson 07.
+    Both class posteriors are softmaxes over the same features: p(y | x) = exp(v_y·phi) / Σ_k exp(v_k·phi),
+    with class vectors v_data (n_classes, d) for the real data and v_g (n_classes, d) for the generator.
+    phi (N, d) are the features of N images, y (N,) the requested classes; the result has shape (N,)
+    or (N, 1). It must stay finite when the logits v·phi are in the thousands. Introduced in lesson 07.
     """
     rng = np.random.default_rng(7)
-    n, d, k = 6, 5, 3
-    phi, w, b = rng.normal(size=(n, d)), rng.normal(size=d), 0.3
-    embedding = rng.normal(size=(k, d))
-    y = np.array([0, 2, 1, 2, 0, 1])
-    got = run(fn, phi.copy(), w.copy(), b, embedding.copy(), y.copy())
-    if got.shape == (n, n):
-        return no(
-            f"you paired every image with every label, shape {got.shape}: image i needs only row y[i] of the "
-            "embedding, embedding[y], multiplied with phi element by element and summed over the features"
-        )
+    n, d, k = 6, 5, 4
+    phi = rng.normal(size=(n, d))
+    v_data, v_g = rng.normal(size=(k, d)), rng.normal(size=(k, d))
+    y = np.array([0, 3, 1, 2, 3, 0])
+    got = run(fn, phi.copy(), v_data.copy(), v_g.copy(), y.copy())
+    logits_data, logits_g = phi @ v_data.T, phi @ v_g.T  # (N, n_classes)
+    rows = np.arange(n)
     if got.shape == (n, k):
         return no(
-            f"that is every class's score for every image (phi @ embedding.T), shape {got.shape}: keep only the "
-            "class asked for, row y[i] of the embedding for image i"
+            f"that is the log ratio for every class of every image, shape {got.shape}: keep only the class asked "
+            "for, column y[i] of row i"
         )
     if got.size != n:
-        return no(f"return one logit per image, shape ({n},) or ({n}, 1); got shape {got.shape}")
+        return no(f"return one number per image, shape ({n},) or ({n}, 1); got shape {got.shape}")
     got = got.reshape(n)
-    unconditional = phi @ w + b
-    projection = np.sum(embedding[y] * phi, axis=1)
-    if np.allclose(got, unconditional + projection, rtol=1e-5, atol=1e-8):
+
+    def log_softmax(logits, axis=1):
+        top = logits.max(axis=axis, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(axis=axis, keepdims=True))
+
+    want = log_softmax(logits_data)[rows, y] - log_softmax(logits_g)[rows, y]
+    close = lambda a, b: np.allclose(a, b, rtol=1e-5, atol=1e-8)
+    if close(got, want):
+        big = run(fn, 300 * phi, v_data.copy(), v_g.copy(), y.copy()).reshape(-1)
+        want_big = log_softmax(300 * logits_data)[rows, y] - log_softmax(300 * logits_g)[rows, y]
+        if big.shape != want_big.shape or not np.all(np.isfinite(big)):
+            return no(
+                "right for these features, but with features 300 times larger (logits in the thousands) your "
+                "function returns inf or nan: exp overflows. Subtract each row's largest logit before exp, or use "
+                "scipy.special.logsumexp"
+            )
+        if not close(big, want_big):
+            return no("right for small logits, wrong for large ones: check how you keep exp from overflowing")
         return yes(
-            "D(x, y) = w·φ(x) + b + e_y·φ(x): the first terms ask whether x looks real at all, the last whether it "
-            "looks like class y; conditional_lean_discriminator(mode='projection') computes exactly this"
+            "log p_data(y|x) - log p_g(y|x) = (v_data_y - v_g_y)·φ(x) + [log Σ_k exp(v_g_k·φ(x)) - "
+            "log Σ_k exp(v_data_k·φ(x))]. The first term is the only one that depends on y: an inner product of a "
+            "class vector with the features, which is the projection term e_y·φ(x) with e_y = v_data_y - v_g_y. "
+            "The bracket depends on x alone, so it joins log p_data(x)/p_g(x) in the unconditional head "
+            "w·φ(x) + b (a linear head only approximates it; Miyato & Koyama allow any function of φ(x) there)"
         )
-    if np.allclose(got, phi @ w + projection, rtol=1e-5):
-        return no("almost: add the bias b of the unconditional head")
-    if np.allclose(got, projection, rtol=1e-5) or np.allclose(got, projection + b, rtol=1e-5):
+    projection = np.sum((v_data[y] - v_g[y]) * phi, axis=1)
+    if close(got, projection):
         return no(
-            "keep the unconditional term w·φ(x) + b: without it D can only say whether x fits class y, "
-            "not whether x looks real"
+            "that is only the part that depends on y. Each softmax also divides by its own normaliser "
+            "Σ_k exp(v_k·φ(x)), and the data's and the generator's differ: they do not cancel in the ratio"
         )
-    if np.allclose(got, unconditional, rtol=1e-5):
-        return no("the label is missing: add e_y·φ(x), row y of the embedding dotted with φ(x)")
-    if np.allclose(got, unconditional + (phi @ embedding.T).sum(axis=1), rtol=1e-5):
-        return no("you added every class's term: use only the row of the class asked for, embedding[y]")
-    if np.allclose(got, unconditional - projection, rtol=1e-5):
-        return no("the sign of the projection term: D(x, y) adds e_y·φ(x)")
+    if close(got, -want):
+        return no("the sign: the ratio is p_data over p_g, so log p_data(y|x) comes first")
+    if close(got, np.exp(want)):
+        return no("that is the ratio itself; return its logarithm")
+    if close(got, log_softmax(logits_data)[rows, y]):
+        return no("that is log p_data(y|x) alone: subtract log p_g(y|x), computed the same way with v_g")
+    if close(got, log_softmax(logits_data, axis=0)[rows, y] - log_softmax(logits_g, axis=0)[rows, y]):
+        return no(
+            "you normalised over the images (axis 0); p(y|x) sums to 1 over the classes of one image: normalise "
+            "each row of phi @ v.T over its classes (axis 1)"
+        )
+    if close(got, logits_data[rows, y] - log_softmax(logits_g)[rows, y]) or close(
+        got, log_softmax(logits_data)[rows, y] - logits_g[rows, y]
+    ):
+        return no("one of the two softmaxes lost its normaliser: log p(y|x) = v_y·φ(x) - log Σ_k exp(v_k·φ(x))")
     return no(
-        "compute w·φ(x) + b for each image (phi @ w + b), then add the dot product of φ(x) with row y of the "
-        "embedding: np.sum(embedding[y] * phi, axis=1)"
+        "write log p(y|x) = v_y·φ(x) - log Σ_k exp(v_k·φ(x)) for the data's v and for the generator's, with "
+        "logits = phi @ v.T (one row per image, one column per class), take column y[i] of row i, and subtract"
     )
 
 
@@ -132,9 +156,10 @@ def check_ignored_label_fidelity(all_classes, only_sneakers, n_classes: int = 10
     if close(got_all, want) and close(got_one, want):
         return yes(
             f"{want:.0%} both times: P(drawn = requested) = Σ_k P(requested k)·P(drawn k) = (1/{n_classes})·Σ_k "
-            f"P(drawn k) = 1/{n_classes}, whatever G draws and whatever the classifier gets wrong. Its samples "
-            "may still be perfect and its FID as good as any: FID compares p_g(x) with p_data(x), and only a "
-            "score that looks at the label can catch this generator"
+            f"P(drawn k) = 1/{n_classes}, whatever G draws and whatever the classifier gets wrong. FID tells the "
+            "two apart, since it compares p_g(x) with p_data(x): (b) draws one class and scores badly, while (a) "
+            "draws the right mix and can score as well as a generator that obeys its labels. Only a score that "
+            "looks at the label catches (a)"
         )
     if any(close(v, 100 * want) for v in values):
         return no("give the share as a fraction between 0 and 1 (0.25 for 25 %), not a percentage")
@@ -165,25 +190,32 @@ def check_ignored_label_fidelity(all_classes, only_sneakers, n_classes: int = 10
 # fmt: off
 
 
-@solved(7, 1, 'exercises.check_projection_logit(my_projection_logit)', answer='my_projection_logit')
+@solved(7, 1, 'exercises.check_class_log_ratio(my_log_ratio)', answer='my_log_ratio')
 def _exercise_1():
-    """embedding[y] picks row y[i] of the table for image i: shape (N, d), lined up with phi.
-    Multiplying the two element by element and summing over the d features gives one dot product
-    per image, e_y·phi(x). phi @ embedding.T would give every class's score for every image,
-    shape (N, n_classes), when only one entry per row is wanted.
+    """With logits l = phi @ v.T (one row per image, one column per class), a softmax posterior is
+    log p(y|x) = l_y - log Σ_k exp(l_k). Its normaliser is computed stably by subtracting each
+    row's largest logit m first: log Σ_k exp(l_k) = m + log Σ_k exp(l_k - m), so no exp ever
+    sees a number above 0 (scipy.special.logsumexp does the same).
 
-    phi @ w + b is the unconditional head: does x look real at all? The projection term asks
-    whether it looks like class y. Their sum is D(x, y), and conditional_lean_discriminator(
-    mode="projection") computes exactly this.
+    Written out, the log ratio is (v_data_y - v_g_y)·phi(x) + [log Σ_k exp(v_g_k·phi(x)) -
+    log Σ_k exp(v_data_k·phi(x))]. Only the first term depends on y, and it is an inner product
+    of a class vector with the features: the projection term e_y·phi(x), with
+    e_y = v_data_y - v_g_y. The bracket depends on x alone; with log p_data(x)/p_g(x) it is what
+    the unconditional head w·phi(x) + b must learn (only approximately, being linear). That is
+    why a projection D puts the label at its last layer.
     """
     import numpy as np
 
 
-    def my_projection_logit(phi, w, b, embedding, y):
-        phi = np.asarray(phi, dtype=np.float64)
-        unconditional = phi @ np.asarray(w) + b  # (N,): w·phi(x) + b
-        projection = np.sum(np.asarray(embedding)[y] * phi, axis=1)  # (N,): e_y·phi(x), row y[i] for image i
-        return unconditional + projection
+    def log_posterior(phi, v, y):
+        logits = np.asarray(phi, dtype=np.float64) @ np.asarray(v, dtype=np.float64).T  # (N, n_classes)
+        top = logits.max(axis=1, keepdims=True)
+        normaliser = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))  # log Σ_k exp(l_k), without overflow
+        return logits[np.arange(len(logits)), y] - normaliser  # log p(y[i] | x_i), shape (N,)
+
+
+    def my_log_ratio(phi, v_data, v_g, y):
+        return log_posterior(phi, v_data, y) - log_posterior(phi, v_g, y)
 
     return locals()
 
@@ -245,7 +277,7 @@ def _exercise_3():
 
 @solved(7, 4)
 def _exercise_4(EVAL_LABELS, classifier, N_CLASSES, CLASS_NAMES, conditional, fakes, real_features, np, fidelity,
-        metrics, fake_features):
+        metrics, fake_features, SEEDS):
     """Score the projection model's images against shuffled requests, as if each image had been drawn
     for a random other label, and compute their FID. Run it after section 8.
 
@@ -259,7 +291,7 @@ def _exercise_4(EVAL_LABELS, classifier, N_CLASSES, CLASS_NAMES, conditional, fa
     did not change. A generator that ignores its labels can therefore have as good an FID as this
     one. Only a score that looks at the label, such as class fidelity, catches it.
     """
-    key = "projection, seed 0"
+    key = f"projection, seed {SEEDS[0]}"
     shuffled = np.random.default_rng(0).permutation(EVAL_LABELS)
     as_if_ignored = conditional.class_fidelity(classifier, fakes[key], shuffled, N_CLASSES, CLASS_NAMES)
     print(f"class fidelity against the labels asked for: {fidelity[key].overall:.1%}")
@@ -268,7 +300,7 @@ def _exercise_4(EVAL_LABELS, classifier, N_CLASSES, CLASS_NAMES, conditional, fa
 
 
 @solved(7, 5)
-def _exercise_5(counts, np, N_CLASSES, fake_features, classifier, fakes, real_features, metrics):
+def _exercise_5(counts, np, N_CLASSES, fake_features, classifier, fakes, real_features, metrics, SEEDS):
     """Re-mix the unconditional model's images so that every class has its share among the real test
     images, as large a subset as the classes allow, and compare its FID with that of a random
     subset of the same size. The same size matters: FID depends on the number of images
@@ -288,7 +320,7 @@ def _exercise_5(counts, np, N_CLASSES, fake_features, classifier, fakes, real_fe
     section 8's table. One seed and one subset each: draw other subsets (another rng seed) to see
     how much the numbers move on their own.
     """
-    key = "unconditional, seed 0"
+    key = f"unconditional, seed {SEEDS[0]}"
     verdicts = classifier.logits(fakes[key]).argmax(1)
     target = counts["real test images"] / counts["real test images"].sum()  # the real class mix
     available = np.bincount(verdicts, minlength=N_CLASSES)
@@ -301,7 +333,7 @@ def _exercise_5(counts, np, N_CLASSES, fake_features, classifier, fakes, real_fe
     projection_subset = rng.choice(len(verdicts), len(remix), replace=False)
     subsets = {"unconditional, re-mixed": fake_features[key][remix],
                "unconditional, random subset": fake_features[key][random_subset],
-               "projection, random subset": fake_features["projection, seed 0"][projection_subset]}
+               "projection, random subset": fake_features[f"projection, seed {SEEDS[0]}"][projection_subset]}
     for name, subset in subsets.items():
         print(f"{name:<30} {len(subset)} images, FID {metrics.fid_from_features(real_features, subset):.1f}")
 
