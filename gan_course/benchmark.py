@@ -1,7 +1,7 @@
 """Speed measurements: training throughput of a compiled ``GAN``, models trained in alternating slices, and
 what this machine offers (its CPU's bfloat16 instructions, its GPUs, the mixed precision that suits them).
 
-Lesson 06 runs ``race`` through ``stability``.
+Lesson 06 introduces ``race``: the turns of its ten-minute benchmark, and ``stability.compare_on_images(seconds=...)``.
 
 Used in lessons 03, 07, 09 and 10.
 """

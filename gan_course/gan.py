@@ -8,7 +8,7 @@ With ``ema`` it also keeps a moving average of the generator's weights (``genera
 strategy, mixed precision, XLA) need more checks: ``scaled.ScaledGAN`` adds them, and ``build_gan``
 picks it when they apply.
 
-Used in lessons 03, 05, 07, 08, 09 and 10.
+Used in lessons 03, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations

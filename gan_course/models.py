@@ -247,9 +247,11 @@ def dcgan_lean_discriminator(image_shape=(28, 28, 1), width: int = 64, *, spectr
     -> LeakyReLU(0.2) -> Flatten -> Dense(1) logit.
 
     With ``spectral_norm`` (lesson 06) every Conv2D and Dense is wrapped in Keras' own
-    ``layers.SpectralNormalization`` (Miyato et al. 2018): each weight matrix is divided by its
-    largest singular value, estimated by one power iteration per training step, so each layer
-    stretches its input by at most 1. Introduced in lesson 03.
+    ``layers.SpectralNormalization`` (Miyato et al. 2018): each weight is divided by its largest
+    singular value, estimated by one power iteration per training call. A Dense layer then stretches
+    its input by at most about 1; a Conv2D's kernel is normalised as a matrix (kh·kw·c_in, c_out),
+    which bounds each patch's map but not the whole convolution, whose overlapping patches can stretch
+    an image by more (lesson 06 measures it). Introduced in lesson 03.
     """
     _dcgan_start(image_shape)
     width = _width(width)

@@ -179,7 +179,8 @@ def recipe(base: Recipe | None = None, **settings) -> Recipe:
 #: Each loss with the optimizer settings its authors used (for networks like ours):
 #: DCGAN (Radford et al. 2016) for the BCE losses and LSGAN (Mao et al. 2017 used the same);
 #: WGAN (Arjovsky et al. 2017): RMSprop 5e-5, 5 critic steps, clip 0.01 (the loss's default);
-#: WGAN-GP (Gulrajani et al. 2017, their released code): Adam(1e-4, 0.5, 0.9), 5 critic steps;
+#: WGAN-GP (Gulrajani et al. 2017): their released toy and MNIST scripts' Adam(1e-4, 0.5, 0.9), 5 critic steps
+#: and lambda 10 (the loss's default); the paper's Algorithm 1 has beta_1 = 0 instead;
 #: hinge with spectral normalisation (Miyato et al. 2018, setting C of their table 1).
 PAPER_SETTINGS = {
     "non_saturating": {},
@@ -213,23 +214,28 @@ def compare_on_images(
     extractor,
     real_features,
     seeds=(0, 1),
-    seconds: float = 60.0,
+    seconds: float | None = None,
     slice_seconds: float = 20.0,
     n_eval: int = 2000,
     width: int = 64,
     verbose: bool = True,
+    steps: int | None = None,
 ) -> list:
-    """Train the lean DCGAN with every recipe × seed for ``seconds`` each, taking turns; score each run.
+    """Train the lean DCGAN with every recipe × seed on one budget, ``steps`` or ``seconds``; score each run.
 
     ``recipes`` maps a label to a ``Recipe`` or a dict of its settings; every recipe is checked
-    before anything trains, and each trains with its own ``batch_size``. The runs take turns in
-    slices of ``slice_seconds`` (``benchmark.race``), so a change of the machine's speed hits them
-    all alike. Each run is scored on ``n_eval`` images from its ``sampler`` (the moving average of G
-    when the recipe keeps one): ``fid`` against ``real_features`` (features of real images from
-    ``extractor``, e.g. ``features.load_classifier()``), ``precision`` and ``recall`` (k = 3).
-    Returns one row per run for ``experiments.summarize``: ``method``, ``setting`` ("images"),
-    ``seed``, ``fid``, ``precision``, ``recall``, ``steps``, ``seconds`` and ``samples`` (36 images
-    from the same noise for every run). Introduced in lesson 06.
+    before anything trains, and each trains with its own ``batch_size``. Give exactly one budget.
+    With ``steps`` every run trains that many generator steps with ``GAN.fit`` on a repeated
+    ``data.make_dataset(images, batch_size, seed=seed)``, as ``reference`` trains lesson 06's
+    recipe: a step count repeats on any machine. With ``seconds`` every run trains that long, the
+    runs taking turns in slices of ``slice_seconds`` (``benchmark.race``), so a change of the
+    machine's speed hits them all alike. Each run is scored on ``n_eval`` images from its
+    ``sampler`` (the moving average of G when the recipe keeps one): ``fid`` against
+    ``real_features`` (features of real images from ``extractor``, e.g.
+    ``features.load_classifier()``), ``precision`` and ``recall`` (k = 3). Returns one row per run
+    for ``experiments.summarize``: ``method``, ``setting`` ("images"), ``seed``, ``fid``,
+    ``precision``, ``recall``, ``steps``, ``seconds`` (of training, tracing included) and ``samples`` (36 images from
+    the same noise for every run). Introduced in lesson 06.
     """
     from gan_course import benchmark, metrics
     from gan_course.training import generate
@@ -246,23 +252,30 @@ def compare_on_images(
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__") or not list(seeds):
         raise ValueError(f"seeds must be a non-empty list of integer seeds, got {seeds!r}")
     seeds = [_integer(s, "each seed", 0) for s in seeds]
-    seconds = _finite_number(seconds, "seconds", positive=True)
-    _finite_number(slice_seconds, "slice_seconds", positive=True)
+    if (steps is None) == (seconds is None):
+        raise ValueError(
+            "give one budget: steps=N (generator steps of every run, the same on any machine) or seconds=S "
+            f"(training seconds of every run, in turns), got steps={steps!r}, seconds={seconds!r}"
+        )
+    if steps is not None:
+        steps = _integer(steps, "steps", 1)
+    else:
+        seconds = _finite_number(seconds, "seconds", positive=True)
+        _finite_number(slice_seconds, "slice_seconds", positive=True)
     n_eval, width = _integer(n_eval, "n_eval", 2), _integer(width, "width", 2)
     shape = tuple(check_images(images, "images").shape[1:])
-    gans = {
-        f"{label} / seed {seed}": r.build(shape, width=width, seed=seed)
-        for label, r in checked.items()
-        for seed in seeds
-    }
+    runs = {f"{label} / seed {seed}": (r, seed) for label, r in checked.items() for seed in seeds}
+    gans = {key: r.build(shape, width=width, seed=seed) for key, (r, seed) in runs.items()}
     start = time.perf_counter()
-    batches = {f"{label} / seed {seed}": r.batch_size for label, r in checked.items() for seed in seeds}
-    state = benchmark.race(gans, images, seconds, slice_seconds=slice_seconds, batch_size=batches)
+    batches = {key: r.batch_size for key, (r, _) in runs.items()}
+    if steps is not None:
+        state = {key: _train_steps(gans[key], images, r.batch_size, steps, seed) for key, (r, seed) in runs.items()}
+        budget = f"{steps} generator steps each"
+    else:
+        state = benchmark.race(gans, images, seconds, slice_seconds=slice_seconds, batch_size=batches)
+        budget = f"{seconds:g} s each, in turns of {slice_seconds:g} s"
     if verbose:
-        print(
-            f"{len(gans)} runs of {seconds:g} s each, in turns of {slice_seconds:g} s: "
-            f"{(time.perf_counter() - start) / 60:.1f} min"
-        )
+        print(f"{len(gans)} runs of {budget}: {(time.perf_counter() - start) / 60:.1f} min")
     z = np.random.default_rng(12345).normal(size=(n_eval, 100 if not gans else next(iter(gans.values())).z_dim))
     z = z.astype(np.float32)
     rows = []
@@ -287,6 +300,16 @@ def compare_on_images(
                 }
             )
     return rows
+
+
+def _train_steps(gan, images, batch_size: int, steps: int, seed: int) -> dict:
+    """Train ``gan`` ``steps`` generator steps on ``images`` as ``reference`` trains lesson 06's recipe."""
+    from gan_course import data
+
+    dataset = data.make_dataset(images, batch_size, seed=seed).repeat()
+    start = time.perf_counter()
+    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+    return {"steps": steps, "seconds": time.perf_counter() - start}
 
 
 # ------------------------------------------------------------------- the ten-minute benchmark

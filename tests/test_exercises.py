@@ -240,13 +240,25 @@ def test_check_hinge_optimum(capsys):
     _verdict(capsys, False, ex.check_hinge_optimum(lambda p, q: np.zeros(3)), "one value per point")
 
 
-def test_check_ema_weight(capsys):
-    _verdict(capsys, True, ex.check_ema_weight(0.999**1000), "still holds 37%")
-    _verdict(capsys, True, ex.check_ema_weight(0.9**10, decay=0.9, steps=10), "0.349")
-    _verdict(capsys, False, ex.check_ema_weight(1 - 0.999**1000), "all the updates together")
-    _verdict(capsys, False, ex.check_ema_weight(0.001), "multiplied by decay each time")
-    _verdict(capsys, False, ex.check_ema_weight(999.0), "a power, not a product")
-    _verdict(capsys, False, ex.check_ema_weight(None), "`my_weight` is still None")
+def _ema_share(steps=1000, last=100, offset=0):
+    t = np.arange(steps - last, steps) + offset
+    return 1 - np.prod(np.minimum(0.999, (1 + t) / (10 + t)))
+
+
+def test_check_ema_share(capsys):
+    _verdict(capsys, True, ex.check_ema_share(_ema_share()), "make 61% of the average")
+    _verdict(capsys, True, ex.check_ema_share(_ema_share(offset=1)), "against 9.5%")  # updates counted from 1
+    _verdict(
+        capsys, True, ex.check_ema_share(_ema_share(400, 40), steps=400, last=40), "takes over only after 8990 updates"
+    )
+    _verdict(capsys, False, ex.check_ema_share(1 - 0.999**100), "constant decay of 0.999")  # the warm-up ignored
+    _verdict(capsys, False, ex.check_ema_share(1 - _ema_share()), "what the older weights keep")
+    _verdict(capsys, False, ex.check_ema_share(0.999**100), "what the older weights keep")
+    _verdict(capsys, False, ex.check_ema_share(0.999**1000), "left of the untrained start")  # the old question
+    _verdict(capsys, False, ex.check_ema_share(1 - (1000 / 1009) ** 100), "multiply the 100 different factors")
+    _verdict(capsys, False, ex.check_ema_share(1 - (901 / 910) ** 100), "multiply the 100 different factors")
+    _verdict(capsys, False, ex.check_ema_share(0.5), "what share do they keep")
+    _verdict(capsys, False, ex.check_ema_share(None), "`my_share` is still None")
 
 
 # ----------------------------------------------------------------- lesson 07
@@ -662,7 +674,7 @@ def test_a_check_answers_not_yet_to_any_hostile_answer(check, capsys):
 
 
 def test_numpy_scalars_and_tensors_count_as_numbers(capsys):
-    assert ex.check_ema_weight(np.float32(0.999) ** 1000) is True
+    assert ex.check_ema_share(np.float32(_ema_share())) is True
     assert ex.check_parameter_count(np.int64(114064)) is True
     assert ex.check_collapse_kl(tf.constant(math.log(8)), np.float64(math.log(4))) is True
     assert ex.check_transposed_output_size(np.array(14)) is True  # a 0-d array is one number

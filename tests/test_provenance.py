@@ -39,7 +39,6 @@ NOT_YET_USED = frozenset(
         "gan_course.data.FASHION_FILES",
         "gan_course.distributed.free_ports",
         "gan_course.distributed.reference_images",
-        "gan_course.losses.r1_penalty",
         "gan_course.losses.wgan_clip",
         "gan_course.training.DEFAULT_BETA_1",
         "gan_course.training.OPTIMIZERS",

@@ -319,6 +319,32 @@ def test_race_gives_every_model_its_seconds_in_alternating_slices():
         benchmark.race({}, _images(64), seconds=1)
 
 
+@pytest.mark.slow
+def test_compare_on_images_gives_every_run_the_same_generator_steps():
+    extractor = lambda x: np.asarray(x).reshape(len(x), -1)  # noqa: E731 - pixels as features
+    real, images = extractor(_images(16, seed=1)), _images(64)
+    recipes = {"base": {}, "batch 8, EMA": {"batch_size": 8, "ema": 0.9}}
+    rows = stability.compare_on_images(
+        recipes, images, extractor, real, seeds=(0, 1), steps=3, n_eval=16, width=4, verbose=False
+    )
+    assert [(r["method"], r["seed"], r["steps"]) for r in rows] == [
+        ("base", 0, 3),
+        ("base", 1, 3),
+        ("batch 8, EMA", 0, 3),
+        ("batch 8, EMA", 1, 3),
+    ]
+    assert all(np.isfinite(r["fid"]) and r["seconds"] > 0 and r["samples"].shape == (16, *SHAPE) for r in rows)
+    again = stability.compare_on_images(
+        {"base": {}}, images, extractor, real, seeds=(0,), steps=3, n_eval=16, width=4, verbose=False
+    )
+    assert again[0]["fid"] == pytest.approx(rows[0]["fid"], rel=1e-5)  # a step budget repeats
+    for budget in ({"steps": 3, "seconds": 1.0}, {}):
+        with pytest.raises(ValueError, match="give one budget: steps=N"):
+            stability.compare_on_images({"base": {}}, images, extractor, real, n_eval=16, width=4, **budget)
+    with pytest.raises(ValueError, match="steps"):
+        stability.compare_on_images({"base": {}}, images, extractor, real, steps=0, n_eval=16, width=4)
+
+
 # ------------------------------------------------------------------- the shipped ten-minute benchmark
 
 

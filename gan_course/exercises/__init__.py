@@ -16,7 +16,7 @@ from gan_course.exercises.lesson02 import check_discriminator_loss, check_parame
 from gan_course.exercises.lesson03 import check_conv_macs, check_slerp, check_transposed_output_size
 from gan_course.exercises.lesson04 import check_collapse_kl, check_high_quality_share, check_pack
 from gan_course.exercises.lesson05 import check_fid_at_n, check_frechet_1d, check_low_metric
-from gan_course.exercises.lesson06 import check_ema_weight, check_hinge_optimum
+from gan_course.exercises.lesson06 import check_ema_share, check_hinge_optimum
 from gan_course.exercises.lesson07 import check_class_log_ratio, check_ignored_label_fidelity, check_label_parameters
 from gan_course.exercises.lesson08 import check_ada_rv, check_freezed_parameters
 from gan_course.exercises.lesson09 import check_clinic_setup, check_gan_step, check_generator_start
@@ -30,7 +30,7 @@ __all__ = [
     "check_conv_macs",
     "check_cost_prediction",
     "check_discriminator_loss",
-    "check_ema_weight",
+    "check_ema_share",
     "check_fid_at_n",
     "check_frechet_1d",
     "check_freezed_parameters",

@@ -39,26 +39,48 @@ def check_hinge_optimum(fn) -> bool:
     return no("for D in [-1, 1] the loss is p_data + p_g + D·(p_g - p_data): a straight line in D; which end is lower?")
 
 
-@check
-def check_ema_weight(answer, decay: float = 0.999, steps: int = 1000) -> bool:
-    """Lesson 06: the weight a moving average with ``decay`` still gives its start after ``steps`` updates.
+def _ema_decays(steps: int, decay: float = 0.999) -> np.ndarray:
+    """The decay of each of ``steps`` updates of ``GAN(ema=decay)``'s average: min(decay, (1 + t) / (10 + t)).
 
     Introduced in lesson 06.
     """
-    got = number("my_weight", answer)
-    want = decay**steps
-    if np.isclose(got, want, rtol=1e-3):
+    t = np.arange(steps, dtype=np.float64)
+    return np.minimum(decay, (1 + t) / (10 + t))
+
+
+@check
+def check_ema_share(answer, steps: int = 1000, last: int = 100, decay: float = 0.999) -> bool:
+    """Lesson 06: the share of the moving average (with the course's warm-up) that the last ``last`` steps make.
+
+    After ``steps`` updates with decays d_t = min(decay, (1 + t) / (10 + t)), the weights mixed in by
+    the last ``last`` updates make 1 - prod(d_t over those updates) of the average. Introduced in lesson 06.
+    """
+    got = number("my_share", answer)
+    decays = _ema_decays(steps, decay)
+    kept = np.prod(decays[steps - last :])
+    want = 1 - kept
+    plain = 1 - decay**last
+    if np.isclose(got, want, rtol=2e-3):
         return yes(
-            f"{decay}^{steps} = {want:.3f}: after {steps} steps the average still holds {want:.0%} of the "
-            "untrained generator, so sample from it only once training has run several times 1/(1 - decay) steps"
+            f"1 - prod(d_t, t = {steps - last}..{steps - 1}) = {want:.3f}: the last {last} steps make "
+            f"{want:.0%} of the average, against {plain:.1%} with a constant {decay}. Early on the warm-up "
+            "keeps the average close behind G (it averages over roughly the last tenth of training); "
+            f"{decay} takes over only after {int(np.ceil((10 * decay - 1) / (1 - decay) - 1e-6))} updates"
         )
-    if np.isclose(got, 1 - want, rtol=1e-3):
-        return no("that is the weight of all the updates together; the start keeps the rest")
-    if np.isclose(got, (1 - decay) ** steps, rtol=1e-3) or np.isclose(got, 1 - decay, rtol=1e-3):
-        return no("each update keeps `decay` of the old average: the start is multiplied by decay each time")
-    if np.isclose(got, decay * steps, rtol=1e-3) or np.isclose(got, 1 - steps * (1 - decay), rtol=1e-3):
-        return no("the start's weight is multiplied by decay at every step: a power, not a product")
-    return no("after one update the start keeps `decay` of its weight; after two, decay²; after k?")
+    if np.isclose(got, plain, rtol=1e-3):
+        return no(f"that is the share with a constant decay of {decay}; at step {steps} the warm-up's d_t is smaller")
+    if np.isclose(got, kept, rtol=2e-3) or np.isclose(got, decay**last, rtol=1e-3):
+        return no("that is what the older weights keep; the question asks for the last steps' share")
+    if np.isclose(got, decay**steps, rtol=1e-3) or np.isclose(got, np.prod(decays), rtol=1e-2, atol=1e-12):
+        return no("that is what is left of the untrained start; the question asks for the last steps' share")
+    if any(
+        np.isclose(got, 1 - d**last, rtol=1e-3) for d in (decays[steps - last], decays[-1], (1 + steps) / (10 + steps))
+    ):
+        return no(f"d_t changes with t: multiply the {last} different factors, one per update")
+    return no(
+        "the weights mixed in before the last steps are multiplied by d_t at each later update; "
+        "what share do they keep, and what is left for the last steps?"
+    )
 
 
 # ------------------------------------------- worked solutions (laid out by hand, as the lessons' cells are)
@@ -88,33 +110,45 @@ def _exercise_1():
     return locals()
 
 
-@solved(6, 2, 'exercises.check_ema_weight(my_weight, decay=0.999, steps=1000)', answer='my_weight')
+@solved(6, 2, 'exercises.check_ema_share(my_share, steps=1000, last=100)', answer='my_share')
 def _exercise_2():
-    """Each update keeps `decay` of the old average and mixes in 1 - decay of the current weights:
-    θ̄ <- d·θ̄ + (1 - d)·θ. Whatever the start contributes is multiplied by d at every update, so
-    after k updates its share is d^k:
+    """Each update keeps d_t of the old average and mixes in 1 - d_t of the current weights:
+    θ̄ <- d_t·θ̄ + (1 - d_t)·θ. Whatever the average held before update t is multiplied by d_t, so
+    after the updates t = 900, ..., 999 the older part keeps prod d_t of the weight, and the
+    weights of those last 100 steps make the rest, 1 - prod d_t.
 
-        0.999^1000 = exp(1000 · ln 0.999) = exp(-1.0005) ≈ 0.368
+    With the warm-up, (1 + t)/(10 + t) stays below 0.999 until t = 8 990, so here every factor is
+    (1 + t)/(10 + t), and the product telescopes:
 
-    After 1000 steps more than a third of the average is still the untrained generator. As a rule
-    of thumb d^k ≈ exp(-k·(1 - d)), so the start fades only after several times 1/(1 - d) = 1000
-    steps. This is why the course's moving average warms up with a smaller decay at first
-    (lesson 06, section 5).
+        prod_{t=900}^{999} (t + 1)/(t + 10) = (901 · 902 · ... · 909) / (1001 · 1002 · ... · 1009)
+                                            ≈ (905 / 1005)^9 ≈ 0.389
+
+    so the last 100 steps make about 61 % of the average. A constant 0.999 would give them only
+    1 - 0.999^100 ≈ 9.5 %. At the budgets of section 5 the average follows G closely: with the
+    warm-up it averages over roughly the last tenth of training, and the 0.999 only takes over
+    after about 9 000 steps, which is why it can lag behind a G that is still improving fast, or
+    help little, in a short run.
     """
-    decay, steps = 0.999, 1000
-    my_weight = decay**steps  # exp(1000 · ln 0.999) = exp(-1.0005) ≈ 0.368
+    import numpy as np
+
+
+    t = np.arange(900, 1000)                       # the updates of the last 100 steps
+    decays = np.minimum(0.999, (1 + t) / (10 + t))  # the course's warm-up
+    my_share = 1 - np.prod(decays)                 # ≈ 0.611; a constant 0.999 gives 1 - 0.999**100 ≈ 0.095
 
     return locals()
 
 
 @solved(6, 3)
-def _exercise_3(images, classifier, real_features, display, stability, IMAGE_SEEDS, IMAGE_SECONDS, SLICE_SECONDS,
-        N_EVAL, Markdown, IMAGE_COLUMNS, experiments):
-    """The exercise's way: add the two entries to IMAGE_RECIPES in section 5's cell and run it again
-    (about 10 minutes with the two extra recipes). A cheaper way, as fair: race only the baseline
-    and the two new recipes, with the same budget and turns, and compare within that race. The
-    second cell does that; run it after section 5. Note that "+ TTUR" here also halves G's rate
-    against the baseline's 2e-4, and doubles D's.
+def _exercise_3(images, classifier, real_features, display, stability, IMAGE_SEEDS, IMAGE_STEPS, N_EVAL, Markdown,
+        IMAGE_COLUMNS, experiments):
+    """The exercise's way: add the six entries to IMAGE_RECIPES in section 5's cell and run it
+    again. A cheaper way, as fair: train only lesson 03's baseline and the new recipes, with the
+    same steps and seeds, and compare within that table. The second cell does that; run it after
+    section 5. Note that "+ TTUR" here also halves G's rate against the baseline's 2e-4, and doubles
+    D's; that R1 costs a second backward pass through D; and that WGAN-GP (paper settings) takes
+    five critic steps, each with the penalty's second backward pass, per generator step, at a
+    learning rate of 1e-4.
 
     What to look at, and how to read it:
 
@@ -122,48 +156,59 @@ def _exercise_3(images, classifier, real_features, display, stability, IMAGE_SEE
     if the gap between two rows is larger than both rows' ±, and with two seeds even that is weak
     evidence: run more seeds before you believe a small gap.
 
-    Read the steps column as well. Clipping and two learning rates cost almost nothing per step,
-    so both rows should get about the baseline's steps; then a change in FID is the setting's,
-    not the budget's. Section 5 found most differences smaller than the spread after 25 seconds,
-    and a short race ranks how fast a method starts, not where it ends.
+    Read the seconds column as well. Least squares, label smoothing, clipping and two learning
+    rates cost almost nothing per step, so a change of their FID is the setting's. R1's and above
+    all WGAN-GP's generator steps cost several times the baseline's: on equal steps they get far
+    more compute, on equal seconds far fewer steps, and with WGAN-GP's slow learning rate a few
+    hundred steps rank how fast a method starts, not where it ends.
     """
     EXTRA_RECIPES = {
-        "non-saturating (lesson 03)": {},  # the baseline again, in the same race
+        "non-saturating (lesson 03)": {},  # the baseline again, in the same table
+        "+ R1, γ = 1": {"r1": 1.0},
+        "least squares": {"loss": "least_squares"},
+        "+ label smoothing 0.1": {"label_smoothing": 0.1},
         "+ clipnorm 1.0": {"clipnorm": 1.0},
         "+ TTUR": {"g_lr": 1e-4, "d_lr": 4e-4},
+        "WGAN-GP (paper settings)": stability.paper_settings("wgan_gp"),
     }
     extra_rows = stability.compare_on_images(EXTRA_RECIPES, images, classifier, real_features, seeds=IMAGE_SEEDS,
-                                             seconds=IMAGE_SECONDS, slice_seconds=SLICE_SECONDS, n_eval=N_EVAL)
+                                             steps=IMAGE_STEPS, n_eval=N_EVAL)
     display(Markdown(experiments.format_table(experiments.summarize(extra_rows), IMAGE_COLUMNS)))
 
 
 @solved(6, 4)
-def _exercise_4(display, experiments, collapse, grid, TOY_SEEDS, TOY, Markdown, plt, TOY_COLUMNS, viz):
-    """Train the hinge loss on the grid again with its two changes, on the same seeds and steps as
-    section 2, and put the three side by side. Run it after section 2.
+def _exercise_4(display, experiments, collapse, grid, TOY_SEEDS, TOY, TOY_LOSSES, Markdown, plt, TOY_COLUMNS, viz):
+    """Train each toy loss again on the grid with one change at a time, on the same seeds and steps
+    as section 2, and put the runs side by side. Run it after section 2.
 
     What to look at, and how to read it:
 
-    HQ % is the high-quality share. Section 2's table gives the hinge runs' mean and their spread
-    (±) over two seeds, so a single run can land far from that mean by chance: a change means
-    something only if both seeds move the same way, and by more than that spread. The first row repeats
+    HQ % is the high-quality share. Section 2's table gives each loss's mean and spread (±) over two
+    seeds, so a single run can land far from that mean by chance: a change means something only if
+    both seeds move the same way, and by more than that spread. The first row of each pair repeats
     section 2's setting in this session, which shows how well the runs repeat.
 
-    Look at the panels as well: are the points still on the lines between the modes, or pulled
-    onto them? Five D steps give D time to sharpen around each mode before G moves. A lower
-    learning rate makes every step smaller, so with the same number of steps a slower learner can
-    look worse for reasons of budget only; if it is still improving at the end, it needs more steps,
-    not a verdict.
+    Hinge: are the points still on the lines between the modes, or pulled onto them? Five D steps
+    give D time to sharpen around each mode before G moves; a lower learning rate makes every step
+    smaller, so with the same steps it can look worse for reasons of budget only.
+
+    Clipped WGAN: if a learning rate of 1e-3 (or no decay) covers many more modes with the weights
+    still clipped to 0.01, the small steps were holding it back; if it still fails, the clipping is.
+    Arjovsky et al. trained for hundreds of thousands of critic steps at 5e-5; this budget is a small
+    fraction of that.
     """
-    HINGE_TRIES = {
+    TRIES = {
         "hinge (section 2)": {"loss": "hinge"},
         "hinge, 5 D steps": {"loss": "hinge", "d_steps": 5},
         "hinge, lr 2.5e-4": {"loss": "hinge", "lr_d": 2.5e-4, "lr_g": 2.5e-4},
+        "WGAN, clipped (section 2)": TOY_LOSSES["WGAN, clipped"],
+        "WGAN, clipped, lr 1e-3": {**TOY_LOSSES["WGAN, clipped"], "lr_d": 1e-3, "lr_g": 1e-3},
+        "WGAN, clipped, no decay": {**TOY_LOSSES["WGAN, clipped"], "decay": False},
     }
-    hinge_rows = experiments.run(collapse.toy_trial, HINGE_TRIES, {"grid": grid}, seeds=TOY_SEEDS, **TOY)
-    display(Markdown(experiments.format_table(experiments.summarize(hinge_rows), TOY_COLUMNS)))
-    fig, axes = plt.subplots(1, len(HINGE_TRIES), figsize=(3 * len(HINGE_TRIES), 3))
-    for ax, method in zip(axes, HINGE_TRIES):
-        r = next(r for r in hinge_rows if r["method"] == method and r["seed"] == TOY_SEEDS[0])
+    try_rows = experiments.run(collapse.toy_trial, TRIES, {"grid": grid}, seeds=TOY_SEEDS, **TOY)
+    display(Markdown(experiments.format_table(experiments.summarize(try_rows), TOY_COLUMNS)))
+    fig, axes = plt.subplots(2, 3, figsize=(9, 6.4))
+    for ax, method in zip(axes.flat, TRIES):
+        r = next(r for r in try_rows if r["method"] == method and r["seed"] == TOY_SEEDS[0])
         viz.plot_toy_points(r["points"], grid.centers, f"{method}\n{r['modes']}/25, {r['hq']:.0%} HQ", ax=ax)
     plt.show()
