@@ -323,7 +323,7 @@ def test_race_gives_every_model_its_seconds_in_alternating_slices():
 def test_compare_on_images_gives_every_run_the_same_generator_steps():
     extractor = lambda x: np.asarray(x).reshape(len(x), -1)  # noqa: E731 - pixels as features
     real, images = extractor(_images(16, seed=1)), _images(64)
-    recipes = {"base": {}, "batch 8, EMA": {"batch_size": 8, "ema": 0.9}}
+    recipes = {"base": {"batch_size": 16}, "batch 8, EMA": {"batch_size": 8, "ema": 0.9}}
     rows = stability.compare_on_images(
         recipes, images, extractor, real, seeds=(0, 1), steps=3, n_eval=16, width=4, verbose=False
     )
@@ -335,7 +335,7 @@ def test_compare_on_images_gives_every_run_the_same_generator_steps():
     ]
     assert all(np.isfinite(r["fid"]) and r["seconds"] > 0 and r["samples"].shape == (16, *SHAPE) for r in rows)
     again = stability.compare_on_images(
-        {"base": {}}, images, extractor, real, seeds=(0,), steps=3, n_eval=16, width=4, verbose=False
+        {"base": {"batch_size": 16}}, images, extractor, real, seeds=(0,), steps=3, n_eval=16, width=4, verbose=False
     )
     assert again[0]["fid"] == pytest.approx(rows[0]["fid"], rel=1e-5)  # a step budget repeats
     for budget in ({"steps": 3, "seconds": 1.0}, {}):
