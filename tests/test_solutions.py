@@ -311,16 +311,12 @@ WRONG = {
     # (lesson, n): (the names the lesson's check call reads, set to a wrong answer; the hint expected)
     (4, 2): (lambda: {"my_pack": _wrong_pack}, "wrong places"),
     (4, 3): (lambda: {"one_mode": np.log2(25), "two_modes": np.log2(12.5)}, "natural logarithms"),
-<<<<<<< HEAD
-    (6, 2): (lambda: {"my_weight": 1 - 0.999**1000}, "the start keeps the rest"),
+    (6, 2): (lambda: {"my_share": 1 - 0.999**100}, "constant decay of 0.999"),
     (7, 1): (  # the inner product copied from the lesson's text, without the two softmax normalisers
         lambda: {"my_log_ratio": lambda phi, v_data, v_g, y: np.sum((v_data[y] - v_g[y]) * phi, axis=1)},
         "only the part that depends on y",
     ),
     (7, 3): (lambda: {"my_all_classes": 0.1, "my_only_sneakers": 0.913}, "classifier's accuracy"),
-=======
-    (6, 2): (lambda: {"my_share": 1 - 0.999**100}, "constant decay of 0.999"),
->>>>>>> 200233e (Lesson 06 rewritten to issue 29's standard (draft, not executed; outputs cleared))
     (9, 1): (lambda: {"my_setup": _lesson_functions(9, 1)["broken_setup"]}, "still in [0, 1]"),
     (9, 2): (lambda: {"my_step": _lesson_functions(9, 2)["broken_step"]}, "G's update also moved D"),
     (10, 2): (lambda: {"my_rate": 2789.0 / 4, "rate": {28: 2789.0}}, "not every layer grows alike"),
