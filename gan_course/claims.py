@@ -14,7 +14,7 @@ In smoke mode nothing was trained long enough to judge, so the claim is printed 
 (the same line on every run, which lets nbval compare it). ``tools/verify_lessons.py`` collects
 these lines from a lesson executed with another seed.
 
-Used in lessons 01 to 10.
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
 """
 
 from __future__ import annotations
