@@ -8,12 +8,14 @@ alike. Then the FID of N = 10 000 generated images (from each model's sampler: t
 of G for the recipe) against 10 000 real training images is computed in the feature space of the
 course's domain classifier. Prints each run's steps and FID, each model's mean ± std over seeds,
 and the ratios to the lean DCGAN; writes a CSV and each model's samples from the same noise under
-outputs/benchmarks/. The result of the command below on the course's 2-core CPU ships with the
-package as gan_course/results/time_to_quality.csv (``--out gan_course/results`` writes it there and updates
-that folder's SHA256SUMS in the same step); lesson 06 shows it with ``stability.benchmark_results()``, which
+outputs/benchmarks/. With ``--score-at 5`` each run is also scored when its clock passes 5 minutes
+(outside the clock; one row per budget), so one run gives the FID after 5 and after 10 minutes.
+The result of the command below on the course's 2-core CPU ships with the package as
+gan_course/results/time_to_quality.csv (``--out gan_course/results`` writes it there and updates that
+folder's SHA256SUMS in the same step); lesson 06 shows it with ``stability.benchmark_results()``, which
 reads your own CSV too.
 
-Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--seeds 0 1] [--samples N]
+Run: .venv/bin/python benchmarks/dcgan_time_to_quality.py [--minutes M] [--seeds 0 1] [--samples N] [--score-at M ...]
 """
 
 import argparse
@@ -43,7 +45,11 @@ def main():
     parser.add_argument("--samples", type=int, default=10_000, help="images per side for the FID")
     parser.add_argument("--slice", type=float, default=20.0, help="seconds per turn")
     parser.add_argument("--out", type=Path, default=Path("outputs/benchmarks"))
+    parser.add_argument("--score-at", type=float, nargs="*", default=[], help="also score after these minutes")
     args = parser.parse_args()
+    for minutes in args.score_at:
+        if not 0 < minutes < args.minutes:
+            parser.error(f"--score-at {minutes:g}: each must lie between 0 and --minutes ({args.minutes:g})")
     names = args.models.split(",")
     images = data.load_images("fashion_mnist", "train", verbose=False).images
     classifier = features.load_classifier("fashion_mnist")
@@ -57,35 +63,62 @@ def main():
     start = time.perf_counter()
     keyed = {f"{name}/{seed}": gan for (name, seed), gan in gans.items()}
     batches = {f"{name}/{seed}": stability.RECIPE.batch_size if name == "recipe" else 128 for name, seed in gans}
-    state = benchmark.race(keyed, images, args.minutes * 60, slice_seconds=args.slice, batch_size=batches)
-    print(f"trained {len(gans)} runs in {(time.perf_counter() - start) / 60:.1f} min, taking turns", flush=True)
-
     rows = []
-    for (name, seed), gan in gans.items():
-        key = f"{name}/{seed}"
+
+    def score(key, gan, state, minutes):
+        name, seed = key.split("/")
         fake = gan.sampler.predict(z_fid, batch_size=500, verbose=0)
         fid = metrics.fid_from_features(real_features, classifier.features(fake))
-        path = viz.save_png(gan.sampler(z_grid, training=False).numpy(), args.out / f"{name}_seed{seed}.png", 9)
-        rows.append({"model": name, "seed": seed, "minutes": args.minutes, **state[key], "fid": fid})
+        suffix = "" if minutes == args.minutes else f"_{minutes:g}min"
+        path = viz.save_png(gan.sampler(z_grid, training=False).numpy(), args.out / f"{name}_seed{seed}{suffix}.png", 9)
+        rows.append({"model": name, "seed": int(seed), "minutes": minutes, **state, "fid": fid})
         print(
-            f"{key:<10} {state[key]['steps']:>6} steps in {state[key]['seconds'] / 60:.1f} min, "
+            f"{key:<10} {state['steps']:>6} steps in {state['seconds'] / 60:.1f} min, "
             f"domain FID (N = {args.samples}) {fid:.2f}; samples {path}",
             flush=True,
         )
 
+    due = {key: sorted(args.score_at) for key in keyed}
+
+    def after_slice(key, gan, state):  # outside the clock: score each budget of --score-at once it is passed
+        while due[key] and state["seconds"] >= due[key][0] * 60 - 1e-6:
+            score(key, gan, state, due[key].pop(0))
+
+    state = benchmark.race(
+        keyed, images, args.minutes * 60, slice_seconds=args.slice, batch_size=batches, after_slice=after_slice
+    )
+    print(f"trained {len(gans)} runs in {(time.perf_counter() - start) / 60:.1f} min, taking turns", flush=True)
+    for key, gan in keyed.items():
+        score(key, gan, state[key], args.minutes)
+    rows.sort(key=lambda r: (names.index(r["model"]), r["minutes"], r["seed"]))
+
     means = {}
-    for name in names:
-        fids = np.array([r["fid"] for r in rows if r["model"] == name])
-        steps = [r["steps"] for r in rows if r["model"] == name]
-        means[name] = fids.mean()
-        print(
-            f"{name:<7} FID {fids.mean():.2f} ± {fids.std(ddof=1) if len(fids) > 1 else 0:.2f} "
-            f"(min {fids.min():.2f}, max {fids.max():.2f}) over {len(fids)} seeds; steps {steps}"
-        )
-    if "lean" in means:
+    for minutes in sorted({r["minutes"] for r in rows}):
+        for name in names:
+            fids = np.array([r["fid"] for r in rows if r["model"] == name and r["minutes"] == minutes])
+            steps = [r["steps"] for r in rows if r["model"] == name and r["minutes"] == minutes]
+            means[name, minutes] = fids.mean()
+            print(
+                f"{minutes:>4g} min {name:<7} FID {fids.mean():.2f} ± {fids.std(ddof=1) if len(fids) > 1 else 0:.2f} "
+                f"(min {fids.min():.2f}, max {fids.max():.2f}) over {len(fids)} seeds; steps {steps}"
+            )
+    if "lean" in names:
         for name in names:
             if name != "lean":
-                print(f"FID ratio {name} / lean: {means[name] / means['lean']:.2f}")
+                print(
+                    f"FID ratio {name} / lean after {args.minutes:g} min: "
+                    f"{means[name, args.minutes] / means['lean', args.minutes]:.2f}"
+                )
+        for minutes in args.score_at:
+            for name in names:  # the goal of issue 26: a model's FID after fewer minutes against lean's at the end
+                if name != "lean":
+                    after = [r["fid"] for r in rows if r["model"] == name and r["minutes"] == minutes]
+                    target = [r["fid"] for r in rows if r["model"] == "lean" and r["minutes"] == args.minutes]
+                    print(
+                        f"{name} after {minutes:g} min vs lean after {args.minutes:g} min: "
+                        f"{'at or below' if max(after) <= np.mean(target) else 'above'} lean's mean on every seed "
+                        f"({', '.join(f'{f:.2f}' for f in after)} vs {np.mean(target):.2f})"
+                    )
     print(f"wrote {experiments.write_results(args.out / 'time_to_quality.csv', rows)}")
 
 
