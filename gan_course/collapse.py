@@ -24,7 +24,6 @@ Used in lessons 04 and 06.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -32,7 +31,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course import experiments, metrics, models
+from gan_course import _shipped, experiments, metrics, models
 from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
 from gan_course._checks import number as _number
@@ -474,7 +473,7 @@ def image_trial(
 
 
 #: The result of ``benchmarks/image_collapse.py`` (seeds 0-4) that ships with the course.
-IMAGE_RESULTS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "image_collapse.csv")
+_IMAGE_RESULTS_CSV = _shipped.RESULTS / "image_collapse.csv"
 _IMAGE_COLUMNS = {
     "run": str,
     "seed": int,
@@ -489,13 +488,13 @@ _IMAGE_COLUMNS = {
 def image_results(path=None) -> list[dict]:
     """The rows of ``benchmarks/image_collapse.py``'s CSV: one per seed and run (first epoch, healthy, collapsed).
 
-    Without ``path``, the result that ships with the course (``IMAGE_RESULTS_CSV``, seeds 0-4 on a
+    Without ``path``, the result that ships with the course (``gan_course/results``, seeds 0-4 on a
     2-core CPU), checked against its SHA-256 first. A value that does not read (a share or time that is
     not a finite number) is refused naming the file, line and column; a nan KL is kept (the summary
     says which seeds lack it). Introduced in lesson 04.
     """
     from gan_course._checks import finite_text  # a nan share or time is damage, not a result
 
-    path = IMAGE_RESULTS_CSV if path is None else path
+    path = _IMAGE_RESULTS_CSV if path is None else path
     columns = {**_IMAGE_COLUMNS, "largest_share": finite_text, "seconds": finite_text}
     return experiments.read_results(path, columns, f"python benchmarks/image_collapse.py --out {path}")

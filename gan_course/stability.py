@@ -18,11 +18,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 
 import numpy as np
 
-from gan_course import experiments
+from gan_course import _shipped, experiments
 from gan_course import losses as gan_losses
 from gan_course._checks import integer as _integer
 from gan_course._checks import number as _finite_number
@@ -315,7 +314,7 @@ def _train_steps(gan, images, batch_size: int, steps: int, seed: int) -> dict:
 # ------------------------------------------------------------------- the ten-minute benchmark
 
 # The result of ``benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1`` that ships with the course.
-_BENCHMARK_CSV = Path(__file__).parent / "results" / "time_to_quality.csv"
+_BENCHMARK_CSV = _shipped.RESULTS / "time_to_quality.csv"
 # A nan FID (a run that diverged) is kept, and experiments.summarize reports it; times must be numbers.
 _BENCHMARK_COLUMNS = {"model": str, "seed": int, "minutes": float, "steps": int, "seconds": float, "fid": float}
 
