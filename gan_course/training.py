@@ -60,7 +60,10 @@ def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, 
     if name == "rmsprop":
         for key, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if value is not None:
-                raise ValueError(f"{key} is Adam's setting, which RMSprop ignores: drop it, or use optimizer='adam'")
+                raise ValueError(
+                    f"{key} is Adam's setting, which RMSprop ignores (got {key}={value!r}): drop it, "
+                    "or use optimizer='adam'"
+                )
         return keras.optimizers.RMSprop(lr, **extra)
     for key, value, example in (("beta_1", beta_1, "0.5"), ("beta_2", beta_2, "0.999")):
         if value is not None:

@@ -266,9 +266,9 @@ def test_paper_settings_give_each_loss_its_authors_optimizer():
         ({"d_lr": 0.0}, "d_lr must be in"),
         ({"d_steps": 0}, "d_steps"),
         ({"batch_size": 0}, "batch_size"),
-        ({"beta_2": 1.0}, "beta_2 must be in"),
-        ({"optimizer": "sgd"}, "'adam' or 'rmsprop'"),
-        ({"optimizer": "rmsprop", "beta_2": 0.9}, "beta_1 and beta_2 are Adam's settings"),
+        ({"beta_2": 1.0}, r"beta_2 \(Adam's moment decay\) must be a number in \[0, 1\)"),
+        ({"optimizer": "sgd"}, "unknown optimizer 'sgd': choose one of 'adam', 'rmsprop'"),
+        ({"optimizer": "rmsprop", "beta_2": 0.9}, r"beta_2 is Adam's setting.*\(got beta_2=0.9\): drop it"),
         ({"spectral_norm": 1}, "spectral_norm must be True or False"),
     ],
 )
