@@ -22,7 +22,7 @@ COLLAPSED_AT = 4  # at most this many classes with >= 1 % of the samples
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--out", default=collapse.IMAGE_RESULTS_CSV, help="the CSV to write (default: lesson 04's)")
+    parser.add_argument("--out", default=collapse._IMAGE_RESULTS_CSV, help="the CSV to write (default: lesson 04's)")
     args = parser.parse_args()
     gan_course.setup(0, verbose=False)
     train = data.load_images("fashion_mnist", verbose=False)

@@ -7,7 +7,7 @@ that lesson (and class fidelity for 07) and the losses from the training history
 after every run, so a stopped benchmark keeps what it finished; rows of lessons and seeds not
 recorded this time are kept from the file (checked as ``reference`` checks it: a damaged shipped file is refused,
 and writing updates ``gan_course/results/SHA256SUMS`` with it). Default output: the curves that ship with the course
-(``reference.REFERENCE_CSV``), which ``reference.plot`` and ``reference.compare`` read. Times on a
+(``gan_course/results/reference_curves.csv``), which ``reference.plot`` and ``reference.compare`` read. Times on a
 2-core CPU: printed per run.
 
 Run: .venv/bin/python benchmarks/reference_curves.py [--lessons 02 03 06 07 08] [--seeds 100 101 102] [--out FILE]
@@ -26,7 +26,7 @@ def main():
     parser.add_argument("--lessons", nargs="+", default=sorted(reference.RUNS), choices=sorted(reference.RUNS))
     parser.add_argument("--seeds", type=int, nargs="+", default=list(reference.SEEDS))
     parser.add_argument(
-        "--out", default=str(reference.REFERENCE_CSV), help="the CSV to write (default: the shipped one)"
+        "--out", default=str(reference._REFERENCE_CSV), help="the CSV to write (default: the shipped one)"
     )
     args = parser.parse_args()
     gan_course.setup(0, verbose=False)

@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--minutes", type=float, default=10.0, help="training budget per program and seed")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--slice", type=float, default=30.0, help="seconds per turn; FID is scored after each")
-    parser.add_argument("--out", default=seeds.BENCHMARK_CSV, help="the CSV to write (default: lesson 09's)")
+    parser.add_argument("--out", default=seeds._BENCHMARK_CSV, help="the CSV to write (default: lesson 09's)")
     args = parser.parse_args()
     if not args.minutes > 0 or not args.slice > 0:
         parser.error("--minutes and --slice must be positive")

@@ -14,8 +14,10 @@ from pathlib import Path
 
 MANIFEST = "SHA256SUMS"
 _PACKAGE = Path(__file__).resolve().parent
+#: The benchmarks' results the lessons read; each module names its file as a private constant built from it.
+RESULTS = _PACKAGE / "results"
 #: The folders whose every file ships with the package and is listed in the folder's manifest.
-FOLDERS = (_PACKAGE / "weights", _PACKAGE / "results")
+FOLDERS = (_PACKAGE / "weights", RESULTS)
 
 
 def _shown(path: Path) -> str:

@@ -24,7 +24,6 @@ Used in lessons 04 and 06.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -32,7 +31,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_course import experiments, metrics, models
+from gan_course import _shipped, experiments, metrics, models
 from gan_course._checks import array as _array
 from gan_course._checks import integer as _integer
 from gan_course._checks import number as _number
@@ -44,14 +43,14 @@ REMEDIES = ("vanilla", "wgan_gp", "minibatch_std", "pacgan", "instance_noise")
 
 
 @dataclass(frozen=True)
-class ToyConfig:
+class _ToyConfig:
     """Settings of one toy GAN run. ``lr_d``/``lr_g`` are Adam learning rates (``beta_1``, ``beta_2``),
     ``d_steps`` the D steps per G step; with ``decay`` both rates fall to 0 along a cosine over the
     run (fine detail needs small steps at the end); with ``conditional`` both networks also get the mode
     each sample belongs to (a conditional GAN); ``pack``, ``noise`` and ``gp_weight`` only act for their
     remedy. Lesson 06 adds ``loss`` (any name in ``losses.LOSSES``; ``None`` means the remedy's own:
     non-saturating, or WGAN-GP for ``"wgan_gp"``), ``r1`` (the R1 penalty's gamma) and ``optimizer``
-    (``"adam"`` or ``"rmsprop"``, the original WGAN's). Introduced in lesson 04.
+    (``"adam"`` or ``"rmsprop"``, the original WGAN's). ``train_toy`` takes them as keywords.
     """
 
     remedy: str = "vanilla"
@@ -78,11 +77,8 @@ class ToyConfig:
             object.__setattr__(self, name, value)
 
 
-def build_toy_gan(config: ToyConfig, out_dim: int = 2, n_classes: int | None = None):
-    """(generator, discriminator, GANLoss) for ``config.remedy``; conditional on ``n_classes`` labels if given.
-
-    Introduced in lesson 04.
-    """
+def _build_toy_gan(config: _ToyConfig, out_dim: int = 2, n_classes: int | None = None):
+    """(generator, discriminator, GANLoss) for ``config.remedy``; conditional on ``n_classes`` labels if given."""
     config = _check_config(config)
     out_dim = _integer(out_dim, "out_dim", minimum=1)
     n_classes = _integer(n_classes, "n_classes", minimum=1, allow_none=True)
@@ -120,7 +116,7 @@ class ToyRun:
     Introduced in lesson 04.
     """
 
-    config: ToyConfig
+    config: _ToyConfig
     steps: list = field(default_factory=list)
     snapshots: list = field(default_factory=list)
     coverage: list = field(default_factory=list)
@@ -145,32 +141,25 @@ class ToyRun:
         return np.array([getattr(c, key) for c in self.coverage], dtype=np.float64)
 
 
-def train_toy(
-    mixture, config: ToyConfig | None = None, seed: int = 0, every: int = 500, n_eval: int = 2500, **overrides
-) -> ToyRun:
+def train_toy(mixture, seed: int = 0, every: int = 500, n_eval: int = 2500, **settings) -> ToyRun:
     """Train a toy GAN on ``mixture`` (a ``toy.Mixture``) and score it every ``every`` steps.
 
     Real batches are drawn at random from ``mixture.samples``; ``every`` steps run inside
     one ``tf.function`` loop, so a few thousand steps take seconds on a CPU. Snapshots
     hold ``n_eval`` generated points from fixed noise, scored with
-    ``metrics.mode_coverage(points, mixture.centers, mixture.std)``. Keyword overrides
-    replace fields of ``config`` (``train_toy(ring, remedy="pacgan", steps=2000)``). With
+    ``metrics.mode_coverage(points, mixture.centers, mixture.std)``. ``settings`` change the defaults
+    (``train_toy(ring, remedy="pacgan", steps=2000)``); ``run.config`` holds them all. With
     ``conditional=True`` the pair is conditional on the mode of each sample (``mixture.labels``) and
     the snapshots ask for every mode in turn.
     Weights and noise depend only on ``seed``. A run whose losses or points stop being numbers has
     diverged and raises ``FloatingPointError`` (saying when), rather than scoring NaN points as collapse.
     Introduced in lesson 04.
     """
-    if config is not None and not isinstance(config, ToyConfig):
-        raise ValueError(f"config must be a ToyConfig or None, got {type(config).__name__}: pass settings as keywords")
-    config = config or ToyConfig()
-    if overrides:
-        unknown = set(overrides) - set(ToyConfig.__dataclass_fields__)
-        if unknown:
-            known = list(ToyConfig.__dataclass_fields__)
-            raise ValueError(f"unknown settings {sorted(unknown)}: ToyConfig has {known}")
-        config = ToyConfig(**{**config.__dict__, **overrides})
-    config = _check_config(config)
+    unknown = set(settings) - set(_ToyConfig.__dataclass_fields__)
+    if unknown:
+        known = list(_ToyConfig.__dataclass_fields__)
+        raise ValueError(f"unknown settings {sorted(unknown)}: train_toy takes {known}")
+    config = _ToyConfig(**settings)
     seed, every = _integer(seed, "seed", minimum=0), _integer(every, "every", 1)
     n_eval = _integer(n_eval, "n_eval", minimum=1)
     if config.remedy == "pacgan" and config.batch_size % config.pack:
@@ -191,7 +180,7 @@ def train_toy(
     betas = {} if config.optimizer == "rmsprop" else {"beta_1": config.beta_1, "beta_2": config.beta_2}
     make_optimizer(config.optimizer, 1.0, **betas)  # the name and the betas checked before anything is built
     keras.utils.set_random_seed(seed)
-    generator, discriminator, loss = build_toy_gan(config, data.shape[1], n_classes)
+    generator, discriminator, loss = _build_toy_gan(config, data.shape[1], n_classes)
 
     d_opt = make_optimizer(config.optimizer, _rate(config.lr_d, config.steps * config.d_steps, config.decay), **betas)
     g_opt = make_optimizer(config.optimizer, _rate(config.lr_g, config.steps, config.decay), **betas)
@@ -269,10 +258,13 @@ def _diverged(config, start, end, means, points) -> str:
     )
 
 
-def _check_config(config) -> ToyConfig:
-    """``config`` if it is a ToyConfig (whose fields were checked when it was made)."""
-    if not isinstance(config, ToyConfig):
-        raise ValueError(f"config must be a ToyConfig, got {type(config).__name__}: pass settings as keywords")
+def _check_config(config) -> _ToyConfig:
+    """``config`` if it is a run's settings (whose fields were checked when they were made)."""
+    if not isinstance(config, _ToyConfig):
+        raise ValueError(
+            f"config must be the settings of a toy run (a ToyRun's config), got {type(config).__name__}: "
+            "train with collapse.train_toy(mixture, **settings)"
+        )
     return config
 
 
@@ -326,13 +318,13 @@ def toy_trial(mixture, seed: int = 0, every: int | None = None, **settings) -> d
     """One toy run scored at its end, as a row for ``experiments.run``: modes, total, hq (0–1),
     all_modes (1 if every mode is covered), kl, seconds, and the final points.
 
-    ``settings`` are ``ToyConfig`` fields. With ``every`` (lesson 06) the run is also scored every
+    ``settings`` are ``train_toy``'s. With ``every`` (lesson 06) the run is also scored every
     ``every`` steps and the row carries ``curve``: steps, the mean D loss since the previous
     snapshot, modes covered and the high-quality share at each snapshot, and the run's ``loss``.
     Introduced in lesson 04.
     """
     every = _integer(every, "every", minimum=1, allow_none=True)
-    run = train_toy(mixture, seed=seed, every=every or settings.get("steps", ToyConfig.steps), **settings)
+    run = train_toy(mixture, seed=seed, every=every or settings.get("steps", _ToyConfig.steps), **settings)
     c = run.final
     extra = {}
     if every:
@@ -481,7 +473,7 @@ def image_trial(
 
 
 #: The result of ``benchmarks/image_collapse.py`` (seeds 0-4) that ships with the course.
-IMAGE_RESULTS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "image_collapse.csv")
+_IMAGE_RESULTS_CSV = _shipped.RESULTS / "image_collapse.csv"
 _IMAGE_COLUMNS = {
     "run": str,
     "seed": int,
@@ -496,13 +488,13 @@ _IMAGE_COLUMNS = {
 def image_results(path=None) -> list[dict]:
     """The rows of ``benchmarks/image_collapse.py``'s CSV: one per seed and run (first epoch, healthy, collapsed).
 
-    Without ``path``, the result that ships with the course (``IMAGE_RESULTS_CSV``, seeds 0-4 on a
+    Without ``path``, the result that ships with the course (``gan_course/results``, seeds 0-4 on a
     2-core CPU), checked against its SHA-256 first. A value that does not read (a share or time that is
     not a finite number) is refused naming the file, line and column; a nan KL is kept (the summary
     says which seeds lack it). Introduced in lesson 04.
     """
     from gan_course._checks import finite_text  # a nan share or time is damage, not a result
 
-    path = IMAGE_RESULTS_CSV if path is None else path
+    path = _IMAGE_RESULTS_CSV if path is None else path
     columns = {**_IMAGE_COLUMNS, "largest_share": finite_text, "seconds": finite_text}
     return experiments.read_results(path, columns, f"python benchmarks/image_collapse.py --out {path}")

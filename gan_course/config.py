@@ -25,8 +25,9 @@ REPOSITORY = "https://github.com/gan-course/gan-course"
 
 #: The git ref a lesson's Setup cell installs on Colab: the release tag "v" + the package version
 #: (pyproject.toml), so that Colab gets the package the lessons were run with; a maintainer may choose
-#: a branch instead (it moves, a tag does not). Set with `make colab-links` together with REPOSITORY.
-REF = "v0.1.0"
+#: a branch instead (it moves, a tag does not). Set with `make colab-links` together with REPOSITORY;
+#: the package never reads it (the Setup cells hold copies; tests/test_colab_links.py compares them with it).
+_REF = "v0.1.0"
 
 #: Environment variable that turns smoke mode on (CI sets it to 1).
 SMOKE_ENV = "GAN_COURSE_SMOKE"

@@ -49,7 +49,7 @@ from gan_course.arrays import load_image_folder as load_image_folder
 
 _KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
-FASHION_FILES = {
+_FASHION_FILES = {
     # file name -> SHA-256 of the *decompressed* IDX bytes, so that a file that was
     # re-compressed (Debian's package is) is still recognised.
     "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
@@ -234,7 +234,7 @@ def _read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def _fashion_files(folder: Path) -> dict[str, Path] | None:
-    files = {name: folder / name for name in FASHION_FILES}
+    files = {name: folder / name for name in _FASHION_FILES}
     return files if all(p.is_file() for p in files.values()) else None
 
 
@@ -295,7 +295,7 @@ def _resolve_local(key: str, where: Path) -> tuple[dict[str, Path] | Path | None
             return None, "no such folder"
         files = _fashion_files(where)
         if files is None:
-            missing = [n for n in FASHION_FILES if not (where / n).is_file()]
+            missing = [n for n in _FASHION_FILES if not (where / n).is_file()]
             return None, f"missing {', '.join(missing)}"
         return files, ""
     npz = where if where.suffix == ".npz" else where / "mnist.npz"
@@ -335,7 +335,7 @@ def _download(key: str) -> dict[str, Path] | Path:
         subdir = DATASETS[key]["cache"]
         return {
             fname: Path(keras.utils.get_file(fname, origin=_KERAS_ORIGIN + fname, cache_dir=cache, cache_subdir=subdir))
-            for fname in FASHION_FILES
+            for fname in _FASHION_FILES
         }
     return Path(
         keras.utils.get_file(
@@ -419,8 +419,8 @@ def _read_arrays(key: str, files, split: str, verify: bool) -> tuple[np.ndarray,
         img_file = files[f"{prefix}-images-idx3-ubyte.gz"]
         lbl_file = files[f"{prefix}-labels-idx1-ubyte.gz"]
         if verify:
-            _verify(img_file, FASHION_FILES[img_file.name], decompress=True)
-            _verify(lbl_file, FASHION_FILES[lbl_file.name], decompress=True)
+            _verify(img_file, _FASHION_FILES[img_file.name], decompress=True)
+            _verify(lbl_file, _FASHION_FILES[lbl_file.name], decompress=True)
         images, labels = _read_idx(img_file), _read_idx(lbl_file)
         first, where = img_file, f"{img_file} and {lbl_file}"
     else:

@@ -61,8 +61,8 @@ def split_cpu(devices: int = 2) -> list[str]:
     return [d.name for d in tf.config.list_logical_devices("CPU")]
 
 
-def free_ports(n: int = 2) -> list[int]:
-    """``n`` TCP ports on 127.0.0.1 that are free now (the system picks them). Introduced in lesson 10."""
+def _free_ports(n: int = 2) -> list[int]:
+    """``n`` TCP ports on 127.0.0.1 that are free now (the system picks them)."""
     n = _integer(n, "n", minimum=1)
     sockets = []
     try:
@@ -99,7 +99,7 @@ def _ports(ports) -> list[int]:
     if not ports or max(ports) > 65535 or len(set(ports)) != len(ports):
         raise ValueError(
             f"ports must be distinct port numbers in [1, 65535], one per worker, got {ports}: "
-            "use free_ports(n) to get n free ones"
+            "choose free ones such as [20000, 20001] (run_workers picks free ports itself)"
         )
     return ports
 
@@ -129,7 +129,7 @@ def _check_command(args, env) -> dict | None:
 def run_workers(args, workers: int = 2, timeout: float = _WORKER_TIMEOUT, env=None) -> list[str]:
     """Run ``python args...`` as ``workers`` processes of one cluster on 127.0.0.1; return their outputs.
 
-    Each process gets its own ``TF_CONFIG`` (``tf_config`` on fresh ``free_ports``), and the
+    Each process gets its own ``TF_CONFIG`` (``tf_config`` on fresh free ports), and the
     environment variable ``GAN_COURSE_WORKER_TIMEOUT`` so that it can stop itself. If any process
     is still running after ``timeout`` seconds, all are killed and ``TimeoutError`` says what each
     printed; a process that fails raises ``RuntimeError`` with its output (and stops the others, which
@@ -141,7 +141,7 @@ def run_workers(args, workers: int = 2, timeout: float = _WORKER_TIMEOUT, env=No
     env = _check_command(args, env)
     workers = _integer(workers, "workers", minimum=1)
     timeout = _number(timeout, "timeout (seconds)", positive=True)
-    ports = free_ports(workers)
+    ports = _free_ports(workers)
     logs = [tempfile.TemporaryFile(mode="w+") for _ in range(workers)]  # files, not pipes: a full pipe blocks
     procs = []
     for index in range(workers):
@@ -204,11 +204,8 @@ class Run:
         return losses, weights
 
 
-def reference_images(n: int = 128, shape=(8, 8, 1), seed: int = 0) -> np.ndarray:
-    """``n`` fixed random "images" in [-1, 1] for ``reference_run``, where only the arithmetic matters.
-
-    Introduced in lesson 10.
-    """
+def _reference_images(n: int = 128, shape=(8, 8, 1), seed: int = 0) -> np.ndarray:
+    """``n`` fixed random "images" in [-1, 1] for ``reference_run``, where only the arithmetic matters."""
     n, seed = _integer(n, "n", minimum=1), _integer(seed, "seed", minimum=0)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
         raise ValueError(f"shape must be an image shape such as (8, 8, 1), got {shape!r}")
@@ -237,7 +234,7 @@ def reference_run(
         raise ValueError(f"strategy must be a tf.distribute strategy or None (one device), got {strategy!r}")
     epochs, batch_size = _integer(epochs, "epochs", minimum=1), _integer(batch_size, "batch_size", minimum=1)
     seed, hidden = _integer(seed, "seed", minimum=0), _integer(hidden, "hidden", minimum=1)
-    images = reference_images(seed=seed) if images is None else check_images(images, "images")
+    images = _reference_images(seed=seed) if images is None else check_images(images, "images")
     scope = contextlib.nullcontext() if strategy is None else strategy.scope()
     with scope:
         setup(seed, verbose=False)

@@ -277,11 +277,11 @@ def _clip_weights(discriminator, clip: float) -> None:
         variable.assign(tf.clip_by_value(variable, -clip, clip))
 
 
-def wgan_clip(clip: float = 0.01) -> GANLoss:
+def _wgan_clip(clip: float = 0.01) -> GANLoss:
     """The original WGAN: Wasserstein critic and generator losses, the critic's weights clipped to [-clip, clip].
 
     The paper uses clip 0.01 with RMSprop(5e-5) and 5 critic steps per generator step
-    (``stability.paper_settings("wgan_clip")``). Introduced in lesson 06.
+    (``stability.paper_settings("wgan_clip")``); ``get_loss("wgan_clip")`` gives it with clip 0.01.
     """
     clip = _positive(clip, "the weight-clipping bound clip", "the paper uses 0.01")
     return GANLoss(
@@ -413,7 +413,7 @@ LOSSES = {
             "time; D loss at 0 means every sample is outside the margin and D has won"
         ),
     ),
-    "wgan_clip": wgan_clip(),
+    "wgan_clip": _wgan_clip(),
     "wgan_gp": wgan_gp(),
 }
 

@@ -4,7 +4,7 @@ Lessons 02, 03, 06, 07 and 08 each train one model at full settings. ``benchmark
 trained each of them again with three seeds (``SEEDS``, none of them a lesson's own, so a lesson's
 run is an independent check) on the course's 2-core CPU and scored it at the points where the lesson
 scores it: after every epoch (02, 03) or every ``RUNS[lesson].every`` generator steps (06-08). The
-result ships with the package (``REFERENCE_CSV``); its band is the lowest, mean and highest value
+result ships with the package (``gan_course/results``); its band is the lowest, mean and highest value
 over the seeds at every point; ``plot`` draws that band with your run on top, and ``compare`` says,
 point by point, whether your numbers are inside it.
 
@@ -26,18 +26,17 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 import numpy as np
 
-from gan_course import experiments
+from gan_course import _shipped, experiments
 from gan_course._checks import finite_text as _finite
 from gan_course._checks import integer, number
 from gan_course.callbacks import FIDTracker
 
 #: The curves that ship with the course: ``benchmarks/reference_curves.py``'s CSV.
-REFERENCE_CSV = Path(__file__).parent / "results" / "reference_curves.csv"
+_REFERENCE_CSV = _shipped.RESULTS / "reference_curves.csv"
 #: The seeds the shipped curves were recorded with (the lessons train with 0, 1 and 42).
 SEEDS = (100, 101, 102)
 DATASET = "fashion_mnist"
@@ -211,7 +210,7 @@ def _curves(lesson, path=None) -> list[dict]:
     run = _run(lesson)
     columns = {"lesson": str, "seed": int, "point": int, "epoch": _finite, "steps": int}
     columns.update({m: _number for m in _METRICS})
-    path = REFERENCE_CSV if path is None else path
+    path = _REFERENCE_CSV if path is None else path
     rows = [r for r in experiments.read_results(path, columns, _COMMAND) if r["lesson"].zfill(2) == run.lesson]
     if not rows:
         raise ValueError(f"{path} has no curves of lesson {run.lesson}: run `{_COMMAND} --lessons {run.lesson}`")
@@ -256,7 +255,7 @@ def _band(lesson, metric: str, path=None) -> dict:
             high.append(values[keep].max())
             n.append(int(keep.sum()))
     if not x:
-        raise ValueError(f"lesson {run.lesson}'s {metric} in {path or REFERENCE_CSV} has no number at any point: "
+        raise ValueError(f"lesson {run.lesson}'s {metric} in {path or _REFERENCE_CSV} has no number at any point: "
                          f"run `{_COMMAND} --lessons {run.lesson}` again")  # fmt: skip
     if diverged:
         print(f"reference: lesson {run.lesson}'s {metric} is not a number for {len(diverged)} seed-point(s) "

@@ -18,15 +18,15 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 
 import numpy as np
 
-from gan_course import experiments
+from gan_course import _shipped, experiments
 from gan_course import losses as gan_losses
 from gan_course._checks import integer as _integer
 from gan_course._checks import number as _finite_number
 from gan_course.arrays import check_images
+from gan_course.training import make_optimizer
 
 # What each setting of a ``Recipe`` does, for error messages and ``recipe``'s list of settings.
 _STABILISERS = {
@@ -74,14 +74,14 @@ class Recipe:
             raise ValueError(f"unknown loss {self.loss!r}: choose one of {known}")
         if not isinstance(self.spectral_norm, bool):
             raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}")
-        if self.optimizer not in ("adam", "rmsprop"):
-            raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {self.optimizer!r}")
-        if self.optimizer == "rmsprop" and (self.beta_1, self.beta_2) != (Recipe.beta_1, Recipe.beta_2):
-            raise ValueError("beta_1 and beta_2 are Adam's settings: drop them, or use optimizer='adam'")
+        # The optimizer's name and Adam's betas, checked where the course makes optimizers; RMSprop refuses
+        # betas, so they go to it only when changed from the defaults every recipe starts from.
+        adam = {k: getattr(self, k) for k in ("beta_1", "beta_2")}
+        if self.optimizer == "rmsprop":
+            adam = {k: v for k, v in adam.items() if v != getattr(Recipe, k)}
+        make_optimizer(self.optimizer, 1.0, **adam)
         for name in ("g_lr", "d_lr"):
             _number(getattr(self, name), name, "e.g. 2e-4", low=0.0, low_open=True)
-        for name in ("beta_1", "beta_2"):
-            _number(getattr(self, name), name, "e.g. 0.5 and 0.999", low=0.0, high=1.0)
         for name in ("d_steps", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -315,7 +315,7 @@ def _train_steps(gan, images, batch_size: int, steps: int, seed: int) -> dict:
 # ------------------------------------------------------------------- the ten-minute benchmark
 
 # The result of ``benchmarks/dcgan_time_to_quality.py --minutes 10 --seeds 0 1`` that ships with the course.
-_BENCHMARK_CSV = Path(__file__).parent / "results" / "time_to_quality.csv"
+_BENCHMARK_CSV = _shipped.RESULTS / "time_to_quality.csv"
 # A nan FID (a run that diverged) is kept, and experiments.summarize reports it; times must be numbers.
 _BENCHMARK_COLUMNS = {"model": str, "seed": int, "minutes": float, "steps": int, "seconds": float, "fid": float}
 

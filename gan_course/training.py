@@ -35,11 +35,11 @@ METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
 #: The course's default optimizer settings for both networks: Adam, learning rate 2e-4, beta_1 0.5
 #: (Radford et al. 2016, the DCGAN paper; beta_1 = 0.9 made their training oscillate).
 DEFAULT_LR = 2e-4
-DEFAULT_BETA_1 = 0.5
+_DEFAULT_BETA_1 = 0.5
 
 
 #: The optimizers ``make_optimizer`` builds by name: Adam (the course's) and RMSprop (the original WGAN's).
-OPTIMIZERS = ("adam", "rmsprop")
+_OPTIMIZERS = ("adam", "rmsprop")
 
 
 def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, clipnorm=None):
@@ -50,8 +50,8 @@ def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, 
     them). ``lr`` is a positive number or a Keras learning-rate schedule; ``clipnorm`` clips each
     gradient's norm (Keras' own option). Introduced in lesson 06.
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(map(repr, OPTIMIZERS))}")
+    if name not in _OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(map(repr, _OPTIMIZERS))}")
     if not isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
         lr = number(lr, "lr (the learning rate)", positive=True)
     extra = {}
@@ -60,7 +60,10 @@ def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, 
     if name == "rmsprop":
         for key, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if value is not None:
-                raise ValueError(f"{key} is Adam's setting, which RMSprop ignores: drop it, or use optimizer='adam'")
+                raise ValueError(
+                    f"{key} is Adam's setting, which RMSprop ignores (got {key}={value!r}): drop it, "
+                    "or use optimizer='adam'"
+                )
         return keras.optimizers.RMSprop(lr, **extra)
     for key, value, example in (("beta_1", beta_1, "0.5"), ("beta_2", beta_2, "0.999")):
         if value is not None:
@@ -70,11 +73,11 @@ def make_optimizer(name: str = "adam", lr=DEFAULT_LR, beta_1=None, beta_2=None, 
                     f"{key} (Adam's moment decay) must be a number in [0, 1), e.g. {example}, got {value:g}"
                 )
             extra[key] = value
-    extra.setdefault("beta_1", DEFAULT_BETA_1)
+    extra.setdefault("beta_1", _DEFAULT_BETA_1)
     return keras.optimizers.Adam(lr, **extra)
 
 
-def default_optimizer(lr=DEFAULT_LR, beta_1: float = DEFAULT_BETA_1, **kwargs) -> keras.optimizers.Adam:
+def default_optimizer(lr=DEFAULT_LR, beta_1: float = _DEFAULT_BETA_1, **kwargs) -> keras.optimizers.Adam:
     """The course's optimizer: ``keras.optimizers.Adam(lr, beta_1=beta_1)``, by default Adam(2e-4, 0.5).
 
     One place for the default, so every lesson and module means the same thing by it. ``lr`` may be a
@@ -452,7 +455,7 @@ def train(
     epochs: int,
     batch_size: int,
     lr: float = DEFAULT_LR,
-    beta_1: float = DEFAULT_BETA_1,
+    beta_1: float = _DEFAULT_BETA_1,
     loss="non_saturating",
     d_steps: int = 1,
     labels=None,

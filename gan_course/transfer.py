@@ -2,8 +2,8 @@
 
 - ``load_pretrained()``: the lean DCGAN of lesson 03 trained on the eight
   classes other than ``HELD_OUT`` (sandal and ankle boot), shipped in ``gan_course/weights`` with a
-  JSON of how it was trained and its FID; ``python -m gan_course.transfer`` retrains it with the
-  same seed and TensorFlow's op determinism (CPU). The two held-out classes are lesson 08's "new,
+  JSON of how it was trained and its FID; ``python tools/pretrain_8class_dcgan.py`` retrains it with
+  the same seed and TensorFlow's op determinism (CPU). The two held-out classes are lesson 08's "new,
   small data set".
 - ``freeze_lower_blocks(discriminator, k)``: FreezeD (Mo et al. 2020), D's first k convolutions
   (and any BatchNormalization after them) kept as pretrained while the rest fine-tunes.
@@ -18,8 +18,6 @@ Used in lesson 08.
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import keras
@@ -108,64 +106,6 @@ def load_pretrained():
     _shipped.load_weights(generator, g_path)
     _shipped.load_weights(discriminator, d_path)
     return generator, discriminator, _shipped.load_json(info_path)
-
-
-def _pretrain(steps: int = _PRETRAIN_STEPS, seed: int = 0, n_eval: int = 5000, verbose: bool = True) -> dict:
-    """``python -m gan_course.transfer``: train the shipped GAN, the lean DCGAN on ``_PRETRAIN_CLASSES``.
-
-    Seeded, with TensorFlow's op determinism on a CPU (``gan_course.setup``), as in the lessons. Saves both networks'
-    weights and a JSON (settings, steps, seconds, FID of ``n_eval`` samples against as many
-    test images of the same classes, in the course classifier's features) into ``gan_course/weights``
-    and returns that JSON as a dict.
-    """
-    import gan_course
-    from gan_course import data, features, metrics
-    from gan_course.gan import build_gan
-    from gan_course.training import generate
-
-    steps = _integer(steps, "steps", minimum=1)
-    gan_course.setup(seed, verbose=False)
-    train = data.load_images("fashion_mnist", "train", verbose=verbose)
-    test = data.load_images("fashion_mnist", "test", verbose=verbose)
-    images = class_subset(train.images, train.labels, _PRETRAIN_CLASSES)
-    settings = _PRETRAIN_SETTINGS
-    gan = build_gan(*_networks(), lr=settings["lr"], beta_1=settings["beta_1"], ema=settings["ema"], seed=seed)
-    dataset = data.make_dataset(images, settings["batch_size"], seed=seed).repeat()
-    start = time.perf_counter()
-    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=2 if verbose else 0)
-    seconds = time.perf_counter() - start
-    classifier = features.load_classifier("fashion_mnist")
-    real = class_subset(test.images, test.labels, _PRETRAIN_CLASSES)[:n_eval]
-    z = np.random.default_rng(seed + 1).normal(size=(len(real), 100)).astype("float32")
-    fakes = generate(gan.sampler, z, batch_size=1000)
-    fid = metrics.fid_from_features(classifier.features(real), classifier.features(fakes))
-    shares = np.bincount(classifier.logits(fakes).argmax(1), minlength=10) / len(fakes)
-    g_path, d_path, info_path = _paths()
-    _WEIGHTS.mkdir(exist_ok=True)
-    gan.sampler.save_weights(g_path)
-    gan.discriminator.save_weights(d_path)
-    info = {
-        "data_set": "fashion_mnist",
-        "classes": list(_PRETRAIN_CLASSES),
-        "held_out": list(HELD_OUT),
-        "images": int(len(images)),
-        "networks": "models.dcgan_lean_generator(100), models.dcgan_lean_discriminator()",
-        "settings": {**settings, "loss": "non_saturating"},
-        "steps": steps,
-        "seed": seed,
-        "seconds": round(seconds, 1),
-        "generator_weights": f"moving average of G (decay {settings['ema']})",
-        "fid": round(float(fid), 2),
-        "fid_samples": int(len(real)),
-        "fid_reference": "test images of the eight classes, course classifier features",
-        "class_shares": {str(k): round(float(shares[k]), 3) for k in range(10)},
-    }
-    info_path.write_text(json.dumps(info, indent=1) + "\n")
-    for path in (g_path, d_path, info_path):
-        _shipped.record(path)  # the manifest changes with the files
-    if verbose:
-        print(f"saved to {_WEIGHTS}: {steps} steps in {seconds:.0f} s, FID {fid:.1f} ({len(real)} samples)")
-    return info
 
 
 # ------------------------------------------------------------------- FreezeD
@@ -286,7 +226,3 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, **values})
         if logs is not None:
             logs.update(values)
-
-
-if __name__ == "__main__":
-    _pretrain()

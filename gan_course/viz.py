@@ -15,8 +15,8 @@ from gan_course._checks import path as _path
 from gan_course.data import check_images
 
 
-def image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
-    """Tile images (N, H, W, C) in [-1, 1] into one array (rows*H, cols*W, C) in [0, 1]. Introduced in lesson 02."""
+def _image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
+    """Tile images (N, H, W, C) in [-1, 1] into one array (rows*H, cols*W, C) in [0, 1], ``pad`` pixels apart."""
     images = check_images(images)
     n, h, w, c = images.shape
     if c not in (1, 3, 4):
@@ -33,7 +33,7 @@ def image_grid(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
 
 def show_grid(images, ncols: int | None = None, title: str | None = None, ax=None, size: float = 4.0):
     """Show images (N, H, W, C) in [-1, 1] as one grid; returns the matplotlib Axes. Introduced in lesson 02."""
-    grid = image_grid(images, ncols)
+    grid = _image_grid(images, ncols)
     size = number(size, "size", positive=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(size, size * grid.shape[0] / grid.shape[1]))
@@ -146,12 +146,12 @@ def plot_1d_gan(real, fake, x, d_values=None, ax=None, title: str | None = None)
     return ax
 
 
-def to_uint8(images) -> np.ndarray:
-    """Images in [-1, 1] -> uint8 in [0, 255] (for PNG and GIF files). Introduced in lesson 03."""
+def _to_uint8(images) -> np.ndarray:
+    """Images in [-1, 1] -> uint8 in [0, 255] (for PNG and GIF files)."""
     arr = array(images, "images")
     if arr.dtype == np.uint8:
         raise ValueError(
-            "images are uint8 already (0..255): to_uint8 takes images in [-1, 1] (x / 127.5 - 1); "
+            "images are uint8 already (0..255): viz takes images in [-1, 1] (x / 127.5 - 1); "
             "uint8 pixels need no conversion"
         )
     arr = finite(arr, "images")
@@ -166,8 +166,8 @@ def to_uint8(images) -> np.ndarray:
 
 
 def grid_uint8(images, ncols: int | None = None) -> np.ndarray:
-    """``image_grid`` of images in [-1, 1] as one uint8 array: a PNG or GIF frame. Introduced in lesson 03."""
-    return to_uint8(image_grid(images, ncols) * 2.0 - 1.0)
+    """Images (N, H, W, C) in [-1, 1] tiled into one uint8 array: a PNG or GIF frame. Introduced in lesson 03."""
+    return _to_uint8(_image_grid(images, ncols) * 2.0 - 1.0)
 
 
 def _writable(path) -> None:
@@ -203,7 +203,7 @@ def save_gif(frames, path, fps: float = 2.0, labels=None) -> str:
     if frames.dtype != np.uint8 or frames.ndim not in (3, 4) or len(frames) == 0:
         raise ValueError(
             f"expected frames of shape (T, H, W) or (T, H, W, 3) as uint8, got {frames.shape} {frames.dtype}: "
-            "use viz.to_uint8 on images in [-1, 1]"
+            "make each frame with viz.grid_uint8 from images in [-1, 1]"
         )
     if labels is not None:
         labels = [str(label) for label in labels]

@@ -14,12 +14,12 @@ from gan_course._checks import integer as _integer
 from gan_course.training import generate, generator_inputs
 
 
-def latent_path_images(
+def _latent_path_images(
     generator, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp", label=None
 ) -> np.ndarray:
     """Images along the latent path between the noise vectors drawn with ``seed_a`` and ``seed_b``.
 
-    For a conditional generator give ``label`` (one class for the whole path). Introduced in lesson 03.
+    For a conditional generator give ``label`` (one class for the whole path). What ``latent_explorer`` draws.
     """
     z_dim, label_shape = generator_inputs(generator)
     seed_a, seed_b = _integer(seed_a, "seed_a", 0), _integer(seed_b, "seed_b", 0)
@@ -78,7 +78,7 @@ def latent_explorer(generator, steps: int = 8, n_classes: int | None = None):
         controls["label"] = w.IntSlider(value=0, min=0, max=n_classes - 1, description="class")
 
     def draw(seed_a, seed_b, method, n_steps, label=None):
-        images = latent_path_images(generator, seed_a, seed_b, n_steps, method, label)
+        images = _latent_path_images(generator, seed_a, seed_b, n_steps, method, label)
         viz.show_strip(images, title=f"{method} path from sample {seed_a} to sample {seed_b}")
         plt.show()
 

@@ -81,7 +81,7 @@ def tiny_fashion(tmp_path, monkeypatch):
     for name, arr in arrays.items():
         write_idx(folder / name, arr)
         hashes[name] = data.sha256_file(folder / name, decompress=True)
-    monkeypatch.setattr(data, "FASHION_FILES", hashes)
+    monkeypatch.setattr(data, "_FASHION_FILES", hashes)
     return folder, arrays
 
 

@@ -8,7 +8,7 @@ import contextlib
 import json
 import sys
 
-from gan_course.distributed import reference_images, reference_run, split_cpu
+from gan_course.distributed import _reference_images, reference_run, split_cpu
 
 split_cpu(2)
 
@@ -34,7 +34,7 @@ def error_of(fn):
 
 # --- XLA first: Keras keeps jit_compile off once op determinism is on, and setup() turns it on for good
 gan_course.setup(0, verbose=False, deterministic=False)
-images = reference_images()
+images = _reference_images()
 runs = {}
 for jit in (False, True):
     gan_course.setup(0, verbose=False, deterministic=False)

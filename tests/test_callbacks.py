@@ -123,7 +123,7 @@ def test_sample_grid_pngs_frames_tensorboard_and_gif(tmp_path):
     assert labelled[0, :14].min() < 128  # with dark text in it
     with pytest.raises(ValueError, match="one per frame"):
         viz.save_gif(grid.frames, tmp_path / "x.gif", labels=["epoch 2"])
-    with pytest.raises(ValueError, match="to_uint8"):
+    with pytest.raises(ValueError, match="grid_uint8"):
         viz.save_gif(np.zeros((2, 5, 5), np.float32), tmp_path / "bad.gif")
 
 
@@ -152,12 +152,12 @@ def test_latent_explorer_draws_the_path_its_controls_ask_for(monkeypatch):
 
     gan_course.setup(0, verbose=False)
     generator = models.dcgan_lean_generator(8, width=16)
-    images = widgets.latent_path_images(generator, 3, 4, steps=5, method="linear")
+    images = widgets._latent_path_images(generator, 3, 4, steps=5, method="linear")
     assert images.shape == (5, 28, 28, 1)
     z3, z4 = (np.random.default_rng(s).normal(size=8).astype(np.float32) for s in (3, 4))
     ends = generator(np.stack([z3, (z3 + z4) / 2, z4]), training=False).numpy()
     np.testing.assert_allclose(images[[0, 2, 4]], ends, atol=1e-5)  # sample A, the midpoint, sample B
-    slerp = widgets.latent_path_images(generator, 3, 4, steps=5, method="slerp")
+    slerp = widgets._latent_path_images(generator, 3, 4, steps=5, method="slerp")
     np.testing.assert_allclose(slerp[[0, 4]], ends[[0, 2]], atol=1e-5)  # same ends, another way between
     assert np.abs(slerp[2] - images[2]).max() > 1e-4
 
@@ -175,4 +175,4 @@ def test_latent_explorer_draws_the_path_its_controls_ask_for(monkeypatch):
         "slerp path from sample 0 to sample 7",
         "linear path from sample 0 to sample 7",
     ]
-    np.testing.assert_allclose(shown[-1][0], widgets.latent_path_images(generator, 0, 7, steps=6, method="linear"))
+    np.testing.assert_allclose(shown[-1][0], widgets._latent_path_images(generator, 0, 7, steps=6, method="linear"))

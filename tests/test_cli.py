@@ -37,7 +37,7 @@ def _compressible_test_images(folder):
 
     target = folder / "t10k-images-idx3-ubyte.gz"
     write_idx(target, (np.arange(5 * 28 * 28) % 7).reshape(5, 28, 28))
-    data.FASHION_FILES[target.name] = data.sha256_file(target, decompress=True)
+    data._FASHION_FILES[target.name] = data.sha256_file(target, decompress=True)
     return target, target.read_bytes()
 
 

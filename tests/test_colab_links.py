@@ -45,9 +45,9 @@ colab_links = _load_tool()
 def _config(root):
     values = {}
     for node in ast.parse((root / "gan_course" / "config.py").read_text()).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in ("REPOSITORY", "REF"):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in ("REPOSITORY", "_REF"):
             values[node.targets[0].id] = ast.literal_eval(node.value)
-    return values["REPOSITORY"], values["REF"]
+    return values["REPOSITORY"], values["_REF"]
 
 
 def _version(root):
@@ -123,7 +123,7 @@ def test_every_badge_setup_cell_and_url_names_the_repository_and_ref_of_config()
     from gan_course import config
 
     repository, ref = _config(ROOT)
-    assert (repository, ref) == (config.REPOSITORY, config.REF)
+    assert (repository, ref) == (config.REPOSITORY, config._REF)
     assert re.fullmatch(r"https://github\.com/[^/]+/[^/]+", repository)
     colab_links.check_repo(repository.removeprefix(GITHUB))
     colab_links.check_ref(ref)
@@ -138,9 +138,9 @@ def test_colab_installs_the_release_tag_of_the_package_version():
 
     version = _version(ROOT)
     assert gan_course.__version__ == version, "gan_course/__init__.py and pyproject.toml give different versions"
-    if re.match(r"v\d", config.REF):  # a release tag; a maintainer may choose a branch instead
-        assert config.REF == f"v{version}", (
-            f"Colab installs {config.REF} but the package is version {version}: "
+    if re.match(r"v\d", config._REF):  # a release tag; a maintainer may choose a branch instead
+        assert config._REF == f"v{version}", (
+            f"Colab installs {config._REF} but the package is version {version}: "
             f"run make colab-links REPO=owner/name REF=v{version}"
         )
 

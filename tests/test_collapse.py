@@ -27,8 +27,8 @@ def test_pac_discriminator_gives_one_logit_per_pack():
 
 @pytest.mark.parametrize("remedy", collapse.REMEDIES)
 def test_each_remedys_losses_are_finite_on_tiny_inputs(remedy):
-    config = collapse.ToyConfig(remedy=remedy, hidden=(8,), z_dim=2)
-    generator, discriminator, loss = collapse.build_toy_gan(config)
+    config = collapse._ToyConfig(remedy=remedy, hidden=(8,), z_dim=2)
+    generator, discriminator, loss = collapse._build_toy_gan(config)
     real = tf.random.normal((8, 2))
     fake = generator(tf.random.normal((8, 2)))
     assert fake.shape == (8, 2)
@@ -277,7 +277,7 @@ BAD_CALLS = [
     (lambda: collapse.train_toy(_RING, every=0, **_TINY), "every must be a positive integer", "0"),
     (lambda: collapse.train_toy(_RING, seed=-1, **_TINY), "seed must be a non-negative integer", "-1"),
     (lambda: collapse.train_toy(_RING, n_eval=0, steps=1, batch_size=8), "n_eval", "0"),
-    (lambda: collapse.train_toy(_RING, config={"steps": 1}), "config must be a ToyConfig", "keywords"),
+    (lambda: collapse.train_toy(_RING, config={"steps": 1}), "unknown settings ['config']", "remedy"),
     (lambda: collapse.train_toy(_mixture(std=float("nan")), **_TINY), "mixture.std", "finite"),
     (lambda: collapse.train_toy(_mixture(centers=np.zeros((8, 3))), **_TINY), "mixture.centers must be (k, 2)", "3"),
     (lambda: collapse.train_toy(_mixture(samples=_RING.samples * np.nan), **_TINY), "NaN", "sample the mixture"),
@@ -287,10 +287,10 @@ BAD_CALLS = [
     (lambda: collapse.train_ring(steps=2000.5), "steps", "2000.5"),
     (lambda: collapse.train_ring(lr_d=float("nan"), steps=4), "lr_d (D's learning rate)", "finite"),
     (lambda: collapse.train_ring(modes=0, steps=4), "modes must be a positive integer", "0"),
-    (lambda: collapse.build_toy_gan("vanilla"), "config must be a ToyConfig", "str"),
-    (lambda: collapse.build_toy_gan(collapse.ToyConfig(), out_dim=0), "out_dim", "0"),
-    (lambda: collapse.build_toy_gan(collapse.ToyConfig(), n_classes=1.5), "n_classes", "1.5"),
-    (lambda: collapse.ToyRun(collapse.ToyConfig()).curve("modes"), "unknown field 'modes'", "modes_covered"),
+    (lambda: collapse._build_toy_gan("vanilla"), "config must be the settings of a toy run", "str"),
+    (lambda: collapse._build_toy_gan(collapse._ToyConfig(), out_dim=0), "out_dim", "0"),
+    (lambda: collapse._build_toy_gan(collapse._ToyConfig(), n_classes=1.5), "n_classes", "1.5"),
+    (lambda: collapse.ToyRun(collapse._ToyConfig()).curve("modes"), "unknown field 'modes'", "modes_covered"),
 ]
 
 

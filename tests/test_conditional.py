@@ -246,10 +246,10 @@ def test_a_conditional_latent_path():
     from gan_course import widgets
 
     g, _ = _conditional_pair()
-    images = widgets.latent_path_images(g, 0, 1, steps=5, label=2)
+    images = widgets._latent_path_images(g, 0, 1, steps=5, label=2)
     assert images.shape == (5, *SHAPE)
     with pytest.raises(ValueError, match="conditional: give label="):
-        widgets.latent_path_images(g, 0, 1)
+        widgets._latent_path_images(g, 0, 1)
     assert len(widgets.latent_explorer(g, n_classes=N_CLASSES).children) == 4
     assert viz.grid_uint8(images).dtype == np.uint8
 

@@ -90,7 +90,7 @@ def test_jsd_limits():
 
 def test_image_grid_layout_and_range():
     images = np.linspace(-1, 1, 5 * 4 * 4).reshape(5, 4, 4, 1).astype(np.float32)
-    grid = viz.image_grid(images, ncols=3, pad=1)
+    grid = viz._image_grid(images, ncols=3, pad=1)
     assert grid.shape == (2 * 5 + 1, 3 * 5 + 1, 1)
     assert grid.min() >= 0 and grid.max() <= 1
     np.testing.assert_allclose(grid[1:5, 1:5, 0], (images[0, ..., 0] + 1) / 2)
@@ -102,7 +102,7 @@ def test_plot_functions_reject_bad_images():
     with pytest.raises(ValueError, match="expected .*in \\[-1, 1\\], got \\[0, 1.2\\]"):
         viz.show_grid(np.full((4, 28, 28, 1), 1.2, np.float32) * np.linspace(0, 1, 4)[:, None, None, None])
     with pytest.raises(ValueError, match="empty"):
-        viz.image_grid(np.zeros((0, 28, 28, 1), np.float32))
+        viz._image_grid(np.zeros((0, 28, 28, 1), np.float32))
 
 
 def test_plot_losses_asks_the_loss_for_its_reference_lines():

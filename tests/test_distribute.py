@@ -117,7 +117,7 @@ def test_two_worker_processes_agree_with_each_other_and_with_one_process(tmp_pat
 
 @pytest.mark.slow
 def test_a_worker_stops_by_itself_when_its_peer_never_comes(tmp_path):
-    config = distributed.tf_config(distributed.free_ports(2), 0)  # worker 1 is never started
+    config = distributed.tf_config(distributed._free_ports(2), 0)  # worker 1 is never started
     env = {**os.environ, "TF_CONFIG": config, "GAN_COURSE_WORKER_TIMEOUT": "8", "PYTHONPATH": str(HERE.parent)}
     proc = subprocess.run(
         [sys.executable, "-m", "gan_course.distributed", str(tmp_path / "run")],
@@ -133,7 +133,7 @@ def test_a_worker_stops_by_itself_when_its_peer_never_comes(tmp_path):
 
 
 def test_cluster_helpers():
-    ports = distributed.free_ports(2)
+    ports = distributed._free_ports(2)
     assert len(set(ports)) == 2 and all(p > 0 for p in ports)
     config = json.loads(distributed.tf_config(ports, 1))
     assert config == {
@@ -177,7 +177,7 @@ def test_mixed_bfloat16_trains_with_float32_logits_and_losses(policy):
     assert g.compute_dtype == "bfloat16" and d.outputs[0].dtype == "float32"
     gan = build_gan(g, d)
     values = training.gan_step(
-        g, d, gan.d_optimizer, gan.g_optimizer, gan.noise, 4, distributed.reference_images(8), gan.gan_loss
+        g, d, gan.d_optimizer, gan.g_optimizer, gan.noise, 4, distributed._reference_images(8), gan.gan_loss
     )
     assert {k: v.dtype for k, v in values.items()} == dict.fromkeys(values, tf.float32)
     # a discriminator whose logit is bfloat16: warned, and the step still casts it before the loss
@@ -200,7 +200,7 @@ def test_float16_gets_loss_scaling_and_is_refused_on_a_cpu(policy):
     if tf.config.list_logical_devices("GPU"):
         pytest.skip("a GPU is visible: float16 is allowed here")
     with pytest.raises(ValueError, match=r"train on a CPU.*set_dtype_policy\('mixed_bfloat16'\)"):
-        gan.fit(distributed.reference_images(32), batch_size=16, epochs=1, verbose=0)
+        gan.fit(distributed._reference_images(32), batch_size=16, epochs=1, verbose=0)
 
 
 def test_xla_is_refused_where_it_cannot_compile_the_step():
@@ -244,17 +244,17 @@ BAD_CALLS = [
     (lambda: distributed.run_workers(["-c", "pass"], timeout="60"), "timeout", "not a string"),
     (lambda: distributed.run_workers(["-c", "pass"], env=["PATH"]), "env must be a mapping", "os.environ"),
     (lambda: distributed.run_workers(["-c", "pass"], env={"N": 1}), "env must map strings", "str(value)"),
-    (lambda: distributed.free_ports(0), "n must be a positive integer", "0"),
-    (lambda: distributed.free_ports("2"), "n must be", "not a string"),
+    (lambda: distributed._free_ports(0), "n must be a positive integer", "0"),
+    (lambda: distributed._free_ports("2"), "n must be", "not a string"),
     (lambda: distributed.tf_config("20000", 0), "ports must be a list", "20000"),
-    (lambda: distributed.tf_config([20000, 20000], 0), "distinct", "free_ports"),
+    (lambda: distributed.tf_config([20000, 20000], 0), "distinct", "run_workers picks free ports"),
     (lambda: distributed.tf_config([20000, 70000], 0), "[1, 65535]", "70000"),
-    (lambda: distributed.tf_config([], 0), "ports must be", "free_ports"),
+    (lambda: distributed.tf_config([], 0), "ports must be", "[20000, 20001]"),
     (lambda: distributed.tf_config([20000], -1), "index", "-1"),
     (lambda: distributed.tf_config([20000], 1.5), "index", "1.5"),
     (lambda: distributed.split_cpu(True), "devices", "True/False"),
-    (lambda: distributed.reference_images(0), "n must be a positive integer", "0"),
-    (lambda: distributed.reference_images(4, shape=8), "shape", "(8, 8, 1)"),
+    (lambda: distributed._reference_images(0), "n must be a positive integer", "0"),
+    (lambda: distributed._reference_images(4, shape=8), "shape", "(8, 8, 1)"),
     (lambda: distributed.reference_run(strategy="mirrored"), "strategy", "'mirrored'"),
     (lambda: distributed.reference_run(epochs=0), "epochs", "0"),
     (lambda: distributed.reference_run(batch_size=-1), "batch_size", "-1"),
@@ -282,9 +282,9 @@ def test_a_missing_or_foreign_run_file_is_named(tmp_path):
 
 
 def test_numpy_integers_are_welcome():
-    ports = distributed.free_ports(np.int64(2))
+    ports = distributed._free_ports(np.int64(2))
     assert json.loads(distributed.tf_config(np.array(ports), np.int64(1)))["task"]["index"] == 1
-    assert distributed.reference_images(np.int64(3), shape=np.array([2, 2, 1])).shape == (3, 2, 2, 1)
+    assert distributed._reference_images(np.int64(3), shape=np.array([2, 2, 1])).shape == (3, 2, 2, 1)
 
 
 def test_workers_get_no_gpu_unless_the_caller_gives_them_one():
@@ -302,7 +302,7 @@ def test_a_busy_port_is_named_instead_of_tensorflows_error(tmp_path, monkeypatch
     holder.listen()
     port = holder.getsockname()[1]
     try:
-        monkeypatch.setattr(distributed, "free_ports", lambda n: [port])
+        monkeypatch.setattr(distributed, "_free_ports", lambda n: [port])
         env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
         with pytest.raises(RuntimeError) as info:
             distributed.run_workers(["-m", "gan_course.distributed", tmp_path / "run"], workers=1, timeout=60, env=env)

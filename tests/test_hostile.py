@@ -426,7 +426,7 @@ add(
 )
 add("losses.GANLoss:penalty=str", lambda: losses.GANLoss(**{**_ganloss, "penalty": "r1"}), clear("penalty"))
 nums("losses.wgan_gp", losses.wgan_gp, lambda: {}, "weight", good=10.0, minimum=0.0)
-nums("losses.wgan_clip", losses.wgan_clip, lambda: {}, "clip", good=0.01, positive=True)
+nums("losses._wgan_clip", losses._wgan_clip, lambda: {}, "clip", good=0.01, positive=True)
 _gp = lambda: dict(discriminator=O().D, real=O().images[:4], fake=O().images[4:8])  # noqa: E731
 nums("losses.gradient_penalty", losses.gradient_penalty, _gp, "weight", good=10.0, minimum=0.0)
 not_model("losses.gradient_penalty", losses.gradient_penalty, _gp, "discriminator")
@@ -917,16 +917,16 @@ add(
 
 # viz --------------------------------------------------------------------------------------------------------
 
-for fn in (viz.image_grid, viz.grid_uint8, viz.show_grid, viz.to_uint8, viz.show_strip):
+for fn in (viz._image_grid, viz.grid_uint8, viz.show_grid, viz._to_uint8, viz.show_strip):
     images(f"viz.{fn.__name__}", fn, lambda: {}, "images", skip=("rank2", "channels"))
     add(f"viz.{fn.__name__}:images=list", lambda f=fn: f(O().images[:4].tolist()), correct())
-    gray = correct() if fn is viz.to_uint8 else clear("images", "x[..., None]")  # to_uint8 also takes grids
+    gray = correct() if fn is viz._to_uint8 else clear("images", "x[..., None]")  # _to_uint8 also takes grids
     add(f"viz.{fn.__name__}:images=gray3d", lambda f=fn: f(O().images[:4, ..., 0]), gray)
-for fn in (viz.image_grid, viz.grid_uint8, viz.show_grid):
+for fn in (viz._image_grid, viz.grid_uint8, viz.show_grid):
     ints(f"viz.{fn.__name__}", fn, lambda: {"images": O().images[:4]}, "ncols", allow_none=True, good=2)
 ints(
-    "viz.image_grid",
-    viz.image_grid,
+    "viz._image_grid",
+    viz._image_grid,
     lambda: {"images": O().images[:4]},
     "pad",
     minimum=0,
@@ -937,8 +937,8 @@ nums("viz.show_grid", viz.show_grid, lambda: {"images": O().images[:4]}, "size",
 nums("viz.show_strip", viz.show_strip, lambda: {"images": O().images[:4]}, "size", good=4.0, positive=True)
 add("viz.show_strip:labels=length", lambda: viz.show_strip(O().images[:4], labels=["a"]), clear("labels"))
 add(
-    "viz.image_grid:images=channels2",
-    lambda: viz.image_grid(np.zeros((4, 8, 8, 2), np.float32)),
+    "viz._image_grid:images=channels2",
+    lambda: viz._image_grid(np.zeros((4, 8, 8, 2), np.float32)),
     clear("images", "channel"),
 )
 _save = lambda: dict(images=O().images[:4], path=O().tmp / "grid.png")  # noqa: E731
@@ -1047,12 +1047,12 @@ for fn in (viz.plot_snapshots, viz.plot_coverage):
 add("viz.plot_coverage:runs=empty", lambda: viz.plot_coverage({}), clear("runs"))
 add(
     "viz.plot_snapshots:mixture=None",
-    lambda: viz.plot_snapshots(collapse.ToyRun(collapse.ToyConfig()), None),
+    lambda: viz.plot_snapshots(collapse.ToyRun(collapse._ToyConfig()), None),
     clear("mixture"),
 )
 add(
     "viz.plot_snapshots:run=empty",
-    lambda: viz.plot_snapshots(collapse.ToyRun(collapse.ToyConfig()), O().mixture),
+    lambda: viz.plot_snapshots(collapse.ToyRun(collapse._ToyConfig()), O().mixture),
     clear("run", "snapshots"),
 )
 
@@ -1061,35 +1061,35 @@ add(
 _lpi = lambda: dict(generator=O().G, seed_a=0, seed_b=1, steps=3)  # noqa: E731
 for arg in ("seed_a", "seed_b"):
     ints(
-        "widgets.latent_path_images",
-        widgets.latent_path_images,
+        "widgets._latent_path_images",
+        widgets._latent_path_images,
         _lpi,
         arg,
         minimum=0,
         good=2,
         same=lambda r: r.tobytes(),
     )
-ints("widgets.latent_path_images", widgets.latent_path_images, _lpi, "steps", minimum=2, same=lambda r: r.tobytes())
-choices("widgets.latent_path_images", widgets.latent_path_images, _lpi, "method", words=("linear", "slerp"))
-not_model("widgets.latent_path_images", widgets.latent_path_images, _lpi, "generator")
+ints("widgets._latent_path_images", widgets._latent_path_images, _lpi, "steps", minimum=2, same=lambda r: r.tobytes())
+choices("widgets._latent_path_images", widgets._latent_path_images, _lpi, "method", words=("linear", "slerp"))
+not_model("widgets._latent_path_images", widgets._latent_path_images, _lpi, "generator")
 add(
-    "widgets.latent_path_images:label=unconditional",
-    lambda: widgets.latent_path_images(O().G, 0, 1, 3, label=2),
+    "widgets._latent_path_images:label=unconditional",
+    lambda: widgets._latent_path_images(O().G, 0, 1, 3, label=2),
     clear("label"),
 )
 add(
-    "widgets.latent_path_images:label=too_big",
-    lambda: widgets.latent_path_images(O().G_cond, 0, 1, 3, label=7),
+    "widgets._latent_path_images:label=too_big",
+    lambda: widgets._latent_path_images(O().G_cond, 0, 1, 3, label=7),
     clear("label"),
 )
 add(
-    "widgets.latent_path_images:label=None_conditional",
-    lambda: widgets.latent_path_images(O().G_cond, 0, 1, 3),
+    "widgets._latent_path_images:label=None_conditional",
+    lambda: widgets._latent_path_images(O().G_cond, 0, 1, 3),
     clear("label"),
 )
 add(
-    "widgets.latent_path_images:label=np.int64",
-    lambda: widgets.latent_path_images(O().G_cond, 0, 1, 3, label=np.int64(2)),
+    "widgets._latent_path_images:label=np.int64",
+    lambda: widgets._latent_path_images(O().G_cond, 0, 1, 3, label=np.int64(2)),
     correct(lambda r: r.shape[0] == 3),
 )
 _le = lambda: dict(generator=O().G, steps=3)  # noqa: E731
@@ -1822,14 +1822,14 @@ for arg, value in (
         lambda a=arg, v=value: collapse.train_ring(**{"steps": 4, a: v}),
         clear(arg if arg != "remedy" else "no_such_thing"),
     )
-add("collapse.build_toy_gan:config=str", lambda: collapse.build_toy_gan("vanilla"), clear("config"))
+add("collapse._build_toy_gan:config=str", lambda: collapse._build_toy_gan("vanilla"), clear("config"))
 add(
-    "collapse.build_toy_gan:out_dim=0",
-    lambda: collapse.build_toy_gan(collapse.ToyConfig(), out_dim=0),
+    "collapse._build_toy_gan:out_dim=0",
+    lambda: collapse._build_toy_gan(collapse._ToyConfig(), out_dim=0),
     clear("out_dim"),
 )
-add("collapse.ToyConfig:remedy=unknown", lambda: collapse.ToyConfig(remedy="no_such_thing"), clear("no_such_thing"))
-add("collapse.ToyConfig:steps=0", lambda: collapse.ToyConfig(steps=0), clear("steps"))
+add("collapse._ToyConfig:remedy=unknown", lambda: collapse._ToyConfig(remedy="no_such_thing"), clear("no_such_thing"))
+add("collapse._ToyConfig:steps=0", lambda: collapse._ToyConfig(steps=0), clear("steps"))
 add("collapse.ToyRun:config=str", lambda: collapse.ToyRun("vanilla"), clear("config"))
 _it = lambda: dict(images=np.zeros((8, 28, 28, 1), np.float32), classifier=_Classifier(), batch_size=4, n_samples=8)  # noqa: E731
 add("collapse.image_trial:classifier=None", _caller(collapse.image_trial, _it, "classifier")(None), clear("classifier"))
@@ -1895,8 +1895,8 @@ add("data.CorruptDataError:is_error", lambda: data.CorruptDataError("x"), correc
 
 for tag, value in (("zero", 0), ("str", "2"), ("bool", True), ("float", 2.5)):
     add(f"distributed.split_cpu:devices={tag}", lambda v=value: distributed.split_cpu(v), clear("devices"))
-    add(f"distributed.free_ports:n={tag}", lambda v=value: distributed.free_ports(v), clear("n"))
-add("distributed.free_ports:np.int64", lambda: distributed.free_ports(np.int64(2)), correct(lambda r: len(r) == 2))
+    add(f"distributed._free_ports:n={tag}", lambda v=value: distributed._free_ports(v), clear("n"))
+add("distributed._free_ports:np.int64", lambda: distributed._free_ports(np.int64(2)), correct(lambda r: len(r) == 2))
 add("distributed.tf_config:index=too_big", lambda: distributed.tf_config([1234, 1235], 2), clear("index"))
 add("distributed.tf_config:index=negative", lambda: distributed.tf_config([1234, 1235], -1), clear("index"))
 add("distributed.tf_config:ports=empty", lambda: distributed.tf_config([], 0), clear("ports"))
@@ -1909,8 +1909,8 @@ add(
 add("distributed.run_workers:workers=0", lambda: distributed.run_workers(["-c", "pass"], workers=0), clear("workers"))
 for arg, value in (("n", 0), ("n", "8"), ("shape", (0, 8, 1)), ("shape", "8"), ("seed", "0")):
     add(
-        f"distributed.reference_images:{arg}={_short(value)}",
-        lambda a=arg, v=value: distributed.reference_images(**{a: v}),
+        f"distributed._reference_images:{arg}={_short(value)}",
+        lambda a=arg, v=value: distributed._reference_images(**{a: v}),
         clear(arg),
     )
 for arg, value in (

@@ -106,7 +106,7 @@ def test_damaged_labels_shape(keras_home, tiny_fashion):
     folder, _ = tiny_fashion
     labels = folder / "t10k-labels-idx1-ubyte.gz"
     write_idx(labels, np.zeros(4, np.uint8))  # 4 labels for 5 images
-    data.FASHION_FILES["t10k-labels-idx1-ubyte.gz"] = data.sha256_file(labels, decompress=True)
+    data._FASHION_FILES["t10k-labels-idx1-ubyte.gz"] = data.sha256_file(labels, decompress=True)
     with pytest.raises(data.CorruptDataError, match=r"images \(5, 28, 28\) and labels \(4,\) do not match"):
         data.load_images(path=folder, split="test", verbose=False)
 

@@ -55,17 +55,17 @@ LOADERS = [  # (folder, file, how to point the loader at the copy, the call)
     (WEIGHTS, "fashion_mnist_8class_dcgan.json", (transfer, "_WEIGHTS"), transfer.load_pretrained),
     (WEIGHTS, "fashion_mnist_classifier.weights.h5", (features, "_WEIGHTS_DIR"), features.load_classifier),
     (WEIGHTS, "fashion_mnist_classifier.json", (features, "_WEIGHTS_DIR"), features.load_classifier),
-    (RESULTS, "reference_curves.csv", (reference, "REFERENCE_CSV"), lambda: reference._band("03", "fid")),
-    (RESULTS, "image_collapse.csv", (collapse, "IMAGE_RESULTS_CSV"), collapse.image_results),
+    (RESULTS, "reference_curves.csv", (reference, "_REFERENCE_CSV"), lambda: reference._band("03", "fid")),
+    (RESULTS, "image_collapse.csv", (collapse, "_IMAGE_RESULTS_CSV"), collapse.image_results),
     (RESULTS, "time_to_quality.csv", (stability, "_BENCHMARK_CSV"), stability.benchmark_results),
-    (RESULTS, "seed_programs.csv", (seeds, "BENCHMARK_CSV"), seeds.benchmark_results),
+    (RESULTS, "seed_programs.csv", (seeds, "_BENCHMARK_CSV"), seeds.benchmark_results),
 ]
 
 
 def _point(monkeypatch, target, copy: Path, name: str) -> None:
     module, attr = target
     value = getattr(module, attr)
-    monkeypatch.setattr(module, attr, type(value)(copy) if attr.endswith(("_WEIGHTS", "_DIR")) else str(copy / name))
+    monkeypatch.setattr(module, attr, type(value)(copy if attr.endswith(("_WEIGHTS", "_DIR")) else copy / name))
 
 
 @pytest.mark.parametrize(("folder", "name", "target", "load"), LOADERS, ids=[row[1] for row in LOADERS])
@@ -92,7 +92,7 @@ def test_a_missing_shipped_file_is_refused_naming_the_file_and_the_fix(
 
 def test_an_intact_copy_loads_and_a_damaged_manifest_is_named(tmp_path, monkeypatch):
     copy = _copy(RESULTS, tmp_path)
-    monkeypatch.setattr(collapse, "IMAGE_RESULTS_CSV", str(copy / "image_collapse.csv"))
+    monkeypatch.setattr(collapse, "_IMAGE_RESULTS_CSV", copy / "image_collapse.csv")
     assert collapse.image_results() == collapse.image_results(RESULTS / "image_collapse.csv")
     (copy / _shipped.MANIFEST).write_text("not a manifest\n")
     with pytest.raises(data.CorruptDataError, match=r"SHA256SUMS line 1 is not '<sha256>  <file name>'"):

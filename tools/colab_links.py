@@ -2,10 +2,10 @@
 
     make colab-links REPO=owner/name REF=tag        # or: python tools/colab_links.py owner/name tag
 
-gan_course/config.py holds the two values (REPOSITORY, REF). A lesson's Setup cell cannot import the
+gan_course/config.py holds the two values (REPOSITORY, _REF). A lesson's Setup cell cannot import the
 package before installing it, so the cells hold copies; this tool writes the values to every place:
 
-- gan_course/config.py: REPOSITORY and REF;
+- gan_course/config.py: REPOSITORY and _REF;
 - pyproject.toml: [project.urls] Repository;
 - README.md: the lesson table's Colab badges;
 - notebooks/NN_*.ipynb: the Colab and GitHub badges of the first cell, and the Setup cell's line
@@ -96,14 +96,14 @@ def check_ref(ref: str) -> str:
 
 
 def read_config(root: Path) -> tuple[str, str]:
-    """REPOSITORY and REF from root/gan_course/config.py, read without importing the package."""
+    """REPOSITORY and _REF from root/gan_course/config.py, read without importing the package."""
     values = {}
     for node in ast.parse((root / "gan_course" / "config.py").read_text()).body:
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                if getattr(target, "id", None) in ("REPOSITORY", "REF"):
+                if getattr(target, "id", None) in ("REPOSITORY", "_REF"):
                     values[target.id] = ast.literal_eval(node.value)
-    return values.get("REPOSITORY", ""), values.get("REF", "")
+    return values.get("REPOSITORY", ""), values.get("_REF", "")
 
 
 def package_version(root: Path) -> str:
@@ -126,7 +126,7 @@ def _sub(pattern: str, replacement: str, text: str, where: str, count: int | Non
 
 def _config(text: str, repository: str, ref: str, where: str) -> str:
     text = _sub(r'(?m)^(REPOSITORY = ")[^"\n]*(")', rf"\g<1>{repository}\g<2>", text, where)
-    return _sub(r'(?m)^(REF = ")[^"\n]*(")', rf"\g<1>{ref}\g<2>", text, where)
+    return _sub(r'(?m)^(_REF = ")[^"\n]*(")', rf"\g<1>{ref}\g<2>", text, where)
 
 
 def _badges(text: str, slug: str, ref: str, where: str, count: int | None) -> str:

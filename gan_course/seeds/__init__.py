@@ -23,9 +23,7 @@ Used in lesson 09.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from gan_course import experiments
+from gan_course import _shipped, experiments
 from gan_course.seeds._bugs import S0_BUGS, S1_BUGS, S3_BUGS
 from gan_course.seeds._common import SeedSystem
 from gan_course.seeds.s0 import s0_failures, s0_fixed, s0_models, s0_scale, s0_train
@@ -82,23 +80,22 @@ SEEDS = {
 # ------------------------------------------------------------------- the longer race (benchmarks/seed_programs.py)
 
 #: The result of ``benchmarks/seed_programs.py`` that ships with the course (its default output path).
-BENCHMARK_CSV = str(Path(__file__).resolve().parents[1] / "results" / "seed_programs.csv")
+_BENCHMARK_CSV = _shipped.RESULTS / "seed_programs.csv"
 _BENCHMARK_COLUMNS = {"program": str, "seed": int, "seconds": float, "steps": int, "fid": float}
 
 
 def benchmark_results(path=None) -> list[dict]:
     """The rows of ``benchmarks/seed_programs.py``'s CSV: program, seed, seconds, steps and FID after each turn.
 
-    Without ``path``, the result that ships with the course (``BENCHMARK_CSV``, measured on a
+    Without ``path``, the result that ships with the course (``gan_course/results``, measured on a
     2-core CPU for lesson 09). Rows come in the order they were measured, so each program's rows
     are in order of training time. Introduced in lesson 09.
     """
-    path = BENCHMARK_CSV if path is None else path
+    path = _BENCHMARK_CSV if path is None else path
     return experiments.read_results(path, _BENCHMARK_COLUMNS, f"python benchmarks/seed_programs.py --out {path}")
 
 
 __all__ = [
-    "BENCHMARK_CSV",
     "SEEDS",
     "benchmark_results",
     "resize_images",
