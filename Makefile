@@ -5,6 +5,8 @@
 # on console errors, images that did not load, unrendered maths and broken internal links.
 # `make lab-check` runs lessons 03, 04 and 07 in JupyterLab (smoke mode) in headless Chromium, moves a slider
 # or clicks "Train" on each widget panel and fails unless a new figure appears without an error (4-6 min).
+# `make profile-check` runs every lesson in smoke mode under the gpu profile (GAN_COURSE_PROFILE=gpu): the code a
+# GPU's budgets take, checked on any machine; not part of `make test`.
 # `make colab-links REPO=owner/name REF=tag` points every Colab badge, Setup cell and pyproject.toml's
 # URL at that repository and git tag (the values live in gan_course/config.py; tools/colab_links.py).
 PYTHON ?= python3
@@ -14,7 +16,7 @@ STAMP  := $(VENV)/.installed
 BOOK_STAMP := $(VENV)/.installed-book
 LAB_CHECK_STAMP := $(VENV)/.installed-lab-check
 
-.PHONY: lab test test-fast doctor lint clean book book-check lab-check colab-links
+.PHONY: lab test test-fast profile-check doctor lint clean book book-check lab-check colab-links
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "gan-course needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -36,6 +38,10 @@ test: $(STAMP)
 # day-to-day: the unit tests without those marked slow (no linter, no lessons); `make test` runs everything
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow" tests
+
+profile-check: $(STAMP)
+	GAN_COURSE_SMOKE=1 GAN_COURSE_PROFILE=gpu $(PY) -m pytest notebooks --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600 -n 2 --dist loadfile
 
 $(BOOK_STAMP): $(STAMP) pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make book needs Python 3.11 or newer (Sphinx 9); run: make PYTHON=python3.11 clean book")'

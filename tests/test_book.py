@@ -87,6 +87,11 @@ def test_tensorflow_cpp_log_lines_stay_out_of_the_book_and_other_stderr_stays():
         "E0000 00:00:1796038670.109966   12020 meta_optimizer.cc:967] remapper failed: INVALID_ARGUMENT: ...\n",
         "2026-01-01 12:00:00.123456: W tensorflow/core/framework/op_kernel.cc:1857] OP_REQUIRES failed\n",
         "UserWarning: the learning rate is high\n",
+        "I0000 00:00:1796675745.662474   15148 cpu_feature_guard.cc:210] This TensorFlow binary is optimized\n",
+        "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow.\n",
+        "W0000 00:00:1796675745.662474   15148 local_rendezvous.cc:405] Local rendezvous is aborting\n",
+        "\t [[{{node gradient_tape/compile_loss/mul/BroadcastGradientArgs}}]]\n",
+        "  indented, but after a line of your own: kept\n",
     ]
     cell = {
         "cell_type": "code",
@@ -94,8 +99,9 @@ def test_tensorflow_cpp_log_lines_stay_out_of_the_book_and_other_stderr_stays():
         "metadata": {},
         "execution_count": 1,
         "outputs": [
-            {"output_type": "stream", "name": "stderr", "text": lines},
+            {"output_type": "stream", "name": "stderr", "text": lines[:4]},
             {"output_type": "stream", "name": "stderr", "text": lines[1]},  # only a log line: dropped
+            {"output_type": "stream", "name": "stderr", "text": "".join(lines[4:8] + lines[3:4] + lines[8:])},
             {"output_type": "stream", "name": "stdout", "text": [lines[1]]},  # stdout is never touched
         ],
     }
@@ -103,6 +109,7 @@ def test_tensorflow_cpp_log_lines_stay_out_of_the_book_and_other_stderr_stays():
     out = json.loads(build_book.book_notebook(json.dumps(nb)))
     assert out["cells"][0]["outputs"] == [
         {"output_type": "stream", "name": "stderr", "text": [lines[3]]},
+        {"output_type": "stream", "name": "stderr", "text": [lines[3], lines[8]]},
         {"output_type": "stream", "name": "stdout", "text": [lines[1]]},
     ]
     assert out["cells"][1] == nb["cells"][1]

@@ -50,6 +50,23 @@ TF_LOG_LINE = re.compile(
 )
 
 
+#: What continues a log line on the next lines: an indented line (a node's name under an op's error), or the
+#: second line of TensorFlow's cpu_feature_guard message.
+TF_LOG_CONTINUATION = re.compile(r"^(?:[ \t]+\S.*|To enable the following instructions: .*)\n?$")
+
+
+def _without_log_lines(text: str) -> list[str]:
+    """The lines of a stderr text minus TensorFlow's C++ log lines and the lines that continue them."""
+    kept, in_log = [], False
+    for line in text.splitlines(keepends=True):
+        if TF_LOG_LINE.match(line) or (in_log and TF_LOG_CONTINUATION.match(line)):
+            in_log = True
+        else:
+            in_log = False
+            kept.append(line)
+    return kept
+
+
 def book_notebook(text: str) -> str:
     """A lesson's JSON for the book: stderr outputs without TensorFlow's C++ log lines (empty ones dropped)."""
     nb = json.loads(text)
@@ -59,8 +76,7 @@ def book_notebook(text: str) -> str:
         kept = []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                lines = out["text"] if isinstance(out["text"], list) else out["text"].splitlines(keepends=True)
-                lines = [line for line in "".join(lines).splitlines(keepends=True) if not TF_LOG_LINE.match(line)]
+                lines = _without_log_lines("".join(out["text"]) if isinstance(out["text"], list) else out["text"])
                 if not lines:
                     continue
                 out = {**out, "text": lines}
