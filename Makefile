@@ -35,9 +35,10 @@ test: $(STAMP)
 	GAN_COURSE_SMOKE=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=600 -n 2 --dist loadfile --durations=20
 
-# day-to-day: the unit tests without those marked slow (no linter, no lessons); `make test` runs everything
+# day-to-day: the unit tests without those marked slow (no linter, no lessons), in two processes (two thirds of
+# the time of one on 2 cores); `make test` runs everything
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow" tests
+	$(PY) -m pytest -m "not slow" tests -n 2
 
 profile-check: $(STAMP)
 	GAN_COURSE_SMOKE=1 GAN_COURSE_PROFILE=gpu $(PY) -m pytest notebooks --nbval-lax --nbval-current-env \
