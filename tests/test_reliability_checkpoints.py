@@ -364,14 +364,11 @@ def test_sigkill_at_each_point_of_a_checkpoint_write_then_resume(tmp_path, point
     for epoch, path in saved:  # whatever is visible after the kill is complete
         assert callbacks.load_checkpoint(_gan(), path) == epoch
     # the resume, as the script's own: a fresh GAN restores and trains on (a new process resumes in the next test)
-    gan_course.setup(0, verbose=False)
-    resumed = GAN(models.mlp_generator(8, hidden=16), models.mlp_discriminator(hidden=16))
-    resumed.compile()
+    resumed = _gan()
     checkpoint = callbacks.Checkpoint(folder, keep=2)
     start = checkpoint.restore(resumed)
     assert start == (saved[-1][0] if saved else 0)
-    images = np.random.default_rng(0).uniform(-1, 1, (128, 28, 28, 1)).astype(np.float32)
-    resumed.fit(images, batch_size=32, epochs=4, initial_epoch=start, verbose=0, callbacks=[checkpoint])
+    resumed.fit(_images(128), batch_size=32, epochs=4, initial_epoch=start, verbose=0, callbacks=[checkpoint])
     assert callbacks.list_checkpoints(folder)[-1][0] == 4
     assert not (folder / ".writer").exists()  # the killed writer's claim was taken over, then released
     assert not list(folder.glob(".tmp-*"))
